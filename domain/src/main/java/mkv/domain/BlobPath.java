@@ -1,0 +1,55 @@
+package mkv.domain;
+
+import io.vavr.control.Option;
+import java.util.regex.Pattern;
+
+/**
+ * Where a key's blob lives on a volume: {@code /svNN/aa/bb/<hex sha-256 of the key>}, with its
+ * {@code .key} sidecar beside it. The path never contains the key's own characters, so any
+ * valid key is safe on disk and in a URL. Pinned by golden tests: changing it orphans data.
+ */
+public record BlobPath(int subvolume, String digest) {
+
+    /** Subvolume folders are named sv00..sv99. */
+    public static final int MAX_SUBVOLUMES = 100;
+
+    private static final Pattern BLOB = Pattern.compile("/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})");
+    private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
+
+    public BlobPath {
+        if (subvolume < 0 || subvolume >= MAX_SUBVOLUMES) throw new IllegalArgumentException("subvolume out of range: " + subvolume);
+        if (digest == null || !DIGEST.matcher(digest).matches()) throw new IllegalArgumentException("not a sha-256 hex digest: " + digest);
+    }
+
+    public static BlobPath of(Key key, int subvolume) {
+        return new BlobPath(subvolume, key.digest());
+    }
+
+    public static BlobPath of(Key key, Replica replica) {
+        return of(key, replica.subvolume());
+    }
+
+    /** The folder of a subvolume, {@code /svNN/}. */
+    public static String subvolumeFolder(int subvolume) {
+        return String.format("/sv%02d/", subvolume);
+    }
+
+    /** The blob's path on its volume. */
+    public String path() {
+        return String.format("/sv%02d/%s/%s/%s", subvolume, digest.substring(0, 2), digest.substring(2, 4), digest);
+    }
+
+    /** The sidecar's path: the blob's path with {@code .key} appended. */
+    public String sidecarPath() {
+        return path() + ".key";
+    }
+
+    /** Reads a blob path back (as found in a volume listing); none for anything else. */
+    public static Option<BlobPath> parse(String path) {
+        var m = BLOB.matcher(path);
+        if (!m.matches()) return Option.none();
+        String digest = m.group(4);
+        if (!digest.startsWith(m.group(2) + m.group(3))) return Option.none();
+        return Option.of(new BlobPath(Integer.parseInt(m.group(1)), digest));
+    }
+}

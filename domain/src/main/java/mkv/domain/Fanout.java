@@ -1,0 +1,58 @@
+package mkv.domain;
+
+import io.vavr.collection.Seq;
+import java.time.Instant;
+import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Transfer;
+
+/** Folds the replies of a fan-out write into one verdict: live everywhere, or roll back. */
+public final class Fanout {
+    private Fanout() {}
+
+    /** The verdict on a write: the entry to make LIVE, or what to delete and why. */
+    public sealed interface Settled {
+        record Live(Entry entry) implements Settled {}
+
+        record RollBack(Seq<Replica> delete, Failure why) implements Settled {}
+    }
+
+    /** Why a write is rolled back. */
+    public sealed interface Failure {
+        /** The client's body broke off (disconnect, bad framing): a client error. */
+        record BodyBroken(String detail) implements Failure {}
+
+        /** The body turned out to be empty (possible only when chunked). */
+        record EmptyBody() implements Failure {}
+
+        /** At least one replica failed. */
+        record ReplicasFailed(Seq<Transfer.Failed> failures) implements Failure {}
+    }
+
+    /**
+     * Pure. After the blobs: LIVE only when the body arrived whole and non-empty and every
+     * target took it; otherwise roll back every replica the reservation names.
+     */
+    public static Settled afterBlobs(Entry writing, Seq<Replica> targets, BlobWrite write, Instant now) {
+        if (write.bodyError().isDefined()) {
+            return new Settled.RollBack(writing.replicas(), new Failure.BodyBroken(write.bodyError().get()));
+        }
+        Seq<Transfer.Failed> failed = failures(write.transfers());
+        if (!failed.isEmpty() || write.transfers().size() != targets.size()) {
+            return new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(failed));
+        }
+        if (write.size() == 0) return new Settled.RollBack(writing.replicas(), new Failure.EmptyBody());
+        return new Settled.Live(new Entry(writing.key(), EntryState.LIVE, targets, write.size(),
+                io.vavr.control.Option.of(write.md5()), writing.created(), now));
+    }
+
+    /** Pure. After the sidecars: any failure rolls back the whole write. */
+    public static Settled afterSidecars(Entry writing, Entry live, Seq<Transfer> sidecars) {
+        Seq<Transfer.Failed> failed = failures(sidecars);
+        return failed.isEmpty() ? new Settled.Live(live)
+                : new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(failed));
+    }
+
+    public static Seq<Transfer.Failed> failures(Seq<Transfer> transfers) {
+        return transfers.filter(t -> t instanceof Transfer.Failed).map(t -> (Transfer.Failed) t);
+    }
+}

@@ -1,0 +1,124 @@
+package mkv.domain;
+
+import io.vavr.control.Either;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A key: the request path, percent-decoded, leading {@code /} included. Validated once at the
+ * edge, so everything past the HTTP shell holds only keys that can be stored and listed.
+ */
+public record Key(String value) implements Comparable<Key> {
+
+    /** The default limit on a key's UTF-8 length, in bytes. */
+    public static final int DEFAULT_MAX_BYTES = 1024;
+
+    public Key {
+        if (value == null || check(value, DEFAULT_MAX_BYTES_CEILING, false) != null) {
+            throw new IllegalArgumentException("not a valid key: " + value);
+        }
+    }
+
+    // The constructor guards the invariants every key shares; the configurable length
+    // limit is applied by parse/of, so a larger configured limit still builds keys.
+    private static final int DEFAULT_MAX_BYTES_CEILING = 64 * 1024;
+
+    /** Validates an already decoded key. */
+    public static Either<InvalidKey, Key> of(String decoded, int maxBytes) {
+        String why = check(decoded, maxBytes, false);
+        return why == null ? Either.right(new Key(decoded)) : Either.left(new InvalidKey(why, decoded));
+    }
+
+    /** Decodes and validates the raw (still percent-encoded) request path. */
+    public static Either<InvalidKey, Key> parse(String rawPath, int maxBytes) {
+        return PercentDecoding.decode(rawPath).flatMap(decoded -> of(decoded, maxBytes));
+    }
+
+    /**
+     * Decodes and validates a listing prefix: the same rules as a key, except that the bare
+     * {@code /} (everything) is allowed.
+     */
+    public static Either<InvalidKey, String> parsePrefix(String rawPath, int maxBytes) {
+        return PercentDecoding.decode(rawPath).flatMap(decoded -> {
+            String why = check(decoded, maxBytes, true);
+            return why == null ? Either.right(decoded) : Either.left(new InvalidKey(why, decoded));
+        });
+    }
+
+    /** Null when {@code s} is a valid key (or prefix), else the reason it is not. */
+    private static String check(String s, int maxBytes, boolean prefix) {
+        if (s == null || s.isEmpty()) return "key is empty";
+        if (s.charAt(0) != '/') return "key must start with /";
+        if (!prefix && s.length() == 1) return "key must name something after /";
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                return String.format("key contains the control character U+%04X", (int) c);
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1));
+                if (!paired) return "key contains an unpaired surrogate";
+                i++;
+            }
+        }
+        for (String segment : s.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return "key contains a '.' or '..' segment, which clients and proxies rewrite";
+            }
+        }
+        int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxBytes) return "key is " + bytes + " bytes of UTF-8, over the limit of " + maxBytes;
+        return null;
+    }
+
+    public byte[] bytes() {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Hex SHA-256 of the key's UTF-8 bytes: the name of its blob on every volume. */
+    public String digest() {
+        return HexFormat.of().formatHex(digestBytes());
+    }
+
+    /** Raw SHA-256 of the key's UTF-8 bytes: places the key on the ring. */
+    public byte[] digestBytes() {
+        return sha256(bytes());
+    }
+
+    static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Strict UTF-8 decoding: invalid bytes are an error, never a silent U+FFFD. */
+    static Either<InvalidKey, String> utf8(byte[] bytes, String input) {
+        try {
+            return Either.right(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Either.left(new InvalidKey("key is not valid UTF-8", input));
+        }
+    }
+
+    /** Bytewise order of the UTF-8 encoding: the order of listings. */
+    @Override
+    public int compareTo(Key other) {
+        return java.util.Arrays.compareUnsigned(bytes(), other.bytes());
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

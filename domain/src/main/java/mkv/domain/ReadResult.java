@@ -1,0 +1,26 @@
+package mkv.domain;
+
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import mkv.domain.port.HealthSnapshot;
+
+/** Where a read goes: one healthy replica, or why there is none. */
+public sealed interface ReadResult {
+
+    record Found(Entry entry, Replica replica) implements ReadResult {}
+
+    /** No such key, or it is unlinked or still being written. */
+    record Absent() implements ReadResult {}
+
+    /** The key exists but every replica's volume is down. */
+    record Unavailable(Entry entry) implements ReadResult {}
+
+    /** Pure. A healthy replica chosen by {@code draw}, so load spreads over the replicas. */
+    static ReadResult choose(Option<Entry> entry, HealthSnapshot health, int draw) {
+        if (entry.isEmpty() || !entry.get().is(EntryState.LIVE)) return new Absent();
+        Entry e = entry.get();
+        Seq<Replica> healthy = e.replicas().filter(r -> health.isUp(r.volume()));
+        if (healthy.isEmpty()) return new Unavailable(e);
+        return new Found(e, healthy.get(Math.floorMod(draw, healthy.size())));
+    }
+}

@@ -1,0 +1,72 @@
+package mkv.domain;
+
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import java.time.Instant;
+
+/** Rebuilds index entries from what the volumes hold, naming every inconsistency it meets. */
+public final class Rebuild {
+    private Rebuild() {}
+
+    /** One blob position found on one volume: its sidecar (if readable) and blob size (if present). */
+    public record Found(Replica replica, BlobPath path, Option<Sidecar> sidecar, Option<Long> blobSize) {}
+
+    /** Something on the volumes that does not add up. */
+    public sealed interface Damage {
+        record BlobWithoutSidecar(Replica replica, BlobPath path) implements Damage {}
+
+        record SidecarWithoutBlob(Replica replica, Key key) implements Damage {}
+
+        /** The blob's size on disk differs from its sidecar's. */
+        record SizeMismatch(Replica replica, Key key, long expected, long actual) implements Damage {}
+
+        /** The sidecar names a key whose blob path is elsewhere. */
+        record Misplaced(Replica replica, BlobPath path, Key key) implements Damage {}
+
+        /** Replicas of one key disagree on size or md5; the majority was kept. */
+        record Conflict(Key key, Seq<Replica> outvoted) implements Damage {}
+    }
+
+    public record Result(Seq<Entry> entries, Seq<Damage> damage) {}
+
+    /**
+     * Pure. Groups sound replicas by key. Replicas agreeing on (size, md5) form a version;
+     * the version with most replicas wins (ties: smaller md5), the rest are a conflict.
+     * Unlinked wins over live for the same content, since unlinking comes after writing.
+     */
+    public static Result merge(Seq<Found> found, Instant now) {
+        List<Damage> damage = List.empty();
+        List<Found> sound = List.empty();
+        for (Found f : found) {
+            if (f.sidecar().isEmpty()) {
+                damage = damage.prepend(new Damage.BlobWithoutSidecar(f.replica(), f.path()));
+            } else if (!f.sidecar().get().key().digest().equals(f.path().digest())) {
+                damage = damage.prepend(new Damage.Misplaced(f.replica(), f.path(), f.sidecar().get().key()));
+            } else if (f.blobSize().isEmpty()) {
+                damage = damage.prepend(new Damage.SidecarWithoutBlob(f.replica(), f.sidecar().get().key()));
+            } else if (f.blobSize().get() != f.sidecar().get().size()) {
+                damage = damage.prepend(new Damage.SizeMismatch(f.replica(), f.sidecar().get().key(),
+                        f.sidecar().get().size(), f.blobSize().get()));
+            } else {
+                sound = sound.prepend(f);
+            }
+        }
+        List<Entry> entries = List.empty();
+        for (var byKey : sound.groupBy(f -> f.sidecar().get().key()).toList().sortBy(t -> t._1)) {
+            var versions = byKey._2.groupBy(f -> f.sidecar().get().size() + "/" + f.sidecar().get().md5().hex())
+                    .values().toList()
+                    .sortBy(v -> v.head().sidecar().get().md5().hex())
+                    .sortBy(v -> -v.size());
+            Seq<Found> winner = versions.head();
+            Seq<Replica> outvoted = versions.tail().flatMap(v -> v.map(Found::replica));
+            if (!outvoted.isEmpty()) damage = damage.prepend(new Damage.Conflict(byKey._1, outvoted));
+            Sidecar s = winner.head().sidecar().get();
+            boolean unlinked = winner.exists(f -> f.sidecar().get().state() == EntryState.UNLINKED);
+            Instant created = winner.map(f -> f.sidecar().get().created()).min().get();
+            entries = entries.prepend(new Entry(s.key(), unlinked ? EntryState.UNLINKED : EntryState.LIVE,
+                    winner.map(Found::replica), s.size(), Option.of(s.md5()), created, now));
+        }
+        return new Result(entries.reverse(), damage.reverse());
+    }
+}

@@ -1,0 +1,26 @@
+package mkv.domain.flow;
+
+import io.vavr.collection.Seq;
+import mkv.domain.Entry;
+import mkv.domain.Volume;
+import mkv.domain.port.Transfer;
+
+/** Every way a PUT can end. */
+public sealed interface PutResult {
+    record Created(Entry entry) implements PutResult {}
+
+    record AlreadyExists() implements PutResult {}
+
+    record Busy() implements PutResult {}
+
+    record EmptyBody() implements PutResult {}
+
+    /** A target volume was down; nothing was written. */
+    record Unavailable(Seq<Volume> down) implements PutResult {}
+
+    /** The client's body broke off; what was written is rolled back. */
+    record BodyBroken(String detail) implements PutResult {}
+
+    /** A replica failed; what was written is rolled back (or left WRITING for recovery if that failed too). */
+    record ReplicaFailed(Seq<Transfer.Failed> failures) implements PutResult {}
+}

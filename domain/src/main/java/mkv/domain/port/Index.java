@@ -1,0 +1,51 @@
+package mkv.domain.port;
+
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import java.time.Instant;
+
+/**
+ * The index: key → entry. Every change is conditional on the entry the caller read, so
+ * concurrent writers (a PUT racing a PUT, a rebalance beside live traffic) never clobber
+ * or resurrect each other's work. A returned {@code true} means the change is durable.
+ */
+public interface Index extends AutoCloseable {
+
+    Option<Entry> get(Key key);
+
+    /**
+     * Inserts {@code next} if the key is absent ({@code expected} none) or still holds
+     * exactly {@code expected}; false when someone else got there first.
+     */
+    boolean reserve(Option<Entry> expected, Entry next);
+
+    /** Replaces {@code expected} with {@code next}, if the row still equals {@code expected}. */
+    boolean replace(Entry expected, Entry next);
+
+    /** Removes the row if it still equals {@code expected}. */
+    boolean remove(Entry expected);
+
+    /**
+     * Up to {@code limit} keys in {@code state} that start with {@code prefix}, in bytewise
+     * order, from {@code start} (inclusive) on.
+     */
+    Seq<Key> list(String prefix, EntryState state, Option<Key> start, int limit);
+
+    /** Up to {@code limit} entries after {@code after} in key order: for whole-index walks. */
+    Seq<Entry> scan(Option<Key> after, int limit);
+
+    /** WRITING entries last updated before {@code cutoff}: leftovers of a crash or a failed cleanup. */
+    Seq<Entry> writingSince(Instant cutoff, int limit);
+
+    /** Inserts or overwrites entries in bulk, unconditionally: the rebuild path. */
+    void putAll(Seq<Entry> entries);
+
+    /** Number of entries, all states. */
+    long count();
+
+    @Override
+    void close();
+}
