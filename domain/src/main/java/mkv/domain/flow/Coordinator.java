@@ -118,6 +118,11 @@ public final class Coordinator {
         return ReadResult.choose(index.get(key), health.snapshot(), random.nextInt());
     }
 
+    /** The volume URL a client reads this replica of the key from: string building, no IO. */
+    public String url(Replica replica, Key key) {
+        return volumes.url(replica, key);
+    }
+
     /**
      * Deletes a key: marks it WRITING (so a crash midway is finished by recovery, and never
      * leaves a LIVE row without its files), deletes blobs and sidecars, then the row.

@@ -1,0 +1,120 @@
+package mkv.adapter.health;
+
+import io.vavr.collection.HashSet;
+import io.vavr.collection.Set;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import mkv.domain.Volume;
+import mkv.domain.VolumeHealth;
+import mkv.domain.port.Health;
+import mkv.domain.port.HealthSnapshot;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.Volumes;
+
+/**
+ * Probes every volume in the background and publishes an immutable snapshot, so the
+ * request path reads health without any IO. Transitions are logged.
+ */
+public final class VolumeHealthChecker implements Health, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VolumeHealthChecker.class.getName());
+
+    /** How often to probe, and how many probes in a row it takes to change a volume's state. */
+    public record Options(Duration interval, int failuresBeforeDown, int successesBeforeUp) {
+        public Options {
+            if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("health interval must be positive");
+            if (failuresBeforeDown < 1 || successesBeforeUp < 1) throw new IllegalArgumentException("health thresholds must be at least 1");
+        }
+    }
+
+    private final Volumes volumes;
+    private final Supplier<? extends Iterable<Volume>> watched;
+    private final Options options;
+    private final Map<Volume, VolumeHealth> states = new HashMap<>(); // only the checker thread touches it
+    private volatile HealthSnapshot snapshot = HealthSnapshot.allUp();
+    private volatile boolean running = true;
+    private final Object wakeup = new Object();
+    private Thread thread;
+
+    public VolumeHealthChecker(Volumes volumes, Supplier<? extends Iterable<Volume>> watched, Options options) {
+        this.volumes = volumes;
+        this.watched = watched;
+        this.options = options;
+    }
+
+    /** Runs one round of probes now (so the first snapshot is real), then keeps probing. */
+    public VolumeHealthChecker start() {
+        probeAll(true);
+        thread = Thread.ofPlatform().daemon().name("mkv-health").start(this::loop);
+        return this;
+    }
+
+    @Override
+    public HealthSnapshot snapshot() {
+        return snapshot;
+    }
+
+    private void loop() {
+        while (running) {
+            synchronized (wakeup) {
+                try {
+                    wakeup.wait(options.interval().toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            if (running) probeAll(false);
+        }
+    }
+
+    /** Probes every watched volume in parallel; a hung volume costs one timeout, not one per volume. */
+    private void probeAll(boolean first) {
+        Map<Volume, Boolean> results = new HashMap<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<Volume, Future<Transfer>> pending = new HashMap<>();
+            for (Volume v : watched.get()) pending.put(v, pool.submit(() -> volumes.ping(v)));
+            for (var p : pending.entrySet()) {
+                boolean ok;
+                try {
+                    ok = p.getValue().get().ok();
+                } catch (Exception e) {
+                    ok = false;
+                }
+                results.put(p.getKey(), ok);
+            }
+        }
+        states.keySet().retainAll(results.keySet());
+        Set<Volume> down = HashSet.empty();
+        for (var r : results.entrySet()) {
+            Volume v = r.getKey();
+            VolumeHealth before = states.get(v);
+            VolumeHealth after = before == null || first ? VolumeHealth.initially(r.getValue())
+                    : before.after(r.getValue(), options.failuresBeforeDown(), options.successesBeforeUp());
+            if (before == null ? !after.up() : before.up() != after.up()) {
+                LOG.log(after.up() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                        "volume " + v + " is now " + (after.up() ? "up" : "down"));
+            }
+            states.put(v, after);
+            if (!after.up()) down = down.add(v);
+        }
+        snapshot = new HealthSnapshot(down);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

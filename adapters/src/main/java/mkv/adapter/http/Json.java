@@ -1,0 +1,25 @@
+package mkv.adapter.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The response bodies of the data port, and their one JSON encoder. */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Error(String error, String key) {}
+
+    record Listing(String next, java.util.List<String> keys) {}
+
+    static byte[] encode(Object body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + body.getClass().getSimpleName(), e);
+        }
+    }
+}

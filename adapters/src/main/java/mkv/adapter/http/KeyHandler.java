@@ -1,0 +1,220 @@
+package mkv.adapter.http;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.vavr.collection.Seq;
+import io.vavr.control.Either;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import mkv.domain.EntryState;
+import mkv.domain.InvalidKey;
+import mkv.domain.Key;
+import mkv.domain.ListQuery;
+import mkv.domain.ReadResult;
+import mkv.domain.flow.Coordinator;
+import mkv.domain.flow.DeleteResult;
+import mkv.domain.flow.Policy;
+import mkv.domain.flow.PutResult;
+import mkv.domain.port.Body;
+import mkv.domain.port.IndexFailure;
+import mkv.domain.port.Transfer;
+
+/** Every request of the data port: parse, one use-case call, map the outcome to HTTP. */
+final class KeyHandler implements Handler {
+    private static final System.Logger LOG = System.getLogger(KeyHandler.class.getName());
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");
+    private static final HeaderName KEY_VOLUMES = HeaderNames.create("Key-Volumes");
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Set<String> LIST_PARAMS = Set.of("list", "unlinked", "start", "limit");
+    private static final String ALLOWED = "GET, HEAD, PUT, DELETE, UNLINK";
+
+    private final Coordinator coordinator;
+    private final Supplier<String> requestIds;
+
+    KeyHandler(Coordinator coordinator, Supplier<String> requestIds) {
+        this.coordinator = coordinator;
+        this.requestIds = requestIds;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        // A client's id is echoed and sent on to the volumes; an unsafe or missing one is replaced.
+        String requestId = req.headers().first(REQUEST_ID).filter(id -> SAFE_ID.matcher(id).matches()).orElseGet(requestIds);
+        res.header(REQUEST_ID, requestId);
+        String method = req.prologue().method().text();
+        try {
+            switch (method) {
+                case "GET", "HEAD" -> get(req, res);
+                case "PUT" -> put(req, res, requestId);
+                case "DELETE" -> delete(req, res, requestId, false);
+                case "UNLINK" -> delete(req, res, requestId, true);
+                default -> {
+                    res.header(HeaderNames.ALLOW, ALLOWED);
+                    error(res, Status.METHOD_NOT_ALLOWED_405, "method " + method + " is not supported; use " + ALLOWED, null);
+                }
+            }
+        } catch (IndexFailure e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + requestId + ": " + method + " failed: the index is unavailable", e);
+            error(res, Status.INTERNAL_SERVER_ERROR_500, "the index is unavailable: " + e.getMessage(), null);
+        }
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        var query = req.query();
+        Policy policy = coordinator.policy();
+        if (query.contains("list") || query.contains("unlinked")) {
+            list(req, res, policy);
+            return;
+        }
+        if (!query.isEmpty()) {
+            error(res, Status.BAD_REQUEST_400, "unknown query parameter(s) " + query.names() + "; only list and unlinked (with start, limit) are understood", null);
+            return;
+        }
+        Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), policy.maxKeyBytes());
+        if (key.isLeft()) {
+            invalidKey(res, key.getLeft());
+            return;
+        }
+        switch (coordinator.locate(key.get())) {
+            case ReadResult.Found(var entry, var replica) -> {
+                res.status(Status.FOUND_302);
+                res.header(HeaderNames.LOCATION, coordinator.url(replica, entry.key()));
+                res.header(CONTENT_MD5, entry.md5().get().hex());
+                res.header(KEY_VOLUMES, entry.volumes().mkString(","));
+                res.header(HeaderValues.CONTENT_LENGTH_ZERO);
+                res.send();
+            }
+            case ReadResult.Absent a -> {
+                if (policy.fallback().isDefined()) {
+                    res.status(Status.FOUND_302);
+                    res.header(HeaderNames.LOCATION, "http://" + policy.fallback().get() + req.path().rawPath());
+                    res.header(HeaderValues.CONTENT_LENGTH_ZERO);
+                    res.send();
+                } else {
+                    error(res, Status.NOT_FOUND_404, "no such key", key.get().value());
+                }
+            }
+            case ReadResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
+                    "every replica's volume is down: " + u.entry().volumes().mkString(", "), key.get().value());
+        }
+    }
+
+    private void list(ServerRequest req, ServerResponse res, Policy policy) {
+        var query = req.query();
+        if (query.contains("list") && query.contains("unlinked")) {
+            error(res, Status.BAD_REQUEST_400, "ask for list or unlinked, not both", null);
+            return;
+        }
+        for (String name : query.names()) {
+            if (!LIST_PARAMS.contains(name)) {
+                error(res, Status.BAD_REQUEST_400, "unknown query parameter '" + name + "'; a listing takes start and limit", null);
+                return;
+            }
+        }
+        Either<InvalidKey, String> prefix = Key.parsePrefix(req.path().rawPath(), policy.maxKeyBytes());
+        if (prefix.isLeft()) {
+            invalidKey(res, prefix.getLeft());
+            return;
+        }
+        Either<String, ListQuery> parsed = ListQuery.parse(prefix.get(),
+                query.first("start").orElse(null), query.first("limit").orElse(null),
+                policy.maxListLimit(), policy.maxKeyBytes());
+        if (parsed.isLeft()) {
+            error(res, Status.BAD_REQUEST_400, parsed.getLeft(), null);
+            return;
+        }
+        EntryState state = query.contains("unlinked") ? EntryState.UNLINKED : EntryState.LIVE;
+        ListQuery.Page page = coordinator.list(parsed.get(), state);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(Json.encode(new Json.Listing(page.next(), page.keys().map(Key::value).toJavaList())));
+    }
+
+    private void put(ServerRequest req, ServerResponse res, String requestId) {
+        if (!req.query().isEmpty()) {
+            error(res, Status.BAD_REQUEST_400, "PUT takes no query parameters", null);
+            return;
+        }
+        Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
+        if (key.isLeft()) {
+            invalidKey(res, key.getLeft());
+            return;
+        }
+        var length = req.headers().contentLength();
+        boolean chunked = req.headers().contains(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        if (length.isEmpty() && !chunked) {
+            error(res, Status.LENGTH_REQUIRED_411, "a PUT needs a body: send Content-Length or a chunked body", key.get().value());
+            return;
+        }
+        Body body = new Body(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1);
+        String k = key.get().value();
+        switch (coordinator.put(key.get(), body, requestId)) {
+            case PutResult.Created c -> {
+                res.status(Status.CREATED_201);
+                res.header(CONTENT_MD5, c.entry().md5().get().hex());
+                res.send();
+            }
+            case PutResult.AlreadyExists a -> error(res, Status.FORBIDDEN_403, "key exists; DELETE or UNLINK it first", k);
+            case PutResult.Busy b -> error(res, Status.CONFLICT_409, "another request is changing this key", k);
+            case PutResult.EmptyBody e -> error(res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
+            case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
+                    "a target volume is down, nothing was written: " + u.down().mkString(", "), k);
+            case PutResult.BodyBroken b -> error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+            case PutResult.ReplicaFailed f -> {
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + describe(f.failures()));
+                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + describe(f.failures()), k);
+            }
+        }
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, String requestId, boolean soft) {
+        if (!req.query().isEmpty()) {
+            error(res, Status.BAD_REQUEST_400, (soft ? "UNLINK" : "DELETE") + " takes no query parameters", null);
+            return;
+        }
+        Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
+        if (key.isLeft()) {
+            invalidKey(res, key.getLeft());
+            return;
+        }
+        String k = key.get().value();
+        DeleteResult result = soft ? coordinator.unlink(key.get(), requestId) : coordinator.delete(key.get(), requestId);
+        switch (result) {
+            case DeleteResult.Deleted d -> {
+                res.status(Status.NO_CONTENT_204);
+                res.send();
+            }
+            case DeleteResult.Absent a -> error(res, Status.NOT_FOUND_404, soft ? "no such live key" : "no such key", k);
+            case DeleteResult.Protected p -> error(res, Status.FORBIDDEN_403, "the server protects live keys: UNLINK the key before you DELETE it", k);
+            case DeleteResult.Busy b -> error(res, Status.CONFLICT_409, "another request is changing this key", k);
+            case DeleteResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
+                    "a replica's volume is down, nothing was changed: " + u.down().mkString(", "), k);
+            case DeleteResult.ReplicaFailed f -> {
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": " + (soft ? "UNLINK " : "DELETE ") + k + " incomplete: " + describe(f.failures()));
+                error(res, Status.BAD_GATEWAY_502, (soft ? "the key stays live: " : "the key is now unlinked, retry to finish: ")
+                        + describe(f.failures()), k);
+            }
+        }
+    }
+
+    private static String describe(Seq<Transfer.Failed> failures) {
+        return failures.isEmpty() ? "the index changed under the write"
+                : failures.map(f -> f.replica().volume() + " " + f.failure().describe()).mkString("; ");
+    }
+
+    private static void invalidKey(ServerResponse res, InvalidKey invalid) {
+        error(res, Status.BAD_REQUEST_400, invalid.reason(), null);
+    }
+
+    private static void error(ServerResponse res, Status status, String message, String key) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(Json.encode(new Json.Error(message, key)));
+    }
+}

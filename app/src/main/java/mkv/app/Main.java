@@ -1,0 +1,42 @@
+package mkv.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one {@code mkv} executable and its subcommands. */
+@Command(name = "mkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+            "mkv: a distributed blob store. A coordinator keeps the index (key -> replicas) in SQLite",
+            "and answers the HTTP API; the bytes live on stock nginx volumes. Reads are redirects (302),",
+            "so no value ever passes through the coordinator on its way out.",
+            "",
+            "Start a whole local cluster:   mkv dev",
+            "Run a coordinator:             mkv server --volumes host1:3001,host2:3001,host3:3001 --db /var/lib/mkv/index.db",
+            "Run one volume (nginx):        mkv volume --dir /srv/mkv/vol1 --port 3001"},
+        subcommands = {ServerCommand.class, VolumeCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.registerConverter(java.time.Duration.class, new DurationConverter());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // A failure the user can act on is one clear line, never a stack trace.
+            commandLine.getErr().println("mkv " + commandLine.getCommandName() + ": " + ex.getMessage());
+            return 2;
+        });
+        return cli;
+    }
+
+    /** The version from the jar's manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mkv " + (v == null ? "dev" : v)};
+        }
+    }
+}

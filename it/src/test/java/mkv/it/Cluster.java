@@ -1,0 +1,182 @@
+package mkv.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.domain.Key;
+import mkv.domain.Replica;
+import mkv.domain.Ring;
+import mkv.domain.Volume;
+
+/**
+ * A real cluster for one test class: nginx volumes on free loopback ports and a coordinator
+ * running as its own JVM from the built jar, all inside one temporary folder, every process
+ * stopped by PID in {@link #close()} whatever happened.
+ */
+final class Cluster implements AutoCloseable {
+    final Path root;
+    final List<Integer> volumePorts = new ArrayList<>();
+    private final List<NginxVolumeProcess> volumes = new ArrayList<>();
+    final int port;
+    private final List<String> coordinatorArgs;
+    private final String heap;
+    private Process coordinator;
+    final int replicas;
+
+    private Cluster(Path root, int volumeCount, int replicas, String heap, List<String> extraArgs) {
+        this.root = root;
+        this.replicas = replicas;
+        this.heap = heap;
+        this.port = Ports.free();
+        for (int i = 0; i < volumeCount; i++) volumePorts.add(Ports.free());
+        List<String> args = new ArrayList<>(List.of("server", "--volumes", volumeList(), "--db", root.resolve("index.db").toString(),
+                "--port", Integer.toString(port), "--host", "127.0.0.1", "--replicas", Integer.toString(replicas),
+                "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
+        args.addAll(extraArgs);
+        this.coordinatorArgs = args;
+    }
+
+    static Cluster start(Path root, int volumeCount, int replicas, String... extraArgs) {
+        return startWithHeap(root, volumeCount, replicas, "256m", extraArgs);
+    }
+
+    static Cluster startWithHeap(Path root, int volumeCount, int replicas, String heap, String... extraArgs) {
+        Cluster c = new Cluster(root, volumeCount, replicas, heap, List.of(extraArgs));
+        try {
+            for (int i = 0; i < volumeCount; i++) c.volumes.add(null);
+            for (int i = 0; i < volumeCount; i++) c.startVolume(i);
+            c.startCoordinator();
+            return c;
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    String volumeList() {
+        return String.join(",", volumePorts.stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    Volume volume(int i) {
+        return new Volume("127.0.0.1", volumePorts.get(i));
+    }
+
+    Path volumeData(int i) {
+        return root.resolve("vol" + i).resolve("data");
+    }
+
+    Ring ring() {
+        return Ring.of(volumePorts.stream().map(p -> new Volume("127.0.0.1", p)).toList(), Ring.DEFAULT_VNODES, 1);
+    }
+
+    /** Where the coordinator places a key. */
+    List<Replica> placement(String key) {
+        return ring().replicasFor(new Key(key), replicas).toJavaList();
+    }
+
+    void startVolume(int i) {
+        volumes.set(i, NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", volumePorts.get(i)));
+    }
+
+    void stopVolume(int i) {
+        NginxVolumeProcess v = volumes.get(i);
+        if (v != null) v.close();
+        volumes.set(i, null);
+        Ports.await("volume " + i + " to close its port", Duration.ofSeconds(10), () -> !Ports.open(volumePorts.get(i)));
+    }
+
+    void startCoordinator() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("mkv.jar", Path.of("../app/target/mkv.jar").toAbsolutePath().toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
+                "-Dorg.sqlite.tmpdir=" + root, "-Djava.io.tmpdir=" + root, "-jar", jar));
+        cmd.addAll(coordinatorArgs);
+        try {
+            Files.createDirectories(root);
+            coordinator = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("coordinator.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Ports.await("the coordinator on port " + port + " (log: " + root.resolve("coordinator.log") + ")", Duration.ofSeconds(30),
+                () -> {
+                    if (!coordinator.isAlive()) throw new AssertionError("the coordinator exited: " + log());
+                    return Ports.open(port);
+                });
+    }
+
+    long coordinatorPid() {
+        return coordinator.pid();
+    }
+
+    /** SIGTERM, then SIGKILL if it does not stop within the deadline. */
+    void stopCoordinator() {
+        if (coordinator == null) return;
+        coordinator.destroy();
+        try {
+            if (!coordinator.waitFor(20, TimeUnit.SECONDS)) coordinator.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            coordinator.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        coordinator = null;
+    }
+
+    /** kill -9: no shutdown hook runs. */
+    void killCoordinator() {
+        if (coordinator == null) return;
+        coordinator.destroyForcibly();
+        try {
+            coordinator.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        coordinator = null;
+    }
+
+    String log() {
+        try {
+            return Files.readString(root.resolve("coordinator.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Every regular file under every volume's data folder. */
+    List<Path> filesOnVolumes() {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < volumePorts.size(); i++) {
+            Path data = volumeData(i);
+            if (!Files.isDirectory(data)) continue;
+            try (Stream<Path> walk = Files.walk(data)) {
+                walk.filter(Files::isRegularFile).forEach(files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stopCoordinator();
+        } finally {
+            for (NginxVolumeProcess v : volumes) {
+                if (v != null) v.close();
+            }
+        }
+    }
+}

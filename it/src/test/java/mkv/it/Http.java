@@ -1,0 +1,93 @@
+package mkv.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A plain HTTP client for the tests: never follows redirects, so each hop can be checked. */
+final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final String base;
+
+    Http(String base) {
+        this.base = base;
+    }
+
+    /** Percent-encodes a key into a raw path: every byte but unreserved characters and '/'. */
+    static String enc(String key) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(String.format("%02X", c));
+            }
+        }
+        return sb.toString();
+    }
+
+    HttpResponse<byte[]> put(String rawPath, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    HttpResponse<byte[]> put(String rawPath, String body) {
+        return put(rawPath, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<byte[]> get(String rawPath) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).GET());
+    }
+
+    HttpResponse<byte[]> head(String rawPath) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    HttpResponse<byte[]> delete(String rawPath) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).DELETE());
+    }
+
+    HttpResponse<byte[]> unlink(String rawPath) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).method("UNLINK", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    HttpResponse<byte[]> method(String method, String rawPath) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** GET the key, then follow the redirect to the volume: the value as a client would read it. */
+    HttpResponse<byte[]> read(String rawPath) {
+        HttpResponse<byte[]> redirect = get(rawPath);
+        if (redirect.statusCode() != 302) return redirect;
+        String location = redirect.headers().firstValue("Location").orElseThrow();
+        return send(HttpRequest.newBuilder(URI.create(location)).GET());
+    }
+
+    static HttpResponse<byte[]> send(HttpRequest.Builder request) {
+        try {
+            return CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    URI uri(String rawPath) {
+        return URI.create(base + rawPath);
+    }
+
+    static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+}

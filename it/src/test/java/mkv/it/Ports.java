@@ -1,0 +1,44 @@
+package mkv.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** Free loopback ports, and waiting for a condition with a deadline instead of sleeping. */
+final class Ports {
+    private Ports() {}
+
+    static int free() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean open(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls {@code condition} until it holds; fails with {@code what} when the deadline passes. */
+    static void await(String what, Duration deadline, BooleanSupplier condition) {
+        Instant end = Instant.now().plus(deadline);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(end)) throw new AssertionError("timed out after " + deadline + " waiting for " + what);
+            // A poll interval, not a sleep to pass: the loop re-checks the condition until the deadline.
+            LockSupport.parkNanos(20_000_000);
+        }
+    }
+}
