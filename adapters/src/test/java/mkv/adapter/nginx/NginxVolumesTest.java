@@ -221,7 +221,7 @@ class NginxVolumesTest {
         volumes.write(freshKey("layout"), threeReplicas(0), new Body(TestBodies.pattern(100_000, 6), 100_000), "req-layout");
         for (NginxVolumeProcess process : processes) {
             NginxConfig config = process.config();
-            assertThat(config.dir()).startsWith(root);
+            assertThat(config.dir().startsWith(root)).isTrue();
             try (Stream<Path> top = Files.list(config.dataRoot())) {
                 assertThat(top).allMatch(p -> p.getFileName().toString().matches("sv\\d\\d") && Files.isDirectory(p));
             }
