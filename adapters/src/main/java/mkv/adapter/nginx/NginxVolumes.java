@@ -78,7 +78,9 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      * Streams the body once to every target at the same time: this thread reads it in chunks,
      * updates the md5 and hands each chunk to every target's bounded queue; one virtual thread per
      * target drains its queue into a PUT. A failed or stalled target is dropped, never waited on
-     * past the read timeout; a body that breaks off abandons every upload.
+     * past the read timeout; a body that breaks off abandons every upload. Each blob PUT runs on a
+     * connection of its own, closed afterwards (see {@link BlobUpload} for why); the other calls
+     * share the client's keep-alive pool.
      */
     @Override
     public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {

@@ -13,7 +13,7 @@ import java.util.HexFormat;
 final class TestBodies {
     private TestBodies() {}
 
-    /** {@code length} deterministic bytes that depend on {@code seed}; reads at most {@code maxRead} at a time. */
+    /** {@code length} deterministic bytes that depend on {@code seed}. */
     static InputStream pattern(long length, long seed) {
         return new Pattern(length, seed, Integer.MAX_VALUE, -1);
     }
