@@ -1,0 +1,158 @@
+package mkv.adapter.nginx;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One running nginx volume, a child process in the foreground ({@code daemon off}). Lays out the
+ * volume folder, writes the generated config into {@code D/run/nginx.conf}, starts nginx and waits
+ * until its port answers; closing stops it gracefully ({@code kill -QUIT}), then by force. Writes
+ * nothing outside the volume folder.
+ */
+public final class NginxVolumeProcess implements AutoCloseable {
+
+    public static final Path DEBIAN_NGINX = Path.of("/usr/sbin/nginx");
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final NginxConfig config;
+    private final Process process;
+
+    private NginxVolumeProcess(NginxConfig config, Process process) {
+        this.config = config;
+        this.process = process;
+    }
+
+    /** Starts nginx for the volume and returns once its port accepts connections. */
+    public static NginxVolumeProcess start(NginxConfig config, Duration deadline) throws IOException {
+        Path nginx = nginxBinary();
+        layOut(config);
+        Process process = new ProcessBuilder(command(nginx, config))
+                .redirectErrorStream(true)
+                .redirectOutput(config.logDir().resolve("nginx.out").toFile())
+                .start();
+        var volume = new NginxVolumeProcess(config, process);
+        try {
+            volume.awaitPort(Instant.now().plus(deadline));
+            return volume;
+        } catch (IOException | RuntimeException e) {
+            volume.close();
+            throw e;
+        }
+    }
+
+    /** Creates the volume's folders and writes its config; returns the config file. */
+    public static Path layOut(NginxConfig config) throws IOException {
+        for (Path folder : config.folders()) Files.createDirectories(folder);
+        Files.writeString(config.configFile(), config.render(), StandardCharsets.UTF_8);
+        return config.configFile();
+    }
+
+    /** The command line that runs this volume's nginx in the foreground. */
+    public static List<String> command(Path nginx, NginxConfig config) {
+        return List.of(nginx.toString(), "-c", config.configFile().toString(), "-p", config.runDir() + File.separator,
+                "-e", config.startupLog().toString());
+    }
+
+    /** nginx from PATH, else Debian's /usr/sbin/nginx; a clear error when neither exists. */
+    public static Path nginxBinary() {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (dir.isEmpty()) continue;
+                Path candidate = Path.of(dir, "nginx");
+                if (Files.isExecutable(candidate)) return candidate;
+            }
+        }
+        if (Files.isExecutable(DEBIAN_NGINX)) return DEBIAN_NGINX;
+        throw new IllegalStateException("nginx not found on PATH or at " + DEBIAN_NGINX
+                + ": install nginx: apt-get install nginx-light");
+    }
+
+    public NginxConfig config() {
+        return config;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void awaitPort(Instant deadline) throws IOException {
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IOException("nginx exited with " + process.exitValue() + " before answering on port "
+                        + config.port() + ": " + log());
+            }
+            try (var socket = new Socket()) {
+                socket.connect(new InetSocketAddress(config.bindHost(), config.port()), 200);
+                return;
+            } catch (IOException notYet) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IOException("nginx did not answer on " + config.bindHost() + ":" + config.port()
+                            + " in time: " + log());
+                }
+            }
+            waitForExit(Duration.ofMillis(50)); // paces the retries; returns early if nginx dies
+        }
+    }
+
+    private boolean waitForExit(Duration limit) {
+        try {
+            process.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        }
+    }
+
+    private String log() {
+        var text = new StringBuilder();
+        for (Path file : List.of(config.startupLog(), config.errorLog(), config.logDir().resolve("nginx.out"))) {
+            try {
+                if (Files.exists(file)) text.append(Files.readString(file, StandardCharsets.UTF_8).strip()).append(' ');
+            } catch (IOException | UncheckedIOException ignored) {
+                // best effort: the log only decorates the error message
+            }
+        }
+        return text.toString().strip();
+    }
+
+    /** Graceful stop (workers finish their requests), then by force after a deadline. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) return;
+        try {
+            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).redirectErrorStream(true).start();
+            kill.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // no kill(1): fall through to the forced stop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!waitForExit(STOP_GRACE)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            waitForExit(STOP_GRACE);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package mkv.adapter.nginx;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.vavr.collection.Seq;
+import io.vavr.collection.Vector;
+import io.vavr.control.Option;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import mkv.domain.BlobPath;
+import mkv.domain.Key;
+import mkv.domain.Md5;
+import mkv.domain.Replica;
+import mkv.domain.Sidecar;
+import mkv.domain.Volume;
+import mkv.domain.port.Body;
+import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Stat;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
+import mkv.domain.port.Volumes;
+
+/**
+ * The volumes as stock nginx servers speaking WebDAV: PUT and DELETE to write, HEAD to look.
+ * Every volume failure comes back as a value; nothing here throws for a volume's sake.
+ */
+public final class NginxVolumes implements Volumes, AutoCloseable {
+
+    /**
+     * How to talk to volumes. Every wait on a volume is bounded by {@code readTimeout};
+     * {@code queueChunks} chunks of {@code chunkBytes} are the most a write buffers per target.
+     */
+    public record Options(Duration connectTimeout, Duration readTimeout, int chunkBytes, int queueChunks,
+                          int connectionsPerVolume) {
+        public Options {
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) throw new IllegalArgumentException("connect timeout must be positive");
+            if (readTimeout.isNegative() || readTimeout.isZero()) throw new IllegalArgumentException("read timeout must be positive");
+            if (chunkBytes < 1024) throw new IllegalArgumentException("chunks must be at least 1 KiB");
+            if (queueChunks < 1) throw new IllegalArgumentException("queue must hold at least one chunk");
+            if (connectionsPerVolume < 1) throw new IllegalArgumentException("need at least one connection per volume");
+        }
+
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024, 8, 64);
+        }
+
+        public Options withTimeouts(Duration connect, Duration read) {
+            return new Options(connect, read, chunkBytes, queueChunks, connectionsPerVolume);
+        }
+    }
+
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    private final Options options;
+    private final WebClient client;
+
+    public NginxVolumes(Options options) {
+        this.options = options;
+        // One client for every volume: HEAD, DELETE and sidecar PUTs reuse its keep-alive pool.
+        // No 100-continue: nginx takes every body we send, and the wait would cost a round trip.
+        this.client = WebClient.builder()
+                .connectTimeout(options.connectTimeout())
+                .readTimeout(options.readTimeout())
+                .keepAlive(true)
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .connectionCacheSize(options.connectionsPerVolume())
+                .build();
+    }
+
+    /**
+     * Streams the body once to every target at the same time: this thread reads it in chunks,
+     * updates the md5 and hands each chunk to every target's bounded queue; one virtual thread per
+     * target drains its queue into a PUT. A failed or stalled target is dropped, never waited on
+     * past the read timeout; a body that breaks off abandons every upload. Each blob PUT runs on a
+     * connection of its own, closed afterwards (see {@link BlobUpload} for why); the other calls
+     * share the client's keep-alive pool.
+     */
+    @Override
+    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+        // 1. Start one upload per target; each connects while the first chunk is read.
+        Vector<BlobUpload> uploads = Vector.ofAll(targets).map(replica -> BlobUpload.start(client, replica,
+                url(replica, key), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
+        MessageDigest md5 = md5();
+        long size = 0;
+        Option<String> bodyError = Option.none();
+        boolean interrupted = false;
+        try {
+            // 2. Read, hash and fan out each chunk; memory is bounded by the queues, not the body.
+            InputStream in = body.stream();
+            while (true) {
+                byte[] buffer = new byte[options.chunkBytes()];
+                int n = readChunk(in, buffer);
+                if (n <= 0) break;
+                md5.update(buffer, 0, n);
+                size += n;
+                if (body.length() >= 0 && size > body.length()) {
+                    bodyError = Option.some("body is longer than its declared " + body.length() + " bytes");
+                    break;
+                }
+                var chunk = new BlobUpload.Chunk(buffer, n);
+                for (BlobUpload upload : uploads) upload.offer(chunk);
+            }
+            if (bodyError.isEmpty() && body.length() >= 0 && size < body.length()) {
+                bodyError = Option.some("body ended after " + size + " of " + body.length() + " bytes");
+            }
+        } catch (IOException | RuntimeException e) {
+            bodyError = Option.some("body broke off after " + size + " bytes: " + VolumeFailures.describe(e));
+        } catch (InterruptedException e) {
+            interrupted = true;
+            bodyError = Option.some("interrupted while streaming the body");
+        }
+        // 3. Complete or abandon every upload, then collect each outcome in target order.
+        Vector<Transfer> transfers;
+        try {
+            for (BlobUpload upload : uploads) {
+                if (bodyError.isDefined()) upload.abandon();
+                else upload.finish();
+            }
+            transfers = awaitAll(uploads);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            uploads.forEach(BlobUpload::abandon);
+            transfers = Vector.ofAll(targets).map(r -> new Transfer.Failed(r, new VolumeFailure.TimedOut("interrupted")));
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        return new BlobWrite(transfers, size, Md5.of(md5.digest()), bodyError);
+    }
+
+    private static Vector<Transfer> awaitAll(Vector<BlobUpload> uploads) throws InterruptedException {
+        Vector<Transfer> transfers = Vector.empty();
+        for (BlobUpload upload : uploads) transfers = transfers.append(upload.await());
+        return transfers;
+    }
+
+    /** Fills the buffer as far as the stream allows, so chunks are full-sized; 0 or -1 at the end. */
+    private static int readChunk(InputStream in, byte[] buffer) throws IOException {
+        int filled = 0;
+        while (filled < buffer.length) {
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) break;
+            filled += n;
+        }
+        return filled;
+    }
+
+    @Override
+    public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
+        String url = base(replica.volume()) + BlobPath.of(sidecar.key(), replica).sidecarPath();
+        return put(replica, url, SidecarJson.encode(sidecar), requestId);
+    }
+
+    private Transfer put(Replica replica, String url, byte[] bytes, String requestId) {
+        try (HttpClientResponse response = client.put().uri(url).header(REQUEST_ID, requestId)
+                .contentType(MediaTypes.APPLICATION_JSON).submit(bytes)) {
+            int status = response.status().code();
+            return status == 201 || status == 204
+                    ? new Transfer.Done(replica)
+                    : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
+        } catch (RuntimeException e) {
+            return new Transfer.Failed(replica, VolumeFailures.of(e));
+        }
+    }
+
+    /** Blob first, sidecar last: a blob without a sidecar is found by verify; the reverse could be rebuilt as live. */
+    @Override
+    public Transfer delete(Replica replica, Key key, String requestId) {
+        BlobPath path = BlobPath.of(key, replica);
+        Transfer blob = deleteFile(replica, base(replica.volume()) + path.path(), requestId);
+        if (!blob.ok()) return blob;
+        return deleteFile(replica, base(replica.volume()) + path.sidecarPath(), requestId);
+    }
+
+    private Transfer deleteFile(Replica replica, String url, String requestId) {
+        try (HttpClientResponse response = client.delete().uri(url).header(REQUEST_ID, requestId).request()) {
+            int status = response.status().code();
+            // 404: already gone, which is what a delete wants.
+            return status == 204 || status == 200 || status == 404
+                    ? new Transfer.Done(replica)
+                    : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
+        } catch (RuntimeException e) {
+            return new Transfer.Failed(replica, VolumeFailures.of(e));
+        }
+    }
+
+    @Override
+    public Stat stat(Replica replica, Key key) {
+        try (HttpClientResponse response = client.head().uri(url(replica, key)).request()) {
+            int status = response.status().code();
+            if (status == 404) return new Stat.Missing();
+            if (status != 200) return new Stat.Unknown(new VolumeFailure.Refused(status));
+            var length = response.headers().contentLength();
+            return length.isPresent()
+                    ? new Stat.Present(length.getAsLong())
+                    : new Stat.Unknown(new VolumeFailure.Mismatch("no Content-Length in the answer to HEAD"));
+        } catch (RuntimeException e) {
+            return new Stat.Unknown(VolumeFailures.of(e));
+        }
+    }
+
+    /** HEAD of the data root: any answer below 500 proves nginx is serving the folder. */
+    @Override
+    public Transfer ping(Volume volume) {
+        Replica replica = new Replica(volume, 0);
+        try (HttpClientResponse response = client.head().uri(base(volume) + "/").request()) {
+            int status = response.status().code();
+            return status < 500 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
+        } catch (RuntimeException e) {
+            return new Transfer.Failed(replica, VolumeFailures.of(e));
+        }
+    }
+
+    /**
+     * Pure string building, on the GET hot path: the same text as {@link BlobPath#path()} (a test
+     * pins that) without its {@code String.format}.
+     */
+    @Override
+    public String url(Replica replica, Key key) {
+        String digest = key.digest();
+        int sv = replica.subvolume();
+        var url = new StringBuilder(24 + replica.volume().host().length() + 76);
+        url.append("http://").append(replica.volume().host()).append(':').append(replica.volume().port())
+                .append("/sv").append((char) ('0' + sv / 10)).append((char) ('0' + sv % 10))
+                .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
+        return url.toString();
+    }
+
+    private static String base(Volume volume) {
+        return "http://" + volume.host() + ":" + volume.port();
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+
+    /** Closes pooled connections. */
+    @Override
+    public void close() {
+        client.closeResource();
+    }
+}

@@ -1,0 +1,52 @@
+package mkv.adapter.nginx;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import mkv.domain.port.VolumeFailure;
+
+/**
+ * Pure. Turns what Helidon's client threw into a failure value. Helidon wraps socket errors in
+ * {@link java.io.UncheckedIOException} (and unknown hosts in its own runtime exception), so the
+ * whole cause chain is searched, not just the outer type.
+ */
+final class VolumeFailures {
+    private VolumeFailures() {}
+
+    /** The failure of a call without a streamed body. */
+    static VolumeFailure of(Throwable thrown) {
+        VolumeFailure known = classify(thrown);
+        return known != null ? known : new VolumeFailure.Unreachable("connection lost: " + describe(thrown));
+    }
+
+    /**
+     * The failure of an upload: a connection that broke before the whole body was handed over
+     * is a short write ({@code expected} is -1 when chunked); after it, a lost connection.
+     */
+    static VolumeFailure ofUpload(Throwable thrown, long expected, long written, boolean bodySent) {
+        VolumeFailure known = classify(thrown);
+        if (known != null) return known;
+        return bodySent ? of(thrown) : new VolumeFailure.ShortWrite(expected, written);
+    }
+
+    private static VolumeFailure classify(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+                    || t.getClass().getSimpleName().equals("RuntimeUnknownHostException")) {
+                return new VolumeFailure.Unreachable(describe(t));
+            }
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                return new VolumeFailure.TimedOut(describe(t));
+            }
+            if (t.getCause() == t) break;
+        }
+        return null;
+    }
+
+    static String describe(Throwable t) {
+        String message = t.getMessage();
+        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,238 @@
+package mkv.adapter.nginx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.UUID;
+import java.util.stream.Stream;
+import mkv.domain.BlobPath;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import mkv.domain.Md5;
+import mkv.domain.Replica;
+import mkv.domain.Sidecar;
+import mkv.domain.Volume;
+import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Body;
+import mkv.domain.port.Stat;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** NginxVolumes against three real nginx volumes, each started by NginxVolumeProcess in a temp folder. */
+class NginxVolumesTest {
+
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    @TempDir
+    static Path root;
+
+    private static final java.util.List<NginxVolumeProcess> processes = new ArrayList<>();
+    private static NginxVolumes volumes;
+
+    @BeforeAll
+    static void start_three_volumes() throws IOException {
+        try {
+            for (int i = 0; i < 3; i++) processes.add(startVolume(root.resolve("vol" + i)));
+        } catch (IOException | RuntimeException e) {
+            stop_volumes();
+            throw e;
+        }
+        volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    }
+
+    @AfterAll
+    static void stop_volumes() {
+        if (volumes != null) volumes.close();
+        for (NginxVolumeProcess process : processes) process.close();
+        for (NginxVolumeProcess process : processes) assertThat(process.isAlive()).isFalse();
+    }
+
+    private static NginxVolumeProcess startVolume(Path dir) throws IOException {
+        return NginxVolumeProcess.start(NginxConfig.of(dir, freePort(), ROOT), Duration.ofSeconds(10));
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Volume volume(int i) {
+        return new Volume("127.0.0.1", processes.get(i).config().port());
+    }
+
+    private static Seq<Replica> threeReplicas(int subvolume) {
+        return List.range(0, 3).map(i -> new Replica(volume(i), subvolume));
+    }
+
+    private static Path blobFile(int volume, Key key, int subvolume) {
+        return processes.get(volume).config().dataRoot().resolve(BlobPath.of(key, subvolume).path().substring(1));
+    }
+
+    private static Key freshKey(String name) {
+        return new Key("/nginx-test/" + name + "/" + UUID.randomUUID());
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(longs = {1, 1024 * 1024, 64L * 1024 * 1024})
+    void a_streamed_value_lands_whole_on_all_three_volumes(long length) {
+        Key key = freshKey("size-" + length);
+        long seed = length * 7 + 3;
+        Seq<Replica> targets = threeReplicas(5);
+
+        long started = System.nanoTime();
+        BlobWrite write = volumes.write(key, targets, new Body(TestBodies.pattern(length, seed), length), "req-size");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("NginxVolumesTest: wrote %d bytes to 3 nginx volumes in %d ms%n", length, millis);
+
+        assertThat(write.bodyError()).isEmpty();
+        assertThat(write.transfers()).containsExactlyElementsOf(targets.map(Transfer.Done::new));
+        assertThat(write.size()).isEqualTo(length);
+        assertThat(write.md5().hex()).isEqualTo(TestBodies.md5(TestBodies.pattern(length, seed)));
+        String sha = TestBodies.sha256(TestBodies.pattern(length, seed));
+        for (int v = 0; v < 3; v++) {
+            Path file = blobFile(v, key, 5);
+            assertThat(file).exists().hasSize(length);
+            assertThat(TestBodies.sha256(file)).isEqualTo(sha);
+        }
+    }
+
+    @Test
+    void a_chunked_value_lands_whole_on_all_three_volumes() {
+        Key key = freshKey("chunked");
+        long length = 3 * 1024 * 1024 + 17;
+        BlobWrite write = volumes.write(key, threeReplicas(1), new Body(TestBodies.pattern(length, 1), -1), "req-chunked");
+
+        assertThat(write.bodyError()).isEmpty();
+        assertThat(write.transfers()).allMatch(Transfer::ok);
+        assertThat(write.size()).isEqualTo(length);
+        for (int v = 0; v < 3; v++) assertThat(blobFile(v, key, 1)).hasSize(length);
+    }
+
+    @Test
+    void a_body_that_breaks_off_leaves_no_blob_anywhere() {
+        Key key = freshKey("broken");
+        BlobWrite write = volumes.write(key, threeReplicas(2),
+                new Body(TestBodies.breaking(4 * 1024 * 1024, 2, 1024 * 1024 + 5), 4 * 1024 * 1024), "req-broken");
+
+        assertThat(write.bodyError().isDefined()).isTrue();
+        assertThat(write.transfers()).noneMatch(Transfer::ok);
+        for (int v = 0; v < 3; v++) assertThat(blobFile(v, key, 2)).doesNotExist();
+    }
+
+    @Test
+    void the_sidecar_on_disk_decodes_back_to_the_same_sidecar() throws IOException {
+        Key key = new Key("/nginx-test/sidecar/ünï ☃/" + UUID.randomUUID());
+        Sidecar sidecar = new Sidecar(key, 42, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE,
+                Instant.ofEpochMilli(1_790_000_000_123L), Sidecar.FORMAT);
+        Replica replica = new Replica(volume(1), 3);
+
+        assertThat(volumes.writeSidecar(replica, sidecar, "req-sidecar")).isEqualTo(new Transfer.Done(replica));
+
+        Path file = processes.get(1).config().dataRoot().resolve(BlobPath.of(key, 3).sidecarPath().substring(1));
+        assertThat(SidecarJson.decode(Files.readAllBytes(file)).get()).isEqualTo(sidecar);
+
+        Sidecar unlinked = new Sidecar(key, 42, sidecar.md5(), EntryState.UNLINKED, sidecar.created(), Sidecar.FORMAT);
+        assertThat(volumes.writeSidecar(replica, unlinked, "req-sidecar-2").ok()).isTrue();
+        assertThat(SidecarJson.decode(Files.readAllBytes(file)).get()).isEqualTo(unlinked);
+    }
+
+    @Test
+    void stat_sees_a_present_blob_with_its_size_and_a_missing_one() {
+        Key key = freshKey("stat");
+        Replica replica = new Replica(volume(0), 7);
+        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Missing());
+
+        volumes.write(key, List.of(replica), new Body(TestBodies.pattern(12345, 9), 12345), "req-stat");
+
+        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Present(12345));
+    }
+
+    @Test
+    void delete_removes_blob_and_sidecar_and_is_idempotent() {
+        Key key = freshKey("delete");
+        Replica replica = new Replica(volume(2), 4);
+        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(1000, 4), 1000), "req-del");
+        volumes.writeSidecar(replica, new Sidecar(key, 1000, write.md5(), EntryState.LIVE, Instant.ofEpochMilli(1), 1), "req-del");
+        Path blob = blobFile(2, key, 4);
+        Path sidecar = blob.resolveSibling(blob.getFileName() + ".key");
+        assertThat(blob).exists();
+        assertThat(sidecar).exists();
+
+        assertThat(volumes.delete(replica, key, "req-del-1")).isEqualTo(new Transfer.Done(replica));
+        assertThat(blob).doesNotExist();
+        assertThat(sidecar).doesNotExist();
+        assertThat(volumes.delete(replica, key, "req-del-2")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Missing());
+    }
+
+    @Test
+    void the_url_serves_the_blob_as_octet_stream() throws Exception {
+        Key key = freshKey("url");
+        Replica replica = new Replica(volume(0), 11);
+        volumes.write(key, List.of(replica), new Body(TestBodies.pattern(777, 5), 777), "req-url");
+
+        String url = volumes.url(replica, key);
+        assertThat(url).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 11).path());
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(got.statusCode()).isEqualTo(200);
+            assertThat(got.headers().firstValue("Content-Type")).contains("application/octet-stream");
+            assertThat(got.body()).hasSize(777);
+            assertThat(TestBodies.sha256(new java.io.ByteArrayInputStream(got.body())))
+                    .isEqualTo(TestBodies.sha256(TestBodies.pattern(777, 5)));
+        }
+    }
+
+    @Test
+    void ping_answers_done_for_a_running_volume_and_unreachable_for_a_stopped_one() throws IOException {
+        assertThat(volumes.ping(volume(0)).ok()).isTrue();
+
+        Volume stopped;
+        try (NginxVolumeProcess extra = startVolume(root.resolve("stopped"))) {
+            stopped = new Volume("127.0.0.1", extra.config().port());
+            assertThat(volumes.ping(stopped).ok()).isTrue();
+        }
+        Transfer ping = volumes.ping(stopped);
+        assertThat(ping).isInstanceOf(Transfer.Failed.class);
+        assertThat(((Transfer.Failed) ping).failure()).isInstanceOf(VolumeFailure.Unreachable.class);
+    }
+
+    @Test
+    void nginx_writes_nothing_outside_the_volume_folder() throws IOException {
+        volumes.write(freshKey("layout"), threeReplicas(0), new Body(TestBodies.pattern(100_000, 6), 100_000), "req-layout");
+        for (NginxVolumeProcess process : processes) {
+            NginxConfig config = process.config();
+            assertThat(config.dir().startsWith(root)).isTrue();
+            try (Stream<Path> top = Files.list(config.dataRoot())) {
+                assertThat(top).allMatch(p -> p.getFileName().toString().matches("sv\\d\\d") && Files.isDirectory(p));
+            }
+            try (Stream<Path> temp = Files.list(config.tempDir("client_body"))) {
+                assertThat(temp).as("finished uploads were renamed out of the temp folder").isEmpty();
+            }
+            assertThat(config.pidFile()).exists();
+            try (Stream<Path> all = Files.walk(config.dir())) {
+                assertThat(all).allMatch(p -> p.startsWith(config.dir()));
+            }
+            assertThat(Files.readString(config.configFile())).doesNotContain("/var/");
+        }
+    }
+}

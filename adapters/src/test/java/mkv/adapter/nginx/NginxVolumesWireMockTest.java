@@ -1,0 +1,340 @@
+package mkv.adapter.nginx;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.strings;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CopyOnWriteArrayList;
+import mkv.domain.BlobPath;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import mkv.domain.Md5;
+import mkv.domain.Replica;
+import mkv.domain.Sidecar;
+import mkv.domain.Volume;
+import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Body;
+import mkv.domain.port.Stat;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Volume faults injected with WireMock: every failure comes back as the right value, never as an exception. */
+class NginxVolumesWireMockTest {
+
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
+
+    private static WireMockServer wiremock;
+    private NginxVolumes volumes;
+
+    @BeforeAll
+    static void start_wiremock() {
+        wiremock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        wiremock.start();
+    }
+
+    @AfterAll
+    static void stop_wiremock() {
+        wiremock.stop();
+    }
+
+    @BeforeEach
+    void fresh_client() {
+        wiremock.resetAll();
+        volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofMillis(500), READ_TIMEOUT));
+    }
+
+    @AfterEach
+    void close_client() {
+        volumes.close();
+    }
+
+    private static Volume mock() {
+        return new Volume("127.0.0.1", wiremock.port());
+    }
+
+    private static void answer(int status) {
+        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status)));
+    }
+
+    private static VolumeFailure failure(Transfer transfer) {
+        assertThat(transfer).isInstanceOf(Transfer.Failed.class);
+        return ((Transfer.Failed) transfer).failure();
+    }
+
+    private static int closedPort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static LoggedRequest onlyPut(String path) {
+        var found = wiremock.findAll(putRequestedFor(urlEqualTo(path)));
+        assertThat(found).hasSize(1);
+        return found.getFirst();
+    }
+
+    @Test
+    void a_fixed_length_write_sends_content_length_the_request_id_and_the_exact_bytes() {
+        answer(201);
+        Key key = new Key("/fixed");
+        Replica replica = new Replica(mock(), 1);
+
+        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(300_000, 1), 300_000), "req-fixed");
+
+        assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
+        assertThat(write.bodyError().isEmpty()).isTrue();
+        assertThat(write.size()).isEqualTo(300_000);
+        LoggedRequest put = onlyPut(BlobPath.of(key, 1).path());
+        assertThat(put.getHeader("X-Request-Id")).isEqualTo("req-fixed");
+        assertThat(put.getHeader("Content-Length")).isEqualTo("300000");
+        assertThat(put.containsHeader("Transfer-Encoding")).isFalse();
+        assertThat(TestBodies.md5(new ByteArrayInputStream(put.getBody()))).isEqualTo(write.md5().hex());
+    }
+
+    @Test
+    void a_body_of_unknown_length_is_sent_chunked() {
+        answer(201);
+        Key key = new Key("/chunked");
+        Replica replica = new Replica(mock(), 2);
+
+        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(200_000, 2), -1), "req-chunked");
+
+        assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
+        assertThat(write.size()).isEqualTo(200_000);
+        LoggedRequest put = onlyPut(BlobPath.of(key, 2).path());
+        assertThat(put.containsHeader("Content-Length")).isFalse();
+        assertThat(put.getHeader("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(put.getBody()).hasSize(200_000);
+        assertThat(TestBodies.md5(new ByteArrayInputStream(put.getBody()))).isEqualTo(write.md5().hex());
+    }
+
+    @Test
+    void an_overwrite_answered_204_is_done() {
+        answer(204);
+        Replica replica = new Replica(mock(), 0);
+        BlobWrite write = volumes.write(new Key("/again"), List.of(replica), new Body(TestBodies.pattern(10, 0), 10), "r");
+        assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {500, 409, 403, 400})
+    void a_volume_answering_a_failure_status_is_refused_with_that_status(int status) {
+        answer(status);
+        Key key = new Key("/refused");
+        Replica replica = new Replica(mock(), 3);
+        Sidecar sidecar = new Sidecar(key, 10, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE, Instant.EPOCH, 1);
+
+        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(10, 3), 10), "r");
+
+        assertThat(failure(write.transfers().get(0))).isEqualTo(new VolumeFailure.Refused(status));
+        assertThat(write.bodyError().isEmpty()).isTrue();
+        assertThat(failure(volumes.writeSidecar(replica, sidecar, "r"))).isEqualTo(new VolumeFailure.Refused(status));
+        assertThat(failure(volumes.delete(replica, key, "r"))).isEqualTo(new VolumeFailure.Refused(status));
+        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Unknown(new VolumeFailure.Refused(status)));
+    }
+
+    @Test
+    void a_closed_port_is_unreachable_for_every_call() throws IOException {
+        Volume closed = new Volume("127.0.0.1", closedPort());
+        Replica replica = new Replica(closed, 0);
+        Key key = new Key("/nobody-home");
+
+        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(1000, 0), 1000), "r");
+
+        assertThat(failure(write.transfers().get(0))).isInstanceOf(VolumeFailure.Unreachable.class);
+        assertThat(write.bodyError().isEmpty()).isTrue();
+        assertThat(failure(volumes.ping(closed))).isInstanceOf(VolumeFailure.Unreachable.class);
+        assertThat(failure(volumes.delete(replica, key, "r"))).isInstanceOf(VolumeFailure.Unreachable.class);
+        assertThat(volumes.stat(replica, key)).isInstanceOfSatisfying(Stat.Unknown.class,
+                unknown -> assertThat(unknown.failure()).isInstanceOf(VolumeFailure.Unreachable.class));
+    }
+
+    @Test
+    void a_volume_slower_than_the_read_timeout_times_out_for_every_call() {
+        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withFixedDelay(2_000)));
+        Replica replica = new Replica(mock(), 0);
+        Key key = new Key("/slow");
+
+        long started = System.nanoTime();
+        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(1000, 0), 1000), "r");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(failure(write.transfers().get(0))).isInstanceOf(VolumeFailure.TimedOut.class);
+        assertThat(took).isLessThan(Duration.ofMillis(1_900));
+        assertThat(failure(volumes.ping(mock()))).isInstanceOf(VolumeFailure.TimedOut.class);
+        assertThat(failure(volumes.delete(replica, key, "r"))).isInstanceOf(VolumeFailure.TimedOut.class);
+        assertThat(volumes.stat(replica, key)).isInstanceOfSatisfying(Stat.Unknown.class,
+                unknown -> assertThat(unknown.failure()).isInstanceOf(VolumeFailure.TimedOut.class));
+    }
+
+    @Test
+    void a_body_shorter_than_declared_is_a_body_error_and_a_short_write_everywhere() {
+        answer(201);
+        Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(mock(), 2));
+
+        BlobWrite write = volumes.write(new Key("/short"), targets, new Body(TestBodies.pattern(500_000, 1), 1_000_000), "r");
+
+        assertThat(write.bodyError().get()).contains("500000 of 1000000");
+        assertThat(write.size()).isEqualTo(500_000);
+        for (Transfer transfer : write.transfers()) {
+            assertThat(failure(transfer)).isInstanceOfSatisfying(VolumeFailure.ShortWrite.class, shortWrite -> {
+                assertThat(shortWrite.expected()).isEqualTo(1_000_000);
+                assertThat(shortWrite.written()).isLessThanOrEqualTo(500_000);
+            });
+        }
+        assertThat(wiremock.findAll(putRequestedFor(anyUrl()))).as("no volume saw a whole request").isEmpty();
+    }
+
+    @Test
+    void a_body_stream_that_throws_is_a_body_error_and_aborts_every_upload() {
+        answer(201);
+        Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(mock(), 2), new Replica(mock(), 3));
+
+        BlobWrite write = volumes.write(new Key("/throws"), targets,
+                new Body(TestBodies.breaking(1_000_000, 1, 200_000), -1), "r");
+
+        assertThat(write.bodyError().get()).contains("client went away");
+        assertThat(write.transfers()).hasSize(3).allSatisfy(t -> assertThat(failure(t)).isInstanceOf(VolumeFailure.ShortWrite.class));
+        assertThat(wiremock.findAll(putRequestedFor(anyUrl()))).as("no chunked upload was completed").isEmpty();
+    }
+
+    @Test
+    void one_stalled_target_among_three_neither_blocks_nor_corrupts_the_other_two() throws Exception {
+        answer(201);
+        var held = new CopyOnWriteArrayList<Socket>();
+        // WireMock needs a moment to journal a body this large: a longer read timeout than the other tests.
+        Duration readTimeout = Duration.ofSeconds(2);
+        try (var stalled = new ServerSocket();
+             var patient = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofMillis(500), readTimeout))) {
+            // Accepts and never reads: the upload fills the socket buffers, then blocks.
+            stalled.setReceiveBufferSize(4096);
+            stalled.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) held.add(stalled.accept());
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Key key = new Key("/one-bad-apple");
+            long length = 12L * 1024 * 1024; // more than the socket buffers and the queue can hold
+            Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(new Volume("127.0.0.1", stalled.getLocalPort()), 2),
+                    new Replica(mock(), 3));
+
+            long started = System.nanoTime();
+            BlobWrite write = patient.write(key, targets, new Body(TestBodies.pattern(length, 5), length), "req-stall");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(write.bodyError().isEmpty()).isTrue();
+            assertThat(write.transfers().get(0)).isEqualTo(new Transfer.Done(targets.get(0)));
+            assertThat(failure(write.transfers().get(1))).isInstanceOf(VolumeFailure.TimedOut.class);
+            assertThat(write.transfers().get(2)).isEqualTo(new Transfer.Done(targets.get(2)));
+            assertThat(took).isLessThan(readTimeout.multipliedBy(4));
+            String md5 = TestBodies.md5(TestBodies.pattern(length, 5));
+            assertThat(write.md5().hex()).isEqualTo(md5);
+            for (int sv : new int[] {1, 3}) {
+                LoggedRequest put = onlyPut(BlobPath.of(key, sv).path());
+                assertThat(put.getBody()).hasSize((int) length);
+                assertThat(TestBodies.md5(new ByteArrayInputStream(put.getBody()))).isEqualTo(md5);
+            }
+        } finally {
+            for (Socket socket : held) socket.close();
+        }
+    }
+
+    @Test
+    void one_unreachable_target_among_three_does_not_stop_the_others() throws IOException {
+        answer(201);
+        Key key = new Key("/one-down");
+        Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(new Volume("127.0.0.1", closedPort()), 2),
+                new Replica(mock(), 3));
+
+        BlobWrite write = volumes.write(key, targets, new Body(TestBodies.pattern(2_000_000, 7), 2_000_000), "r");
+
+        assertThat(write.transfers().map(Transfer::ok)).containsExactly(true, false, true);
+        assertThat(failure(write.transfers().get(1))).isInstanceOf(VolumeFailure.Unreachable.class);
+        assertThat(onlyPut(BlobPath.of(key, 3).path()).getBody()).hasSize(2_000_000);
+    }
+
+    @Test
+    void every_call_sends_the_request_id() {
+        answer(204);
+        Key key = new Key("/ids");
+        Replica replica = new Replica(mock(), 4);
+        Sidecar sidecar = new Sidecar(key, 3, new Md5("0123456789abcdef0123456789abcdef"), EntryState.UNLINKED, Instant.EPOCH, 1);
+
+        volumes.write(key, List.of(replica), new Body(TestBodies.pattern(3, 0), 3), "req-w");
+        volumes.writeSidecar(replica, sidecar, "req-s");
+        volumes.delete(replica, key, "req-d");
+
+        BlobPath path = BlobPath.of(key, 4);
+        wiremock.verify(putRequestedFor(urlEqualTo(path.path())).withHeader("X-Request-Id", equalTo("req-w")));
+        wiremock.verify(putRequestedFor(urlEqualTo(path.sidecarPath())).withHeader("X-Request-Id", equalTo("req-s")));
+        wiremock.verify(deleteRequestedFor(urlEqualTo(path.path())).withHeader("X-Request-Id", equalTo("req-d")));
+        wiremock.verify(deleteRequestedFor(urlEqualTo(path.sidecarPath())).withHeader("X-Request-Id", equalTo("req-d")));
+        assertThat(SidecarJson.decode(onlyPut(path.sidecarPath()).getBody()).get()).isEqualTo(sidecar);
+    }
+
+    @Test
+    void delete_of_files_already_gone_is_done_and_a_failed_blob_delete_keeps_the_sidecar() {
+        answer(404);
+        Replica replica = new Replica(mock(), 0);
+        Key key = new Key("/gone");
+        assertThat(volumes.delete(replica, key, "r")).isEqualTo(new Transfer.Done(replica));
+
+        wiremock.resetAll();
+        answer(500);
+        assertThat(failure(volumes.delete(replica, key, "r"))).isEqualTo(new VolumeFailure.Refused(500));
+        wiremock.verify(0, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 0).sidecarPath())));
+    }
+
+    @Test
+    void ping_counts_any_answer_below_500_as_up() {
+        answer(403);
+        assertThat(volumes.ping(mock()).ok()).isTrue();
+        wiremock.resetAll();
+        answer(503);
+        assertThat(failure(volumes.ping(mock()))).isEqualTo(new VolumeFailure.Refused(503));
+        wiremock.verify(anyRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void url_is_the_volume_address_followed_by_the_blob_path() {
+        qt().forAll(strings().allPossible().ofLengthBetween(1, 40), integers().between(0, BlobPath.MAX_SUBVOLUMES - 1))
+                .assuming((text, sv) -> Key.of("/" + text, Key.DEFAULT_MAX_BYTES).isRight())
+                .checkAssert((text, sv) -> {
+                    Key key = new Key("/" + text);
+                    Replica replica = new Replica(new Volume("vol-" + sv + ".example", 8000 + sv), sv);
+                    assertThat(volumes.url(replica, key))
+                            .isEqualTo("http://vol-" + sv + ".example:" + (8000 + sv) + BlobPath.of(key, sv).path());
+                });
+    }
+}

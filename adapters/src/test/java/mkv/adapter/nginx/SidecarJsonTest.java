@@ -1,0 +1,93 @@
+package mkv.adapter.nginx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.strings;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import mkv.domain.Md5;
+import mkv.domain.Sidecar;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The sidecar codec: what encode writes, decode reads back exactly; anything else rebuild must not trust is refused. */
+class SidecarJsonTest {
+
+    private static final String GOOD = """
+            {"key":"/a/b","size":5,"md5":"0123456789abcdef0123456789abcdef","state":"LIVE","created":1700000000000,"format":1}""";
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void any_sidecar_survives_encode_then_decode() {
+        qt().forAll(strings().allPossible().ofLengthBetween(1, 60), longs().between(0, Long.MAX_VALUE),
+                        longs().all(), longs().between(-1L << 40, 1L << 42))
+                .assuming((text, size, bits, millis) -> Key.of("/" + text, 4096).isRight())
+                .checkAssert((text, size, bits, millis) -> {
+                    Md5 md5 = new Md5(String.format("%016x%016x", bits, bits * 31 + 7));
+                    EntryState state = (bits & 1) == 0 ? EntryState.LIVE : EntryState.UNLINKED;
+                    Sidecar sidecar = new Sidecar(new Key("/" + text), size, md5, state, Instant.ofEpochMilli(millis), Sidecar.FORMAT);
+                    assertThat(SidecarJson.decode(SidecarJson.encode(sidecar)).get()).isEqualTo(sidecar);
+                });
+    }
+
+    @Test
+    void a_key_with_unicode_quotes_and_backslashes_round_trips() {
+        Sidecar sidecar = new Sidecar(new Key("/ünï/\"quoted\"\\back/🦊 ☃"), 1, new Md5("ffffffffffffffffffffffffffffffff"),
+                EntryState.UNLINKED, Instant.ofEpochMilli(0), 1);
+        assertThat(SidecarJson.decode(SidecarJson.encode(sidecar)).get()).isEqualTo(sidecar);
+    }
+
+    @Test
+    void the_encoding_is_pinned() {
+        Sidecar sidecar = new Sidecar(new Key("/a/b"), 5, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE,
+                Instant.ofEpochMilli(1_700_000_000_000L), 1);
+        assertThat(new String(SidecarJson.encode(sidecar), StandardCharsets.UTF_8)).isEqualTo(GOOD);
+        assertThat(SidecarJson.decode(bytes(GOOD)).get()).isEqualTo(sidecar);
+    }
+
+    @Test
+    void a_newer_format_is_refused() {
+        assertThat(SidecarJson.decode(bytes(GOOD.replace("\"format\":1", "\"format\":2"))).getLeft()).contains("newer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"key", "size", "md5", "state", "created", "format"})
+    void a_missing_field_is_refused(String field) {
+        String json = GOOD.replaceAll("\"" + field + "\":(\"[^\"]*\"|\\d+),?", "").replace(",}", "}");
+        assertThat(json).doesNotContain("\"" + field + "\"");
+        assertThat(SidecarJson.decode(bytes(json)).isLeft()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\"md5\":\"0123456789abcdef0123456789abcde\"",
+            "\"md5\":\"0123456789abcdef0123456789abcdeg\"",
+            "\"md5\":5",
+            "\"key\":\"no-leading-slash\"",
+            "\"key\":\"/a/../b\"",
+            "\"state\":\"WRITING\"",
+            "\"size\":-1",
+            "\"size\":\"5\"",
+            "\"created\":1.5",
+            "\"format\":0"})
+    void a_bad_field_is_refused(String replacement) {
+        String field = replacement.substring(1, replacement.indexOf('"', 1));
+        String json = GOOD.replaceAll("\"" + field + "\":(\"[^\"]*\"|\\d+)", java.util.regex.Matcher.quoteReplacement(replacement));
+        assertThat(json).contains(replacement);
+        assertThat(SidecarJson.decode(bytes(json)).isLeft()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "null", "{", "\"text\""})
+    void something_that_is_not_a_sidecar_object_is_refused(String json) {
+        assertThat(SidecarJson.decode(bytes(json)).isLeft()).isTrue();
+    }
+}
