@@ -39,8 +39,8 @@ final class VolumeCommand implements Callable<Integer> {
         }, "mkv-volume-shutdown"));
         System.out.println("mkv: volume on " + host + ":" + port + ", data in " + dir.toAbsolutePath().resolve("data"));
         System.out.flush();
-        volume.awaitExit();
+        boolean clean = volume.awaitExit();
         stopped.countDown();
-        return volume.exitedCleanly() ? 0 : 1;
+        return clean ? 0 : 1;
     }
 }

@@ -52,6 +52,24 @@ public final class NginxVolumeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a volume in {@code dir} on {@code host:port}, as the current user (with
+     * {@code user root;} when that is root), waiting up to 10 s for its port.
+     */
+    public static NginxVolumeProcess start(Path dir, String host, int port) {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        try {
+            return start(new NginxConfig(dir.toAbsolutePath(), port, host, root), Duration.ofSeconds(10));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start nginx for volume " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Blocks until nginx exits by itself or is stopped; true when it exited cleanly. */
+    public boolean awaitExit() throws InterruptedException {
+        return process.waitFor() == 0;
+    }
+
     /** Creates the volume's folders and writes its config; returns the config file. */
     public static Path layOut(NginxConfig config) throws IOException {
         for (Path folder : config.folders()) Files.createDirectories(folder);

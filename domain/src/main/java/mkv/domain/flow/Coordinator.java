@@ -183,6 +183,26 @@ public final class Coordinator {
         }
     }
 
+    /**
+     * Settles WRITING rows last touched before {@code cutoff} that no request of this
+     * coordinator is working on: leftovers of a crash, or of a rollback whose delete failed.
+     * Deletes every replica the row names, then the row; a failed delete leaves the row for
+     * the next round. Returns how many rows were settled.
+     */
+    public int recover(java.time.Instant cutoff, int limit, String requestId) {
+        int settled = 0;
+        for (Entry stale : index.writingSince(cutoff, limit)) {
+            if (!locks.tryLock(stale.key())) continue;
+            try {
+                Seq<Transfer> deletes = stale.replicas().map(r -> volumes.delete(r, stale.key(), requestId));
+                if (deletes.forAll(Transfer::ok) && index.remove(stale)) settled++;
+            } finally {
+                locks.unlock(stale.key());
+            }
+        }
+        return settled;
+    }
+
     /** One page of live (or unlinked) keys under a prefix. */
     public ListQuery.Page list(ListQuery query, EntryState state) {
         return query.page(index.list(query.prefix(), state, query.start(), query.limit() + 1));
