@@ -18,12 +18,18 @@ public final class Gens {
 
     public static final Instant T0 = Instant.parse("2026-01-02T03:04:05.678Z");
 
-    /** Keys of arbitrary unicode text (any plane), filtered to the valid ones. */
+    /**
+     * Keys of arbitrary unicode text from every plane. Characters a key may not hold (controls,
+     * lone surrogates) become '_' rather than being filtered out, so generation never gives up;
+     * the rare leftover invalid key (a '.' segment) becomes a hex name.
+     */
     public static Gen<Key> keys() {
-        return strings().allPossible().ofLengthBetween(1, 40)
-                .map(s -> Key.of("/" + s, Key.DEFAULT_MAX_BYTES))
-                .assuming(parsed -> parsed.isRight())
-                .map(parsed -> parsed.get());
+        return strings().allPossible().ofLengthBetween(1, 40).map(s -> {
+            StringBuilder b = new StringBuilder("/");
+            s.codePoints().forEach(c -> b.appendCodePoint(
+                    c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.isSurrogate((char) c) && c <= 0xffff ? '_' : c));
+            return Key.of(b.toString(), Key.DEFAULT_MAX_BYTES).getOrElse(() -> new Key("/" + Integer.toHexString(s.hashCode())));
+        });
     }
 
     /** Keys that look like real paths: short, readable, often sharing prefixes. */
