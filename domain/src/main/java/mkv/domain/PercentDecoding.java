@@ -2,6 +2,10 @@ package mkv.domain;
 
 import io.vavr.control.Either;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Strict percent-decoding of a raw URL path into UTF-8 text. */
@@ -10,9 +14,11 @@ final class PercentDecoding {
 
     static Either<InvalidKey, String> decode(String raw) {
         if (raw == null) return Either.left(new InvalidKey("key is empty", ""));
-        if (raw.indexOf('%') < 0) return Key.utf8(raw.getBytes(StandardCharsets.UTF_8), raw);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        byte[] in = raw.getBytes(StandardCharsets.UTF_8);
+        return utf8Bytes(raw).flatMap(in -> raw.indexOf('%') < 0 ? Key.utf8(in, raw) : unescape(in, raw));
+    }
+
+    private static Either<InvalidKey, String> unescape(byte[] in, String raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
         for (int i = 0; i < in.length; i++) {
             byte b = in[i];
             if (b != '%') {
@@ -27,5 +33,23 @@ final class PercentDecoding {
             i += 2;
         }
         return Key.utf8(out.toByteArray(), raw);
+    }
+
+    /**
+     * Strict UTF-8 encoding of the raw text: {@code String.getBytes} would turn an unpaired
+     * surrogate into a silent {@code '?'}, storing a different key than the one asked for.
+     */
+    private static Either<InvalidKey, byte[]> utf8Bytes(String raw) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(raw));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return Either.right(bytes);
+        } catch (CharacterCodingException e) {
+            return Either.left(new InvalidKey("key contains an unpaired surrogate", raw));
+        }
     }
 }

@@ -1,0 +1,90 @@
+package mkv.domain;
+
+import static mkv.domain.Gens.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.booleans;
+
+import io.vavr.collection.HashSet;
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import mkv.domain.port.HealthSnapshot;
+import org.junit.jupiter.api.Test;
+
+/** Whether a PUT may go ahead: the state of the key first, then the health of its targets. */
+class PutDecisionTest {
+
+    private static final Key KEY = new Key("/put/me");
+    private static final Replica A = new Replica(Gens.volume(1), 0);
+    private static final Replica B = new Replica(Gens.volume(2), 0);
+    private static final Seq<Replica> TARGETS = List.of(A, B);
+
+    private static Entry inState(EntryState state) {
+        return new Entry(KEY, state, List.of(new Replica(Gens.volume(5), 2)), 4, Option.of(Gens.md5(1)), T0, T0);
+    }
+
+    private static HealthSnapshot down(Volume... volumes) {
+        return new HealthSnapshot(HashSet.of(volumes));
+    }
+
+    @Test
+    void a_new_key_with_healthy_targets_proceeds_with_no_predecessor() {
+        assertThat(PutDecision.decide(Option.none(), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Proceed(TARGETS, Option.none()));
+    }
+
+    @Test
+    void a_live_key_is_never_overwritten() {
+        Entry live = inState(EntryState.LIVE);
+        assertThat(PutDecision.decide(Option.of(live), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.AlreadyExists(live));
+    }
+
+    @Test
+    void a_live_key_is_already_there_even_when_a_target_is_down() {
+        Entry live = inState(EntryState.LIVE);
+        assertThat(PutDecision.decide(Option.of(live), TARGETS, down(A.volume())))
+                .isEqualTo(new PutDecision.AlreadyExists(live));
+    }
+
+    @Test
+    void a_key_being_written_or_deleted_is_busy() {
+        Entry writing = inState(EntryState.WRITING);
+        assertThat(PutDecision.decide(Option.of(writing), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Busy(writing));
+    }
+
+    @Test
+    void an_unlinked_key_may_be_written_again_and_names_its_predecessor() {
+        Entry unlinked = inState(EntryState.UNLINKED);
+        assertThat(PutDecision.decide(Option.of(unlinked), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Proceed(TARGETS, Option.of(unlinked)));
+    }
+
+    @Test
+    void a_down_target_refuses_the_write_and_names_only_the_down_volumes() {
+        assertThat(PutDecision.decide(Option.none(), TARGETS, down(B.volume(), Gens.volume(9))))
+                .isEqualTo(new PutDecision.Unavailable(List.of(B.volume())));
+        assertThat(PutDecision.decide(Option.of(inState(EntryState.UNLINKED)), TARGETS, down(A.volume())))
+                .isEqualTo(new PutDecision.Unavailable(List.of(A.volume())));
+    }
+
+    @Test
+    void a_down_volume_outside_the_targets_does_not_matter() {
+        assertThat(PutDecision.decide(Option.none(), TARGETS, down(Gens.volume(9))))
+                .isInstanceOf(PutDecision.Proceed.class);
+    }
+
+    @Test
+    void proceeding_means_every_target_is_up() {
+        qt().withExamples(500).forAll(Gens.replicaSets(1, 5), lists().of(booleans().all()).ofSize(5))
+                .checkAssert((targets, ups) -> {
+                    Seq<Volume> downs = targets.zipWith(ups, (r, up) -> up ? null : r.volume()).filter(v -> v != null);
+                    PutDecision d = PutDecision.decide(Option.none(), targets, new HealthSnapshot(HashSet.ofAll(downs)));
+                    if (downs.isEmpty()) assertThat(d).isEqualTo(new PutDecision.Proceed(targets, Option.none()));
+                    else assertThat(d).isEqualTo(new PutDecision.Unavailable(downs));
+                });
+    }
+}

@@ -1,0 +1,27 @@
+package mkv.domain.fake;
+
+import io.vavr.collection.HashSet;
+import io.vavr.collection.Set;
+import mkv.domain.Volume;
+import mkv.domain.port.Health;
+import mkv.domain.port.HealthSnapshot;
+
+/** Health as the test says: every volume up until marked down. */
+public final class FakeHealth implements Health {
+    private Set<Volume> down = HashSet.empty();
+
+    public synchronized FakeHealth down(Volume... volumes) {
+        down = down.addAll(java.util.List.of(volumes));
+        return this;
+    }
+
+    public synchronized FakeHealth up(Volume... volumes) {
+        down = down.removeAll(java.util.List.of(volumes));
+        return this;
+    }
+
+    @Override
+    public synchronized HealthSnapshot snapshot() {
+        return new HealthSnapshot(down);
+    }
+}

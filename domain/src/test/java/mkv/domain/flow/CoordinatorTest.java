@@ -1,0 +1,436 @@
+package mkv.domain.flow;
+
+import static mkv.domain.Gens.T0;
+import static mkv.domain.fake.FakeVolumes.Op.DELETE;
+import static mkv.domain.fake.FakeVolumes.Op.SIDECAR;
+import static mkv.domain.fake.FakeVolumes.Op.WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Random;
+import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Gens;
+import mkv.domain.Key;
+import mkv.domain.ListQuery;
+import mkv.domain.Md5;
+import mkv.domain.ReadResult;
+import mkv.domain.Replica;
+import mkv.domain.Ring;
+import mkv.domain.Sidecar;
+import mkv.domain.Volume;
+import mkv.domain.fake.FakeHealth;
+import mkv.domain.fake.FakeVolumes;
+import mkv.domain.fake.FakeVolumes.Call;
+import mkv.domain.fake.InMemoryIndex;
+import mkv.domain.fake.SettableClock;
+import mkv.domain.port.Body;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The use cases against fakes that record every volume call and can fail any of them: these
+ * prove the order of effects that keeps data safe (DESIGN.md decision 3).
+ */
+class CoordinatorTest {
+
+    private static final Key KEY = new Key("/photos/cat.jpg");
+    private static final Md5 HELLO_MD5 = new Md5("5d41402abc4b2a76b9719d911017c592"); // md5("hello")
+    private static final Ring RING = Ring.of(List.of(Gens.volume(1), Gens.volume(2), Gens.volume(3)), 64, 4);
+    private static final Seq<Replica> TARGETS = RING.replicasFor(KEY, 2);
+    private static final Replica FIRST = TARGETS.get(0);
+    private static final Replica SECOND = TARGETS.get(1);
+    private static final Volume SPARE = RING.volumes().removeAll(TARGETS.map(Replica::volume)).head();
+
+    private final InMemoryIndex index = new InMemoryIndex();
+    private final FakeVolumes volumes = new FakeVolumes();
+    private final FakeHealth health = new FakeHealth();
+    private final SettableClock clock = new SettableClock(T0);
+    private final Coordinator coordinator = coordinator(false);
+
+    private Coordinator coordinator(boolean protect) {
+        return new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, protect, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+    }
+
+    private static Body body(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return new Body(new ByteArrayInputStream(b), b.length);
+    }
+
+    /** A chunked body that delivers a few bytes, then the client goes away. */
+    private static Body brokenBody() {
+        InputStream in = new InputStream() {
+            private int left = 3;
+
+            @Override
+            public int read() throws IOException {
+                if (left-- > 0) return 'x';
+                throw new IOException("connection reset by peer");
+            }
+        };
+        return new Body(in, -1);
+    }
+
+    /** The state of the key's row, as a volume call sees it. */
+    private java.util.List<String> watchRow() {
+        java.util.List<String> seen = new ArrayList<>();
+        volumes.beforeEach(c -> seen.add(c.op() + " " + index.get(KEY).map(e -> e.state().name()).getOrElse("none")));
+        return seen;
+    }
+
+    /** A key stored earlier: its row LIVE and its files on both targets. */
+    private Entry storedLive() {
+        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, T0);
+        index.putAll(List.of(live));
+        TARGETS.forEach(r -> volumes.seed(r, live.sidecar()));
+        return live;
+    }
+
+    private static Transfer.Failed refused(Replica r) {
+        return new Transfer.Failed(r, new VolumeFailure.Refused(507));
+    }
+
+    // ---- PUT ----
+
+    @Test
+    void put_reserves_a_writing_row_before_any_volume_write() {
+        java.util.List<String> seen = watchRow();
+
+        coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(seen).first().isEqualTo("WRITE WRITING");
+        assertThat(seen).containsExactly("WRITE WRITING", "WRITE WRITING", "SIDECAR WRITING", "SIDECAR WRITING");
+    }
+
+    @Test
+    void put_makes_the_key_live_only_after_every_blob_and_sidecar() {
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        Entry live = new Entry(KEY, EntryState.LIVE, TARGETS, 5, Option.of(HELLO_MD5), T0, T0);
+        assertThat(result).isEqualTo(new PutResult.Created(live));
+        assertThat(index.get(KEY)).contains(live);
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR);
+        for (Replica r : TARGETS) {
+            assertThat(volumes.holdsBlob(r, KEY)).isTrue();
+            assertThat(volumes.sidecar(r, KEY)).contains(new Sidecar(KEY, 5, HELLO_MD5, EntryState.LIVE, T0, Sidecar.FORMAT));
+        }
+    }
+
+    @Test
+    void a_failed_replica_write_rolls_back_every_target_and_removes_the_row() {
+        volumes.failOn(WRITE, SECOND);
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(SECOND))));
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
+        assertThat(volumes.calls().subList(2, 4)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void a_failed_sidecar_rolls_back_every_target_and_removes_the_row() {
+        volumes.failOn(SIDECAR, FIRST);
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(FIRST))));
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR, DELETE, DELETE);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void failing_at_any_step_of_a_put_leaves_neither_row_nor_file() {
+        for (int step = 1; step <= 4; step++) {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes().failAtStep(step);
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+
+            assertThat(c.put(KEY, body("hello"), "r1")).as("fail at step %d", step).isInstanceOf(PutResult.ReplicaFailed.class);
+            assertThat(idx.get(KEY)).as("row after failing step %d", step).isEmpty();
+            assertThat(vols.files()).as("files after failing step %d", step).isZero();
+        }
+    }
+
+    @Test
+    void a_rollback_whose_delete_fails_leaves_the_row_writing_for_recovery() {
+        volumes.failOn(WRITE, FIRST).failOn(DELETE, SECOND);
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(FIRST))));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        // The file the failed delete left behind is named by the WRITING row.
+        assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
+    }
+
+    @Test
+    void an_empty_chunked_body_is_rolled_back_as_empty_body() {
+        PutResult result = coordinator.put(KEY, new Body(new ByteArrayInputStream(new byte[0]), -1), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.EmptyBody());
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void a_body_declared_empty_is_refused_before_anything() {
+        PutResult result = coordinator.put(KEY, new Body(new ByteArrayInputStream(new byte[0]), 0), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.EmptyBody());
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.count()).isZero();
+    }
+
+    @Test
+    void a_body_that_breaks_off_is_rolled_back_as_body_broken() {
+        PutResult result = coordinator.put(KEY, brokenBody(), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.BodyBroken("connection reset by peer"));
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void put_on_a_live_key_is_already_exists_and_touches_no_volume() {
+        Entry live = storedLive();
+
+        assertThat(coordinator.put(KEY, body("other"), "r1")).isEqualTo(new PutResult.AlreadyExists());
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.get(KEY)).contains(live);
+    }
+
+    @Test
+    void put_with_a_target_down_is_unavailable_and_writes_nothing() {
+        health.down(SECOND.volume());
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Unavailable(List.of(SECOND.volume())));
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.count()).isZero();
+    }
+
+    @Test
+    void put_ignores_a_down_volume_that_is_not_a_target() {
+        health.down(SPARE);
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+    }
+
+    @Test
+    void put_over_an_unlinked_key_succeeds_and_cleans_the_old_placement() {
+        // The unlinked value lives on the spare volume and the first target (an older ring).
+        Replica old = new Replica(SPARE, 1);
+        Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
+        index.putAll(List.of(unlinked));
+        unlinked.replicas().forEach(r -> volumes.seed(r, unlinked.sidecar()));
+        java.util.List<Option<Entry>> rows = new ArrayList<>();
+        volumes.beforeEach(c -> rows.add(index.get(KEY)));
+        clock.advance(Duration.ofMinutes(1));
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isInstanceOf(PutResult.Created.class);
+        // While in flight, the WRITING row named the old replicas too, so recovery could clean them.
+        assertThat(rows.getFirst().get().replicas()).containsExactlyInAnyOrder(old, FIRST, SECOND);
+        assertThat(index.get(KEY).get().state()).isEqualTo(EntryState.LIVE);
+        assertThat(index.get(KEY).get().replicas()).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(index.get(KEY).get().created()).isEqualTo(T0.plusSeconds(60));
+        assertThat(volumes.calls()).filteredOn(c -> c.op() == DELETE).extracting(Call::replica).containsExactly(old);
+        assertThat(volumes.files()).isEqualTo(4);
+        assertThat(volumes.sidecar(FIRST, KEY).get().md5()).isEqualTo(HELLO_MD5);
+    }
+
+    @Test
+    void a_second_put_while_the_first_holds_the_key_is_busy() {
+        java.util.List<Object> inner = new ArrayList<>();
+        volumes.beforeEach(c -> {
+            if (c.step() == 1) {
+                inner.add(coordinator.put(KEY, body("other"), "r2"));
+                inner.add(coordinator.delete(KEY, "r3"));
+                inner.add(coordinator.unlink(KEY, "r4"));
+            }
+        });
+
+        PutResult outer = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(inner).containsExactly(new PutResult.Busy(), new DeleteResult.Busy(), new DeleteResult.Busy());
+        assertThat(outer).isInstanceOf(PutResult.Created.class);
+        assertThat(volumes.calls()).extracting(Call::step).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void a_put_while_another_coordinator_writes_the_key_is_busy() {
+        index.putAll(List.of(Entry.writing(KEY, TARGETS, T0)));
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
+        assertThat(volumes.calls()).isEmpty();
+    }
+
+    @Test
+    void the_lock_is_released_after_every_put() {
+        volumes.failOn(WRITE, FIRST);
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.ReplicaFailed.class);
+        volumes.heal();
+
+        assertThat(coordinator.put(KEY, body("hello"), "r2")).isInstanceOf(PutResult.Created.class);
+    }
+
+    // ---- DELETE ----
+
+    @Test
+    void delete_marks_the_row_writing_before_deleting_and_removes_it_after() {
+        storedLive();
+        java.util.List<String> seen = watchRow();
+
+        assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+
+        assertThat(seen).containsExactly("DELETE WRITING", "DELETE WRITING");
+        assertThat(volumes.calls()).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void a_partly_failed_delete_leaves_the_row_unlinked_and_a_retry_finishes() {
+        storedLive();
+        volumes.failOn(DELETE, SECOND);
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.ReplicaFailed(List.of(refused(SECOND))));
+        assertThat(index.get(KEY)).contains(new Entry(KEY, EntryState.UNLINKED, TARGETS, 5, Option.of(HELLO_MD5), T0, T0.plusSeconds(30)));
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+
+        volumes.heal();
+        assertThat(coordinator.delete(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void under_protect_a_live_key_is_refused_until_it_is_unlinked() {
+        Entry live = storedLive();
+        Coordinator protective = coordinator(true);
+
+        assertThat(protective.delete(KEY, "r1")).isEqualTo(new DeleteResult.Protected());
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.get(KEY)).contains(live);
+
+        assertThat(protective.unlink(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+        assertThat(protective.delete(KEY, "r3")).isEqualTo(new DeleteResult.Deleted());
+        assertThat(index.get(KEY)).isEmpty();
+    }
+
+    @Test
+    void deleting_an_absent_key_is_absent() {
+        assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.Absent());
+        assertThat(volumes.calls()).isEmpty();
+    }
+
+    @Test
+    void delete_with_a_replica_down_touches_nothing() {
+        Entry live = storedLive();
+        health.down(FIRST.volume());
+
+        assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.Unavailable(List.of(FIRST.volume())));
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.get(KEY)).contains(live);
+    }
+
+    // ---- UNLINK ----
+
+    @Test
+    void unlink_rewrites_every_sidecar_as_unlinked_before_the_row_changes() {
+        storedLive();
+        java.util.List<String> seen = watchRow();
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+
+        assertThat(seen).containsExactly("SIDECAR LIVE", "SIDECAR LIVE");
+        Sidecar unlinkedSidecar = new Sidecar(KEY, 5, HELLO_MD5, EntryState.UNLINKED, T0, Sidecar.FORMAT);
+        assertThat(volumes.calls()).extracting(c -> c.sidecar().get()).containsOnly(unlinkedSidecar);
+        TARGETS.forEach(r -> assertThat(volumes.sidecar(r, KEY)).contains(unlinkedSidecar));
+        assertThat(index.get(KEY)).contains(new Entry(KEY, EntryState.UNLINKED, TARGETS, 5, Option.of(HELLO_MD5), T0, T0.plusSeconds(300)));
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+        // Blobs stay: unlink is a soft delete.
+        TARGETS.forEach(r -> assertThat(volumes.holdsBlob(r, KEY)).isTrue());
+    }
+
+    @Test
+    void a_failed_unlink_sidecar_leaves_the_row_live() {
+        Entry live = storedLive();
+        volumes.failOn(SIDECAR, SECOND);
+
+        assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.ReplicaFailed(List.of(refused(SECOND))));
+        assertThat(index.get(KEY)).contains(live);
+        assertThat(coordinator.locate(KEY)).isInstanceOf(ReadResult.Found.class);
+    }
+
+    @Test
+    void unlinking_an_unlinked_or_absent_key_is_absent() {
+        assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.Absent());
+        storedLive();
+        assertThat(coordinator.unlink(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+        int calls = volumes.calls().size();
+
+        assertThat(coordinator.unlink(KEY, "r3")).isEqualTo(new DeleteResult.Absent());
+        assertThat(volumes.calls()).hasSize(calls);
+    }
+
+    // ---- GET and list ----
+
+    @Test
+    void locate_sends_reads_to_a_healthy_replica_without_touching_a_volume() {
+        Entry live = storedLive();
+        health.down(FIRST.volume());
+
+        for (int i = 0; i < 20; i++) assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Found(live, SECOND));
+        assertThat(volumes.calls()).isEmpty();
+
+        health.down(SECOND.volume());
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Unavailable(live));
+    }
+
+    @Test
+    void locate_spreads_reads_over_every_replica() {
+        storedLive();
+        java.util.Map<Replica, Integer> hits = new java.util.HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            hits.merge(((ReadResult.Found) coordinator.locate(KEY)).replica(), 1, Integer::sum);
+        }
+        assertThat(hits.keySet()).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(hits.values()).allSatisfy(n -> assertThat(n).isBetween(140, 260));
+    }
+
+    @Test
+    void list_pages_through_live_keys_and_unlinked_keys_separately() {
+        for (String k : new String[] {"/l/a", "/l/b", "/l/c", "/other"}) {
+            assertThat(coordinator.put(new Key(k), body("v"), "r")).isInstanceOf(PutResult.Created.class);
+        }
+        assertThat(coordinator.unlink(new Key("/l/b"), "r")).isEqualTo(new DeleteResult.Deleted());
+
+        ListQuery first = ListQuery.parse("/l/", null, "1", 1000, 1024).get();
+        ListQuery.Page page = coordinator.list(first, EntryState.LIVE);
+        assertThat(page).isEqualTo(new ListQuery.Page(List.of(new Key("/l/a")), "/l/c"));
+        ListQuery second = ListQuery.parse("/l/", page.next(), "1", 1000, 1024).get();
+        assertThat(coordinator.list(second, EntryState.LIVE)).isEqualTo(new ListQuery.Page(List.of(new Key("/l/c")), ""));
+
+        ListQuery all = ListQuery.parse("/", null, null, 1000, 1024).get();
+        assertThat(coordinator.list(all, EntryState.UNLINKED)).isEqualTo(new ListQuery.Page(List.of(new Key("/l/b")), ""));
+    }
+}
