@@ -27,7 +27,7 @@ final class ServerOptions {
             description = "Folders sv00..svNN per volume, e.g. one per disk (default ${DEFAULT-VALUE}). Changing it moves data: rebalance after.")
     int subvolumes;
 
-    @picocli.CommandLine.Option(names = "--vnodes", defaultValue = "${env:MKV_VNODES:-512}", paramLabel = "N",
+    @picocli.CommandLine.Option(names = "--vnodes", defaultValue = "${env:MKV_VNODES:-1024}", paramLabel = "N",
             description = "Virtual nodes per volume on the hash ring (default ${DEFAULT-VALUE}). Changing it moves data: rebalance after.")
     int vnodes;
 

@@ -40,7 +40,7 @@ final class Wiring {
     static Running start(Settings s) {
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         SqliteIndex index = SqliteIndex.open(s.db(), new SqliteIndex.Options(s.syncFull()));
-        NginxVolumes volumes = new NginxVolumes(new NginxVolumes.Options(s.connectTimeout(), s.readTimeout()));
+        NginxVolumes volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout()));
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         Coordinator coordinator = new Coordinator(index, volumes, health, Clock.systemUTC(), new Random(), policy::get);

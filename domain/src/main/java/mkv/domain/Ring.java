@@ -16,8 +16,12 @@ import java.util.Arrays;
  */
 public final class Ring {
 
-    /** Virtual nodes per volume by default: keeps 10 volumes within about ±10% of an even share. */
-    public static final int DEFAULT_VNODES = 512;
+    /**
+     * Virtual nodes per volume by default. Measured (RingTest): 100k keys over 10 volumes stay
+     * within ±7.1% of an even share on seven fixed name sets, ±10.3% at worst over 32 sets;
+     * 512 vnodes reached ±13.7%. A ring of 1000 volumes is then ~1M points, ~24 MB.
+     */
+    public static final int DEFAULT_VNODES = 1024;
 
     private final SortedSet<Volume> volumes;
     private final int vnodes;

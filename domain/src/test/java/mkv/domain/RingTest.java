@@ -47,8 +47,8 @@ class RingTest {
 
     @Test
     void golden_placement_of_hello() {
-        assertThat(placed(GOLDEN, "/hello", 2)).containsExactly("10.0.0.2:80/2", "10.0.0.3:80/1");
-        assertThat(placed(GOLDEN, "/hello", 3)).containsExactly("10.0.0.2:80/2", "10.0.0.3:80/1", "10.0.0.1:80/3");
+        assertThat(placed(GOLDEN, "/hello", 2)).containsExactly("10.0.0.2:80/2", "10.0.0.1:80/3");
+        assertThat(placed(GOLDEN, "/hello", 3)).containsExactly("10.0.0.2:80/2", "10.0.0.1:80/3", "10.0.0.3:80/1");
     }
 
     @Test
@@ -65,8 +65,8 @@ class RingTest {
 
     @Test
     void golden_placement_of_a_key_with_spaces() {
-        assertThat(placed(GOLDEN, "/with some spaces", 2)).containsExactly("10.0.0.3:80/1", "10.0.0.1:80/0");
-        assertThat(placed(GOLDEN, "/with some spaces", 3)).containsExactly("10.0.0.3:80/1", "10.0.0.1:80/0", "10.0.0.2:80/1");
+        assertThat(placed(GOLDEN, "/with some spaces", 2)).containsExactly("10.0.0.3:80/1", "10.0.0.2:80/1");
+        assertThat(placed(GOLDEN, "/with some spaces", 3)).containsExactly("10.0.0.3:80/1", "10.0.0.2:80/1", "10.0.0.1:80/0");
     }
 
     @Test
@@ -237,10 +237,10 @@ class RingTest {
 
     /**
      * 100,000 keys, 10 volumes, r=1: how far the busiest or idlest volume strays from the mean.
-     * Target ±10%. With the default 512 vnodes that is NOT met reliably: over 32 sets of 10
-     * volume names the worst was 13.7% and 6 of 32 sets exceeded 10% (256 vnodes: worst 17.9%;
-     * 1024: worst 10.3%). So this asserts the bound 512 vnodes does meet, ±15%, on seven fixed
-     * sets, and prints the figures for 256/512/1024 so a change shows in the Surefire output.
+     * Target ±10%. 512 vnodes did NOT meet it reliably: over 32 sets of 10 volume names the
+     * worst was 13.7% and 6 of 32 sets exceeded 10% (256 vnodes: worst 17.9%; 1024: worst
+     * 10.3%, 7.1% on the seven fixed sets here). So the default is 1024 and this asserts ±10%
+     * on seven fixed sets, printing the figures for 256/512/1024 in the Surefire output.
      */
     @Test
     void default_vnodes_spread_100k_keys_over_10_volumes_within_bound() {
@@ -254,7 +254,7 @@ class RingTest {
         }
         sets = sets.append(List.range(1, 11).map(i -> new Volume("localhost", 3000 + i)));
 
-        for (int vnodes : new int[] {256, Ring.DEFAULT_VNODES, 1024}) {
+        for (int vnodes : new int[] {256, 512, 1024}) {
             double worst = 0;
             StringBuilder line = new StringBuilder();
             for (List<Volume> volumes : sets) {
@@ -264,7 +264,7 @@ class RingTest {
             }
             System.out.printf("ring: 100k keys / 10 volumes, vnodes=%d, max deviation from mean per set:%s (worst %.1f%%)%n",
                     vnodes, line, worst * 100);
-            if (vnodes == Ring.DEFAULT_VNODES) assertThat(worst).isLessThanOrEqualTo(0.15);
+            if (vnodes == Ring.DEFAULT_VNODES) assertThat(worst).isLessThanOrEqualTo(0.10);
         }
     }
 
