@@ -1,0 +1,72 @@
+package mkv.adapter.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import mkv.domain.Entry;
+
+/**
+ * The writes, prepared once on the write connection. Only the writer thread touches them, and
+ * always inside its transaction. Each conditional write says by its update count whether the
+ * row matched.
+ */
+final class WriteStatements implements AutoCloseable {
+    private final Connection connection;
+    private final PreparedStatement insertIfAbsent;
+    private final PreparedStatement updateIfEquals;
+    private final PreparedStatement deleteIfEquals;
+    private final PreparedStatement upsert;
+
+    WriteStatements(Connection connection) throws SQLException {
+        this.connection = connection;
+        insertIfAbsent = connection.prepareStatement(
+                "INSERT INTO entries (" + Rows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING");
+        updateIfEquals = connection.prepareStatement(
+                "UPDATE entries SET state = ?, replicas = ?, size = ?, md5 = ?, created = ?, updated = ? WHERE " + Rows.EQUALS);
+        deleteIfEquals = connection.prepareStatement("DELETE FROM entries WHERE " + Rows.EQUALS);
+        upsert = connection.prepareStatement("INSERT INTO entries (" + Rows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (key) DO UPDATE SET state = excluded.state, replicas = excluded.replicas, size = excluded.size,"
+                + " md5 = excluded.md5, created = excluded.created, updated = excluded.updated");
+    }
+
+    /** The write connection itself, for work the statements above do not cover. */
+    Connection connection() {
+        return connection;
+    }
+
+    boolean insertIfAbsent(Entry next) throws SQLException {
+        Rows.bind(insertIfAbsent, 1, next);
+        return insertIfAbsent.executeUpdate() == 1;
+    }
+
+    /** Overwrites the row of {@code expected.key()} with {@code next} if it equals {@code expected}. */
+    boolean updateIfEquals(Entry expected, Entry next) throws SQLException {
+        int at = Rows.bindValues(updateIfEquals, 1, next);
+        Rows.bind(updateIfEquals, at, expected);
+        return updateIfEquals.executeUpdate() == 1;
+    }
+
+    boolean deleteIfEquals(Entry expected) throws SQLException {
+        Rows.bind(deleteIfEquals, 1, expected);
+        return deleteIfEquals.executeUpdate() == 1;
+    }
+
+    void upsert(Entry e) throws SQLException {
+        Rows.bind(upsert, 1, e);
+        upsert.executeUpdate();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        SQLException first = null;
+        for (PreparedStatement ps : new PreparedStatement[] {insertIfAbsent, updateIfEquals, deleteIfEquals, upsert}) {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
+    }
+}
