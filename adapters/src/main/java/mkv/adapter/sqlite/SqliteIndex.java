@@ -239,7 +239,7 @@ public final class SqliteIndex implements Index {
         CompletableFuture<Boolean> previous = null;
         for (Seq<Entry> chunk : entries.grouped(options.putAllChunk())) {
             CompletableFuture<Boolean> next = writer.submitAsync(s -> {
-                for (Entry e : chunk) s.upsert(e);
+                s.upsertAll(chunk);
                 return true;
             });
             if (previous != null) Writer.await(previous);

@@ -16,6 +16,14 @@ final class WriteStatements implements AutoCloseable {
     private final PreparedStatement updateIfEquals;
     private final PreparedStatement deleteIfEquals;
     private final PreparedStatement upsert;
+    private final PreparedStatement upsertMany;
+
+    /**
+     * Rows per bulk upsert statement. sqlite-jdbc's fixed cost per executed statement dominates
+     * a one-row insert; 64 rows per statement measured about 3x the rows/s (448 parameters,
+     * far below SQLite's limit of 32,766).
+     */
+    static final int UPSERT_ROWS = 64;
 
     WriteStatements(Connection connection) throws SQLException {
         this.connection = connection;
@@ -24,9 +32,8 @@ final class WriteStatements implements AutoCloseable {
         updateIfEquals = connection.prepareStatement(
                 "UPDATE entries SET state = ?, replicas = ?, size = ?, md5 = ?, created = ?, updated = ? WHERE " + Rows.EQUALS);
         deleteIfEquals = connection.prepareStatement("DELETE FROM entries WHERE " + Rows.EQUALS);
-        upsert = connection.prepareStatement("INSERT INTO entries (" + Rows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (key) DO UPDATE SET state = excluded.state, replicas = excluded.replicas, size = excluded.size,"
-                + " md5 = excluded.md5, created = excluded.created, updated = excluded.updated");
+        upsert = connection.prepareStatement(upsertSql(1));
+        upsertMany = connection.prepareStatement(upsertSql(UPSERT_ROWS));
     }
 
     /** The write connection itself, for work the statements above do not cover. */
@@ -51,15 +58,38 @@ final class WriteStatements implements AutoCloseable {
         return deleteIfEquals.executeUpdate() == 1;
     }
 
-    void upsert(Entry e) throws SQLException {
-        Rows.bind(upsert, 1, e);
-        upsert.executeUpdate();
+    // SQLite applies an upsert row by row, so a key twice in one statement ends as its last row.
+    private static String upsertSql(int rows) {
+        var sql = new StringBuilder("INSERT INTO entries (" + Rows.COLUMNS + ") VALUES ");
+        for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?)");
+        return sql.append(" ON CONFLICT (key) DO UPDATE SET state = excluded.state, replicas = excluded.replicas,")
+                .append(" size = excluded.size, md5 = excluded.md5, created = excluded.created, updated = excluded.updated")
+                .toString();
+    }
+
+    /** Inserts or overwrites every entry, in order: later entries for a key win. */
+    void upsertAll(Iterable<Entry> entries) throws SQLException {
+        int inStatement = 0;
+        var pending = new Entry[UPSERT_ROWS];
+        for (Entry e : entries) {
+            pending[inStatement++] = e;
+            if (inStatement == UPSERT_ROWS) {
+                int at = 1;
+                for (Entry p : pending) at = Rows.bind(upsertMany, at, p);
+                upsertMany.executeUpdate();
+                inStatement = 0;
+            }
+        }
+        for (int i = 0; i < inStatement; i++) {
+            Rows.bind(upsert, 1, pending[i]);
+            upsert.executeUpdate();
+        }
     }
 
     @Override
     public void close() throws SQLException {
         SQLException first = null;
-        for (PreparedStatement ps : new PreparedStatement[] {insertIfAbsent, updateIfEquals, deleteIfEquals, upsert}) {
+        for (PreparedStatement ps : new PreparedStatement[] {insertIfAbsent, updateIfEquals, deleteIfEquals, upsert, upsertMany}) {
             try {
                 ps.close();
             } catch (SQLException e) {

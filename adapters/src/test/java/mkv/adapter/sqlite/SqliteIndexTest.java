@@ -90,6 +90,24 @@ class SqliteIndexTest extends IndexContract {
     }
 
     @Test
+    void put_all_in_many_chunks_keeps_the_last_entry_given_for_a_key() {
+        var small = new SqliteIndex.Options(2, 512, 100, SqliteIndex.Synchronous.NORMAL, Duration.ofSeconds(5), 8, 0, 1000);
+        try (var index = SqliteIndex.open(freshFile(), small)) {
+            var entries = new ArrayList<Entry>();
+            for (int i = 0; i < 1000; i++) {
+                entries.add(new Entry(new Key("/bulk/" + (i % 300)), EntryState.LIVE, List.of(REPLICA), i,
+                        Option.of(new Md5("00112233445566778899aabbccddeeff")), T, T));
+            }
+            index.putAll(List.ofAll(entries));
+            assertThat(index.count()).isEqualTo(300);
+            for (int k = 0; k < 300; k++) {
+                long last = k + 900 < 1000 ? k + 900 : k + 600;
+                assertThat(index.get(new Key("/bulk/" + k)).get().size()).as("/bulk/%d", k).isEqualTo(last);
+            }
+        }
+    }
+
+    @Test
     void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
         Path file = freshFile();
         try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {

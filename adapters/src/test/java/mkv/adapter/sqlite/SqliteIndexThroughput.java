@@ -19,7 +19,14 @@ import mkv.domain.Volume;
 /**
  * A rough throughput check, run by hand (not a test): (a) 64 virtual threads reserving
  * distinct keys for a few seconds, (b) one putAll of a million entries. Argument: a directory
- * for the database files (default: a fresh temp dir).
+ * for the database files (default: a fresh temp dir). From the repository root:
+ * <pre>
+ * mvn -B -o -q -pl adapters -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java --enable-native-access=ALL-UNNAMED \
+ *     -cp adapters/target/test-classes:adapters/target/classes:$(cat /tmp/cp.txt) \
+ *     mkv.adapter.sqlite.SqliteIndexThroughput /tmp/mkv-throughput
+ * </pre>
  */
 public final class SqliteIndexThroughput {
     private SqliteIndexThroughput() {}
