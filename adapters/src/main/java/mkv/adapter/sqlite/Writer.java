@@ -153,8 +153,9 @@ final class Writer implements AutoCloseable {
             try {
                 commitBatch(batch);
             } catch (Throwable t) {
-                // Never die with callers waiting: whatever went wrong fails this batch only.
-                failAll(batch, new IndexFailure("index writer failed: " + t, t));
+                // Never die with callers waiting, nor leave a transaction open for the next
+                // batch: whatever went wrong rolls back and fails this batch only.
+                abort(batch, "index writer failed (" + t.getClass().getSimpleName() + ")", t);
             }
         }
         closeConnection();
@@ -210,7 +211,7 @@ final class Writer implements AutoCloseable {
     }
 
     /** Rolls the whole transaction back and fails every caller in it: none of it happened. */
-    private void abort(ArrayList<Request> batch, String what, SQLException cause) {
+    private void abort(ArrayList<Request> batch, String what, Throwable cause) {
         var failure = new IndexFailure(what + ": " + cause.getMessage(), cause);
         try {
             rollback.execute();
