@@ -1,0 +1,117 @@
+package mkv.adapter.sqlite;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import mkv.domain.port.IndexFailure;
+
+/**
+ * The connection settings and the table layout. The layout's version lives in
+ * {@code PRAGMA user_version}; {@link #migrate} brings an older file up to {@link #VERSION}
+ * and refuses a newer one rather than guess at it.
+ */
+final class Schema {
+    private Schema() {}
+
+    /** The layout this build writes. 1: the entries table and its two partial indexes. */
+    static final int VERSION = 1;
+
+    /** The settings of the one write connection. */
+    static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // WAL: readers never block the writer nor it them, and a commit is one append to
+            // the log instead of a rewrite of the pages. The mode is stored in the file, so
+            // checking the answer here catches a file that cannot use it (e.g. a network FS).
+            try (var rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                String mode = rs.next() ? rs.getString(1) : "?";
+                if (!"wal".equalsIgnoreCase(mode)) throw new SQLException("journal_mode stayed " + mode + ", WAL is required");
+            }
+            // NORMAL in WAL mode: a commit reaches the OS before it is acknowledged, so it
+            // survives kill -9 of this process; only a power loss or kernel crash can drop the
+            // last commits (the file stays consistent). FULL fsyncs the log at every commit for
+            // power-loss durability, at the price of one fsync per group commit.
+            s.execute("PRAGMA synchronous = " + o.synchronous().name());
+            // Checkpoint the log back into the file every N pages (default 1000 = 4 MiB); a
+            // larger log means fewer checkpoints under heavy writes, and journal_size_limit
+            // truncates it again after a bulk load instead of keeping a huge file.
+            s.execute("PRAGMA wal_autocheckpoint = " + o.walAutocheckpointPages());
+            s.execute("PRAGMA journal_size_limit = " + 64L * 1024 * 1024);
+            common(s, o);
+        }
+    }
+
+    /** The settings of a pooled read connection (opened read-only). */
+    static void configureReader(Connection c, SqliteIndex.Options o) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // Belt and braces over the read-only open: a reader never writes, even by mistake.
+            s.execute("PRAGMA query_only = ON");
+            common(s, o);
+        }
+    }
+
+    private static void common(Statement s, SqliteIndex.Options o) throws SQLException {
+        // One table, no foreign keys: off states that nothing is enforced across tables.
+        s.execute("PRAGMA foreign_keys = OFF");
+        // Sorts and transient indexes stay in memory: ours are small (a page of a listing).
+        s.execute("PRAGMA temp_store = MEMORY");
+        // The page cache is per connection; negative means KiB rather than pages.
+        s.execute("PRAGMA cache_size = " + (-1024L * o.cacheMiB()));
+        // Reads through mmap skip a copy per page; 0 turns it off (safer on flaky storage,
+        // where an IO error becomes a SIGBUS instead of an error code).
+        s.execute("PRAGMA mmap_size = " + o.mmapBytes());
+        // busy_timeout is set through SQLiteConfig when the connection opens: another process
+        // (the rebalance tool) may hold the write lock, and we wait for it up to this long.
+    }
+
+    /** Creates or upgrades the layout inside one IMMEDIATE transaction; refuses newer files. */
+    static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                int found = version(c);
+                if (found > VERSION) {
+                    throw new IndexFailure("index schema version " + found + " is newer than this build's " + VERSION
+                            + ": upgrade mkv before opening it", null);
+                }
+                if (found < 1) createVersion1(s);
+                s.execute("PRAGMA user_version = " + VERSION);
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+        }
+    }
+
+    static int version(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static void createVersion1(Statement s) throws SQLException {
+        // The key is its UTF-8 bytes as a BLOB: BLOBs compare with memcmp, so ORDER BY and
+        // range scans are bytewise, the order listings promise. WITHOUT ROWID stores rows in
+        // the primary key's b-tree: one lookup per get, no second index. STRICT refuses values
+        // of the wrong type, should another program write this file.
+        s.execute("""
+                CREATE TABLE IF NOT EXISTS entries (
+                    key      BLOB    NOT NULL PRIMARY KEY,
+                    state    INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+                    replicas TEXT    NOT NULL,
+                    size     INTEGER NOT NULL CHECK (size >= 0),
+                    md5      TEXT    CHECK (md5 IS NOT NULL OR state = 0),
+                    created  INTEGER NOT NULL,
+                    updated  INTEGER NOT NULL
+                ) WITHOUT ROWID, STRICT""");
+        // The crash-recovery sweep (writingSince) reads only WRITING rows, oldest first;
+        // WRITING rows are few, so this index costs little.
+        s.execute("CREATE INDEX IF NOT EXISTS entries_writing_by_updated ON entries (updated) WHERE state = 0");
+        // Listing unlinked keys must not walk every live key under the prefix.
+        s.execute("CREATE INDEX IF NOT EXISTS entries_unlinked_by_key ON entries (key) WHERE state = 2");
+    }
+}

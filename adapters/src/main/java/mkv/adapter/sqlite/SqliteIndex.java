@@ -1,0 +1,284 @@
+package mkv.adapter.sqlite;
+
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import mkv.domain.port.Index;
+import mkv.domain.port.IndexFailure;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The index in one SQLite file: reads from a pool of read-only connections, every write
+ * through the one writer thread's group commit. A {@code true} answer means committed.
+ */
+public final class SqliteIndex implements Index {
+
+    /** How durable a commit is; see {@link Schema#configureWriter}. */
+    public enum Synchronous {
+        /** Survives kill -9 of the process; a power loss may drop the last commits. */
+        NORMAL,
+        /** Also survives a power loss: one fsync per group commit. */
+        FULL
+    }
+
+    /**
+     * Tuning. {@code readers}: pooled read connections; {@code batchSize}: most requests per
+     * group commit; {@code putAllChunk}: entries per bulk transaction; {@code cacheMiB}: page
+     * cache per connection; {@code mmapBytes}: memory-mapped reads, 0 for none.
+     */
+    public record Options(int readers, int batchSize, int putAllChunk, Synchronous synchronous, Duration busyTimeout,
+                          int cacheMiB, long mmapBytes, int walAutocheckpointPages) {
+
+        public Options {
+            if (readers < 1 || readers > 64) throw new IllegalArgumentException("readers must be 1-64, not " + readers);
+            if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, not " + batchSize);
+            if (putAllChunk < 1) throw new IllegalArgumentException("putAll chunk must be at least 1, not " + putAllChunk);
+            if (synchronous == null) throw new IllegalArgumentException("synchronous must be set");
+            if (busyTimeout == null || busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("busy timeout must be between 0 and " + Integer.MAX_VALUE + " ms");
+            }
+            if (cacheMiB < 1) throw new IllegalArgumentException("cache must be at least 1 MiB, not " + cacheMiB);
+            if (mmapBytes < 0) throw new IllegalArgumentException("mmap size must not be negative");
+            if (walAutocheckpointPages < 1) throw new IllegalArgumentException("wal autocheckpoint must be at least 1 page");
+        }
+
+        /**
+         * Four readers (two cores here; a get is a few microseconds), 512 requests per commit,
+         * 20,000 entries per bulk transaction (about 3 MiB of log), NORMAL sync, 5 s busy wait
+         * for the rebalance tool, 32 MiB cache per connection, 256 MiB mmap, 4,000-page (16 MiB)
+         * autocheckpoint.
+         */
+        public static Options defaults() {
+            return new Options(4, 512, 20_000, Synchronous.NORMAL, Duration.ofSeconds(5), 32, 256L << 20, 4000);
+        }
+
+        public Options withSynchronous(Synchronous s) {
+            return new Options(readers, batchSize, putAllChunk, s, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages);
+        }
+
+        public Options withReaders(int n) {
+            return new Options(n, batchSize, putAllChunk, synchronous, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages);
+        }
+    }
+
+    /** Write requests taken and transactions committed so far: commits below requests is batching. */
+    public record Stats(long requests, long commits) {}
+
+    private final Path file;
+    private final Options options;
+    private final Writer writer;
+    private final Readers readers;
+
+    private SqliteIndex(Path file, Options options, Writer writer, Readers readers) {
+        this.file = file;
+        this.options = options;
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /**
+     * Opens (creating if absent) the index file: 1. the write connection, its settings and the
+     * schema migration; 2. the writer thread; 3. the readers, last, because a read-only
+     * connection needs the WAL files the writer created.
+     */
+    public static SqliteIndex open(Path file, Options options) {
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        Writer writer = null;
+        var opened = new ArrayList<Reader>();
+        try {
+            Connection w = connect(url, options, false);
+            try {
+                Schema.configureWriter(w, options);
+                Schema.migrate(w);
+                writer = new Writer(w, options.batchSize(), "mkv-sqlite-writer " + file.getFileName());
+            } catch (SQLException | RuntimeException e) {
+                closeQuietlyInto(e, w);
+                throw e;
+            }
+            for (int i = 0; i < options.readers(); i++) {
+                Connection r = connect(url, options, true);
+                try {
+                    Schema.configureReader(r, options);
+                    opened.add(new Reader(r));
+                } catch (SQLException | RuntimeException e) {
+                    closeQuietlyInto(e, r);
+                    throw e;
+                }
+            }
+            return new SqliteIndex(file, options, writer, new Readers(opened));
+        } catch (SQLException | RuntimeException e) {
+            for (Reader r : opened) {
+                try {
+                    r.close();
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            if (e instanceof IndexFailure f) throw f;
+            throw new IndexFailure("cannot open the index " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static SqliteIndex open(Path file) {
+        return open(file, Options.defaults());
+    }
+
+    private static Connection connect(String url, Options o, boolean readOnly) throws SQLException {
+        var config = new SQLiteConfig();
+        // Each connection is used by one thread at a time (the writer thread, or a reader's
+        // borrower), so SQLite's own per-connection mutex is not needed.
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+        if (readOnly) config.setReadOnly(true);
+        // Wait this long for a lock another process holds (the rebalance tool writing the same
+        // file) instead of failing at once with SQLITE_BUSY.
+        config.setBusyTimeout((int) o.busyTimeout().toMillis());
+        return config.createConnection(url);
+    }
+
+    private static void closeQuietlyInto(Exception primary, Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public Stats stats() {
+        return new Stats(writer.requests(), writer.commits());
+    }
+
+    @Override
+    public Option<Entry> get(Key key) {
+        return readers.with("reading " + key, r -> r.get(key));
+    }
+
+    @Override
+    public boolean reserve(Option<Entry> expected, Entry next) {
+        if (expected.isEmpty()) return writer.submit(s -> s.insertIfAbsent(next));
+        sameKey(expected.get(), next);
+        return writer.submit(s -> s.updateIfEquals(expected.get(), next));
+    }
+
+    @Override
+    public boolean replace(Entry expected, Entry next) {
+        sameKey(expected, next);
+        return writer.submit(s -> s.updateIfEquals(expected, next));
+    }
+
+    @Override
+    public boolean remove(Entry expected) {
+        return writer.submit(s -> s.deleteIfEquals(expected));
+    }
+
+    // A conditional change replaces one key's row; moving an entry to another key is not one.
+    private static void sameKey(Entry expected, Entry next) {
+        if (!expected.key().equals(next.key())) {
+            throw new IllegalArgumentException("cannot replace the entry of " + expected.key() + " with one for " + next.key());
+        }
+    }
+
+    @Override
+    public Seq<Key> list(String prefix, EntryState state, Option<Key> start, int limit) {
+        if (limit <= 0) return List.empty(); // SQLite reads a negative LIMIT as "no limit"
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] from = p;
+        if (start.isDefined() && Arrays.compareUnsigned(start.get().bytes(), p) > 0) from = start.get().bytes();
+        byte[] below = Arrays.copyOf(p, p.length + 1);
+        below[p.length] = (byte) 0xFF;
+        byte[] lower = from;
+        return readers.with("listing " + prefix, r -> r.list(lower, below, state, limit));
+    }
+
+    @Override
+    public Seq<Entry> scan(Option<Key> after, int limit) {
+        if (limit <= 0) return List.empty();
+        return readers.with("scanning the index", r -> r.scan(after, limit));
+    }
+
+    @Override
+    public Seq<Entry> writingSince(Instant cutoff, int limit) {
+        if (limit <= 0) return List.empty();
+        return readers.with("finding WRITING entries", r -> r.writingSince(cutoff, limit));
+    }
+
+    /**
+     * Upserts in transactions of {@code putAllChunk} entries, keeping one chunk queued while
+     * the previous one commits. Not atomic as a whole: a failure leaves earlier chunks in
+     * place, which a rebuild simply runs again.
+     */
+    @Override
+    public void putAll(Seq<Entry> entries) {
+        CompletableFuture<Boolean> previous = null;
+        for (Seq<Entry> chunk : entries.grouped(options.putAllChunk())) {
+            CompletableFuture<Boolean> next = writer.submitAsync(s -> {
+                s.upsertAll(chunk);
+                return true;
+            });
+            if (previous != null) Writer.await(previous);
+            previous = next;
+        }
+        if (previous != null) Writer.await(previous);
+    }
+
+    @Override
+    public long count() {
+        return readers.with("counting entries", Reader::count);
+    }
+
+    /** Runs raw work in the next group commit: for tests that need a failing or slow request. */
+    boolean submit(Writer.Work work) {
+        return writer.submit(work);
+    }
+
+    int queuedWrites() {
+        return writer.queued();
+    }
+
+    /** Closes the readers, commits what is already queued, then closes the writer. Idempotent. */
+    @Override
+    public void close() {
+        // Readers first: the last connection to close checkpoints the log into the file and
+        // removes it, and only the write connection is allowed to.
+        IndexFailure failure = null;
+        try {
+            readers.close();
+        } catch (IndexFailure e) {
+            failure = e;
+        }
+        try {
+            writer.close();
+        } catch (IndexFailure e) {
+            if (failure == null) failure = e;
+            else failure.addSuppressed(e);
+        }
+        if (failure != null) throw failure;
+    }
+}

@@ -1,0 +1,310 @@
+package mkv.adapter.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vavr.collection.List;
+import io.vavr.control.Option;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import mkv.domain.Md5;
+import mkv.domain.Replica;
+import mkv.domain.Volume;
+import mkv.domain.port.Index;
+import mkv.domain.port.IndexContract;
+import mkv.domain.port.IndexFailure;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite index holds to the contract, and to what only a file and a writer thread can promise. */
+class SqliteIndexTest extends IndexContract {
+
+    @TempDir
+    Path dir;
+
+    private final AtomicInteger files = new AtomicInteger();
+
+    @Override
+    protected Index newIndex() {
+        return SqliteIndex.open(freshFile());
+    }
+
+    private Path freshFile() {
+        return dir.resolve("index-" + files.incrementAndGet() + ".db");
+    }
+
+    private static final Instant T = Instant.parse("2026-03-04T05:06:07.089Z");
+    private static final Replica REPLICA = new Replica(new Volume("v1.example", 8080), 2);
+
+    private static Entry live(String key) {
+        return Entry.live(new Key(key), List.of(REPLICA), 42, new Md5("00112233445566778899aabbccddeeff"), T);
+    }
+
+    private static Connection raw(Path file) throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    }
+
+    /** Waits for a condition without sleeping: yields until it holds or the deadline passes. */
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out waiting for " + what);
+            Thread.yield();
+        }
+    }
+
+    @Test
+    void a_reopened_file_reads_back_what_was_written() {
+        Path file = freshFile();
+        Entry a = live("/kept/a");
+        Entry b = Entry.writing(new Key("/kept/ünïcode"), List.of(REPLICA), T);
+        try (var index = SqliteIndex.open(file)) {
+            index.reserve(Option.none(), a);
+            index.putAll(List.of(b));
+        }
+        try (var index = SqliteIndex.open(file)) {
+            assertThat(index.get(a.key())).isEqualTo(Option.of(a));
+            assertThat(index.get(b.key())).isEqualTo(Option.of(b));
+            assertThat(index.count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void put_all_in_many_chunks_keeps_the_last_entry_given_for_a_key() {
+        var small = new SqliteIndex.Options(2, 512, 100, SqliteIndex.Synchronous.NORMAL, Duration.ofSeconds(5), 8, 0, 1000);
+        try (var index = SqliteIndex.open(freshFile(), small)) {
+            var entries = new ArrayList<Entry>();
+            for (int i = 0; i < 1000; i++) {
+                entries.add(new Entry(new Key("/bulk/" + (i % 300)), EntryState.LIVE, List.of(REPLICA), i,
+                        Option.of(new Md5("00112233445566778899aabbccddeeff")), T, T));
+            }
+            index.putAll(List.ofAll(entries));
+            assertThat(index.count()).isEqualTo(300);
+            for (int k = 0; k < 300; k++) {
+                long last = k + 900 < 1000 ? k + 900 : k + 600;
+                assertThat(index.get(new Key("/bulk/" + k)).get().size()).as("/bulk/%d", k).isEqualTo(last);
+            }
+        }
+    }
+
+    @Test
+    void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
+        Path file = freshFile();
+        try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(1);
+            try (var rs = s.executeQuery("PRAGMA journal_mode")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+            }
+        }
+    }
+
+    @Test
+    void a_file_from_a_newer_schema_is_refused() throws SQLException {
+        Path file = freshFile();
+        try (Connection c = raw(file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 99");
+        }
+        assertThatThrownBy(() -> SqliteIndex.open(file)).isInstanceOf(IndexFailure.class).hasMessageContaining("newer");
+    }
+
+    @Test
+    void full_synchronous_is_applied_when_chosen() {
+        var seen = new AtomicReference<String>();
+        try (var index = SqliteIndex.open(freshFile(), SqliteIndex.Options.defaults().withSynchronous(SqliteIndex.Synchronous.FULL))) {
+            index.submit(s -> {
+                try (Statement st = s.connection().createStatement(); var rs = st.executeQuery("PRAGMA synchronous")) {
+                    rs.next();
+                    seen.set(rs.getString(1));
+                }
+                return true;
+            });
+            assertThat(index.reserve(Option.none(), live("/durable"))).isTrue();
+        }
+        assertThat(seen.get()).isEqualTo("2"); // 1 NORMAL, 2 FULL
+    }
+
+    @Test
+    void concurrent_writers_all_succeed_and_share_commits() throws Exception {
+        try (var index = SqliteIndex.open(freshFile())) {
+            var results = new ArrayList<Future<Boolean>>();
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < 64; t++) {
+                    int thread = t;
+                    results.add(threads.submit(() -> {
+                        boolean all = true;
+                        for (int i = 0; i < 100; i++) all &= index.reserve(Option.none(), live("/c/" + thread + "/" + i));
+                        return all;
+                    }));
+                }
+            }
+            for (Future<Boolean> r : results) assertThat(r.get()).isTrue();
+            assertThat(index.count()).isEqualTo(6400);
+            SqliteIndex.Stats stats = index.stats();
+            assertThat(stats.requests()).isEqualTo(6400);
+            assertThat(stats.commits()).as("group commit batches writes: %s", stats).isLessThan(stats.requests());
+        }
+    }
+
+    @Test
+    void a_failing_request_in_a_batch_fails_only_its_own_caller() throws Exception {
+        try (var index = SqliteIndex.open(freshFile());
+             var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            // 1. Hold the writer inside a transaction so the next requests queue up as one batch.
+            var holding = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            Future<Boolean> gate = threads.submit(() -> index.submit(s -> {
+                holding.countDown();
+                try {
+                    return release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            long commitsBefore = index.stats().commits();
+            // 2. Queue good writes around one that writes, then fails with a real SQL error.
+            var good = new ArrayList<Future<Boolean>>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                good.add(threads.submit(() -> index.reserve(Option.none(), live("/batch/" + n))));
+            }
+            await("ten writes to queue", Duration.ofSeconds(30), () -> index.queuedWrites() == 10);
+            Future<Boolean> bad = threads.submit(() -> index.submit(s -> {
+                s.insertIfAbsent(live("/batch/undone"));
+                try (Statement st = s.connection().createStatement()) {
+                    st.execute("INSERT INTO no_such_table VALUES (1)");
+                }
+                return true;
+            }));
+            await("the failing write to queue", Duration.ofSeconds(30), () -> index.queuedWrites() == 11);
+            for (int i = 10; i < 15; i++) {
+                int n = i;
+                good.add(threads.submit(() -> index.reserve(Option.none(), live("/batch/" + n))));
+            }
+            await("all sixteen writes to queue", Duration.ofSeconds(30), () -> index.queuedWrites() == 16);
+            // 3. Let go: they commit together; only the bad one fails, and its insert is undone.
+            release.countDown();
+            assertThat(gate.get()).isTrue();
+            for (Future<Boolean> g : good) assertThat(g.get()).isTrue();
+            assertThatThrownBy(bad::get).hasCauseInstanceOf(IndexFailure.class).hasMessageContaining("no_such_table");
+            assertThat(index.stats().commits() - commitsBefore).as("the gate's commit and one for the batch").isEqualTo(2);
+            assertThat(index.get(new Key("/batch/undone"))).isEqualTo(Option.none());
+            for (int i = 0; i < 15; i++) assertThat(index.get(new Key("/batch/" + i)).isDefined()).isTrue();
+        }
+    }
+
+    @Test
+    void close_commits_queued_writes_and_later_calls_fail() throws Exception {
+        Path file = freshFile();
+        var acked = new ArrayList<Future<Boolean>>();
+        var index = SqliteIndex.open(file);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                acked.add(threads.submit(() -> {
+                    try {
+                        return index.reserve(Option.none(), live("/closing/" + n));
+                    } catch (IndexFailure closed) {
+                        return false;
+                    }
+                }));
+            }
+            index.close();
+        }
+        assertThatThrownBy(() -> index.reserve(Option.none(), live("/late"))).isInstanceOf(IndexFailure.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> index.get(new Key("/late"))).isInstanceOf(IndexFailure.class).hasMessageContaining("closed");
+        index.close(); // idempotent
+        try (var reopened = SqliteIndex.open(file)) {
+            for (int i = 0; i < 50; i++) {
+                if (acked.get(i).get()) assertThat(reopened.get(new Key("/closing/" + i)).isDefined()).as("acked /closing/%d", i).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void a_corrupt_row_reads_as_an_index_failure_naming_the_problem() throws SQLException {
+        Path file = freshFile();
+        try (var index = SqliteIndex.open(file)) {
+            index.reserve(Option.none(), live("/fine"));
+        }
+        try (Connection c = raw(file); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO entries VALUES (CAST('/bad' AS BLOB), 1, 'no-port-here/1', 1, '00112233445566778899aabbccddeeff', 0, 0)");
+            s.execute("INSERT INTO entries VALUES (X'2FC328', 1, '', 1, '00112233445566778899aabbccddeeff', 0, 0)");
+        }
+        try (var index = SqliteIndex.open(file)) {
+            assertThat(index.get(new Key("/fine")).isDefined()).isTrue();
+            assertThatThrownBy(() -> index.get(new Key("/bad"))).isInstanceOf(IndexFailure.class)
+                    .hasMessageContaining("corrupt index row").hasMessageContaining("no-port-here");
+            assertThatThrownBy(() -> index.list("/", EntryState.LIVE, Option.none(), 10)).isInstanceOf(IndexFailure.class)
+                    .hasMessageContaining("not valid UTF-8");
+        }
+    }
+
+    @Test
+    void an_acknowledged_write_survives_kill_9_of_the_process() throws Exception {
+        Path file = freshFile();
+        String javaBinary = ProcessHandle.current().info().command().orElseThrow();
+        var command = new ArrayList<String>(java.util.List.of(javaBinary, "--enable-native-access=ALL-UNNAMED"));
+        String tmp = System.getProperty("org.sqlite.tmpdir");
+        if (tmp != null) command.add("-Dorg.sqlite.tmpdir=" + tmp);
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                file.toString(), "1000000"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var lines = new LinkedBlockingQueue<String>();
+        Thread pump = Thread.ofVirtual().start(() -> {
+            try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) lines.add(line);
+            } catch (java.io.IOException ignored) {
+                // the stream breaks when the child dies; what was read is in the queue
+            }
+        });
+        var output = new ArrayList<String>();
+        try {
+            // 1. Wait (with a deadline) until the child has acknowledged a good number of writes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long acked = 0;
+            while (acked < 500) {
+                long left = deadline - System.nanoTime();
+                String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (line == null) throw new AssertionError("the child acknowledged only " + acked + " writes in time: " + output);
+                output.add(line);
+                if (line.startsWith("acked ")) acked++;
+                else if (line.equals("done")) break;
+            }
+        } finally {
+            // 2. kill -9, mid-write.
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child died").isTrue();
+        }
+        // 3. Everything it printed before dying counts as acknowledged.
+        pump.join(Duration.ofSeconds(30));
+        lines.drainTo(output);
+        var keys = output.stream().filter(l -> l.startsWith("acked ")).map(l -> new Key(l.substring("acked ".length()))).toList();
+        assertThat(keys).hasSizeGreaterThanOrEqualTo(500);
+        try (var index = SqliteIndex.open(file)) {
+            for (Key k : keys) assertThat(index.get(k).isDefined()).as("acknowledged %s", k).isTrue();
+            assertThat(index.count()).isGreaterThanOrEqualTo(keys.size());
+        }
+    }
+}
