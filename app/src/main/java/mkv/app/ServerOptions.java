@@ -72,9 +72,14 @@ final class ServerOptions {
                     + "not only a crash of the coordinator. Costs write latency.")
     boolean syncFull;
 
+    @picocli.CommandLine.Option(names = "--recovery-grace", defaultValue = "1m", paramLabel = "DURATION",
+            description = "A WRITING entry no request is working on is settled (its replicas deleted, the entry removed) "
+                    + "once it is this old; at start-up every WRITING entry is (default ${DEFAULT-VALUE}).")
+    Duration recoveryGrace;
+
     Settings settings(List<Volume> volumes, int port) {
         return new Settings(volumes, db, host, port, replicas, subvolumes, vnodes, connectTimeout, readTimeout,
                 healthInterval, healthFailures, healthSuccesses, protect,
-                Option.of(fallback).filter(f -> !f.isBlank()), maxKeyBytes, maxListLimit, syncFull);
+                Option.of(fallback).filter(f -> !f.isBlank()), maxKeyBytes, maxListLimit, syncFull, recoveryGrace);
     }
 }

@@ -26,7 +26,8 @@ public record Settings(
         Option<String> fallback,
         int maxKeyBytes,
         int maxListLimit,
-        boolean syncFull) {
+        boolean syncFull,
+        Duration recoveryGrace) {
 
     /** Every problem with these settings, each naming the setting; empty when they are usable. */
     public Seq<String> problems() {
@@ -47,6 +48,7 @@ public record Settings(
         if (healthFailures < 1) p = p.append("--health-failures: must be at least 1");
         if (healthSuccesses < 1) p = p.append("--health-successes: must be at least 1");
         if (maxKeyBytes < 2 || maxKeyBytes > 8192) p = p.append("--max-key-bytes: must be 2-8192, not " + maxKeyBytes);
+        if (!positive(recoveryGrace)) p = p.append("--recovery-grace: must be positive");
         if (maxListLimit < 1) p = p.append("--max-list-limit: must be at least 1");
         if (fallback.isDefined() && Volume.parse(fallback.get()).isLeft()) p = p.append("--fallback: '" + fallback.get() + "' is not host:port");
         return p;

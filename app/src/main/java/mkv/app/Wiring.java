@@ -18,7 +18,8 @@ final class Wiring {
     private Wiring() {}
 
     /** A started coordinator; closing it stops the listener first and the index last. */
-    record Running(WebServer server, VolumeHealthChecker health, SqliteIndex index, NginxVolumes volumes) implements AutoCloseable {
+    record Running(WebServer server, VolumeHealthChecker health, Recovery recovery, SqliteIndex index, NginxVolumes volumes)
+            implements AutoCloseable {
         int port() {
             return server.port();
         }
@@ -26,6 +27,7 @@ final class Wiring {
         @Override
         public void close() {
             server.stop();
+            recovery.close();
             health.close();
             index.close();
             volumes.close();
@@ -39,11 +41,14 @@ final class Wiring {
 
     static Running start(Settings s) {
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
-        SqliteIndex index = SqliteIndex.open(s.db(), new SqliteIndex.Options(s.syncFull()));
+        SqliteIndex index = SqliteIndex.open(s.db(), SqliteIndex.Options.defaults()
+                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL));
         NginxVolumes volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout()));
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         Coordinator coordinator = new Coordinator(index, volumes, health, Clock.systemUTC(), new Random(), policy::get);
+        // Any WRITING row left by an earlier process is settled before traffic arrives.
+        Recovery recovery = Recovery.start(coordinator, Clock.systemUTC(), s.recoveryGrace());
         WebServer server = WebServer.builder()
                 .host(s.host())
                 .port(s.port())
@@ -51,6 +56,6 @@ final class Wiring {
                 .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds()))
                 .build()
                 .start();
-        return new Running(server, health, index, volumes);
+        return new Running(server, health, recovery, index, volumes);
     }
 }

@@ -4,6 +4,7 @@ import io.vavr.collection.Seq;
 import java.time.Instant;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
 
 /** Folds the replies of a fan-out write into one verdict: live everywhere, or roll back. */
 public final class Fanout {
@@ -30,17 +31,21 @@ public final class Fanout {
 
     /**
      * Pure. After the blobs: LIVE only when the body arrived whole and non-empty and every
-     * target took it; otherwise roll back every replica the reservation names.
+     * target took it; otherwise roll back every replica the reservation names, except a target
+     * that was never reached (nothing can be there, and its volume is likely down: trying to
+     * delete would fail and leave the key busy until recovery).
      */
     public static Settled afterBlobs(Entry writing, Seq<Replica> targets, BlobWrite write, Instant now) {
-        if (write.bodyError().isDefined()) {
-            return new Settled.RollBack(writing.replicas(), new Failure.BodyBroken(write.bodyError().get()));
-        }
         Seq<Transfer.Failed> failed = failures(write.transfers());
-        if (!failed.isEmpty() || write.transfers().size() != targets.size()) {
-            return new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(failed));
+        Seq<Replica> neverReached = failed.filter(f -> f.failure() instanceof VolumeFailure.Unreachable).map(Transfer.Failed::replica);
+        Seq<Replica> rollBack = writing.replicas().removeAll(neverReached);
+        if (write.bodyError().isDefined()) {
+            return new Settled.RollBack(rollBack, new Failure.BodyBroken(write.bodyError().get()));
         }
-        if (write.size() == 0) return new Settled.RollBack(writing.replicas(), new Failure.EmptyBody());
+        if (!failed.isEmpty() || write.transfers().size() != targets.size()) {
+            return new Settled.RollBack(rollBack, new Failure.ReplicasFailed(failed));
+        }
+        if (write.size() == 0) return new Settled.RollBack(rollBack, new Failure.EmptyBody());
         return new Settled.Live(new Entry(writing.key(), EntryState.LIVE, targets, write.size(),
                 io.vavr.control.Option.of(write.md5()), writing.created(), now));
     }

@@ -60,6 +60,11 @@ public record Key(String value) implements Comparable<Key> {
             if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
                 return String.format("key contains the control character U+%04X", (int) c);
             }
+            if (c == '\uFFFD') {
+                // The HTTP server turns invalid UTF-8 into U+FFFD silently; refusing the character
+                // is the only way to refuse the invalid bytes, rather than store a different key.
+                return "key contains U+FFFD, the mark of invalid UTF-8";
+            }
             if (Character.isSurrogate(c)) {
                 boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
                         && Character.isLowSurrogate(s.charAt(i + 1));

@@ -54,6 +54,18 @@ class FanoutTest {
     }
 
     @Test
+    void a_target_that_was_never_reached_is_not_rolled_back_but_a_lost_connection_is() {
+        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
+        var unreachable = new Transfer.Failed(B, new VolumeFailure.Unreachable("refused"));
+        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), unreachable), LATER);
+        assertThat(s).isEqualTo(new Settled.RollBack(List.of(A, OLD), new Failure.ReplicasFailed(List.of(unreachable))));
+
+        var lost = new Transfer.Failed(B, new VolumeFailure.Lost("reset"));
+        Settled t = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), lost), LATER);
+        assertThat(t).isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(List.of(lost))));
+    }
+
+    @Test
     void a_missing_reply_counts_as_a_failure() {
         Entry writing = Entry.writing(KEY, List.of(A, B), T0);
         Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A)), LATER);

@@ -193,4 +193,10 @@ class KeyTest {
             assertThat(Key.parse(raw.toString(), MAX)).isEqualTo(Either.right(key));
         });
     }
+
+    @Test
+    void the_replacement_character_is_refused_since_it_marks_bytes_the_server_could_not_decode() {
+        assertThat(Key.of("/a\uFFFDb", 1024).getLeft().reason()).contains("UTF-8");
+        assertThat(Key.parse("/a%EF%BF%BDb", 1024).isLeft()).isTrue();
+    }
 }

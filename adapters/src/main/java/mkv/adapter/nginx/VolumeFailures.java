@@ -18,7 +18,7 @@ final class VolumeFailures {
     /** The failure of a call without a streamed body. */
     static VolumeFailure of(Throwable thrown) {
         VolumeFailure known = classify(thrown);
-        return known != null ? known : new VolumeFailure.Unreachable("connection lost: " + describe(thrown));
+        return known != null ? known : new VolumeFailure.Lost(describe(thrown));
     }
 
     /**

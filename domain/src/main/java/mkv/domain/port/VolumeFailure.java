@@ -3,8 +3,11 @@ package mkv.domain.port;
 /** Why a call to a volume failed: a value, never an exception. */
 public sealed interface VolumeFailure {
 
-    /** Could not connect (refused, no route, DNS). */
+    /** Could not connect (refused, no route, DNS): the call never reached the volume. */
     record Unreachable(String detail) implements VolumeFailure {}
+
+    /** The connection broke mid-call: whether the volume carried the call out is unknown. */
+    record Lost(String detail) implements VolumeFailure {}
 
     /** Connected, but the volume did not answer within the timeout. */
     record TimedOut(String detail) implements VolumeFailure {}
@@ -21,6 +24,7 @@ public sealed interface VolumeFailure {
     default String describe() {
         return switch (this) {
             case Unreachable u -> "unreachable: " + u.detail();
+            case Lost l -> "connection lost: " + l.detail();
             case TimedOut t -> "timed out: " + t.detail();
             case Refused r -> "answered HTTP " + r.status();
             case ShortWrite s -> "short write: " + s.written() + " of " + (s.expected() < 0 ? "?" : s.expected()) + " bytes";
