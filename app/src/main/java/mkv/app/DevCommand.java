@@ -1,17 +1,18 @@
 package mkv.app;
 
 import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Either;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import mkv.adapter.nginx.NginxVolumeProcess;
-import mkv.domain.Volume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mkv dev}: a whole local cluster, N nginx volumes and a coordinator, in one command. */
 @Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
             "Starts a local cluster: --volumes nginx volumes on ports PORT+1..PORT+N and the coordinator on PORT,",
             "all on 127.0.0.1, with everything (blobs, index, nginx logs) under --data. Prints curl lines to try.",
             "Ctrl-C or SIGTERM stops everything. Run it again on the same --data and the data is still there.",
+            "Every coordinator setting of 'mkv server' applies too (e.g. --protect, --config).",
             ""})
 final class DevCommand implements Callable<Integer> {
 
@@ -34,30 +36,26 @@ final class DevCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        if (count < 1 || count > 100) return ServerCommand.fail(List.of("--volumes: must be 1-100, not " + count));
+        if (count < 1 || count > 99) return ServerCommand.fail(List.of("--volumes: must be 1-99, not " + count));
         if (port < 1 || port + count > 65535) return ServerCommand.fail(List.of("--port: " + port + " leaves no room for " + count + " volume ports"));
         Path root = data.toAbsolutePath();
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--db")) options.db = root.resolve("index.db");
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--replicas")) options.replicas = Math.min(3, count);
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--host")) options.host = "127.0.0.1";
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put("db", root.resolve("index.db").toString());
+        own.put("replicas", Integer.toString(Math.min(3, count)));
+        own.put("host", "127.0.0.1");
+        own.put("volumes", String.join(",", List.range(1, count + 1).map(i -> "127.0.0.1:" + (port + i))));
+        own.put("port", Integer.toString(port));
+        Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
+        if (settings.isLeft()) return ServerCommand.fail(settings.getLeft());
 
         java.util.List<NginxVolumeProcess> started = new ArrayList<>();
         Wiring.Running coordinator = null;
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            List<Volume> volumes = List.empty();
-            for (int i = 1; i <= count; i++) {
-                started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i));
-                volumes = volumes.append(new Volume("127.0.0.1", port + i));
-            }
-            Settings settings = options.settings(volumes, port);
-            if (!settings.problems().isEmpty()) return ServerCommand.fail(settings.problems().toList());
-            coordinator = Wiring.start(settings);
+            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i));
+            coordinator = Wiring.start(settings.get(), () -> SettingsLoader.load(options.sources(own)));
         } catch (RuntimeException e) {
             if (coordinator != null) coordinator.close();
             started.forEach(NginxVolumeProcess::close);
@@ -80,8 +78,9 @@ final class DevCommand implements Callable<Integer> {
                   curl '%s/?list'                                     # list every key
                   curl -X UNLINK %s/hello.txt                         # soft delete -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
-                Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, options.replicas, root,
-                base, base, base, base, base, base));
+                  curl http://127.0.0.1:%d/metrics                    # metrics (admin port)
+                Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
+                base, base, base, base, base, base, settings.get().adminPort()));
         System.out.flush();
         stopped.await();
         return 0;

@@ -1,64 +1,73 @@
 package mkv.app;
 
-import io.vavr.collection.List;
+import io.vavr.collection.Seq;
 import io.vavr.control.Either;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import mkv.domain.Volume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mkv server}: runs the coordinator until SIGTERM or Ctrl-C. */
+/** {@code mkv server}: runs the coordinator until SIGTERM or Ctrl-C; SIGHUP re-reads its settings. */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Runs the coordinator: the HTTP API on --port, the index in --db, the bytes on --volumes (nginx, see 'mkv volume').",
+            "Runs the coordinator: the HTTP API on --port, metrics and health on --admin-port, the index in --db,",
+            "the bytes on --volumes (nginx, see 'mkv volume'). Settings come from --config (YAML), MKV_* environment",
+            "variables and flags, flags winning; all are checked at once. SIGHUP re-reads them (volumes, timeouts,",
+            "protect, fallback, list limits change for new requests; an invalid file is refused and the old settings stay).",
+            "SIGTERM or Ctrl-C stops it gracefully: no new connections, in-flight requests finish (--shutdown-grace).",
             "",
-            "  curl -L -T file.bin http://localhost:3000/photos/cat.jpg    # PUT (201)",
-            "  curl -L http://localhost:3000/photos/cat.jpg                # GET follows the 302 to a volume",
-            "  curl 'http://localhost:3000/photos/?list'                   # list keys under a prefix",
+            "  mkv server --volumes 10.0.0.1:3001,10.0.0.2:3001,10.0.0.3:3001 --db /var/lib/mkv/index.db",
+            "  curl -T cat.jpg http://localhost:3000/photos/cat.jpg      # PUT (201)",
+            "  curl -L http://localhost:3000/photos/cat.jpg              # GET follows the 302 to a volume",
+            "  curl http://localhost:3100/metrics                        # Prometheus metrics",
             ""})
 final class ServerCommand implements Callable<Integer> {
 
-    @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            defaultValue = "${env:MKV_VOLUMES}",
-            description = "The volumes (nginx servers), comma-separated (env MKV_VOLUMES). Their order does not matter.")
-    java.util.List<String> volumes;
+    @Option(names = "--volumes", paramLabel = "HOST:PORT,...",
+            description = "The volumes (nginx servers), comma-separated; their order does not matter. Env MKV_VOLUMES.")
+    String volumes;
 
-    @Option(names = "--port", defaultValue = "${env:MKV_PORT:-3000}", description = "The data port (default ${DEFAULT-VALUE}; env MKV_PORT).")
-    int port;
+    @Option(names = "--port", description = "The data port (default 3000).")
+    String port;
 
     @Mixin
     ServerOptions options;
 
     @Override
     public Integer call() throws Exception {
-        Either<List<String>, List<Volume>> parsed = parseVolumes(volumes);
-        if (parsed.isLeft()) return fail(parsed.getLeft());
-        Settings settings = options.settings(parsed.get(), port);
-        if (!settings.problems().isEmpty()) return fail(settings.problems().toList());
+        Map<String, String> own = new LinkedHashMap<>();
+        if (volumes != null) own.put("volumes", volumes);
+        if (port != null) own.put("port", port);
+        Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
+        if (settings.isLeft()) return fail(settings.getLeft());
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Wiring.Running running = Wiring.start(settings);
+        Wiring.Running running = Wiring.start(settings.get(), () -> SettingsLoader.load(options.sources(own)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
             stopped.countDown();
         }, "mkv-shutdown"));
-        System.out.println("mkv: coordinator listening on port " + running.port() + ", index " + settings.db()
-                + ", volumes " + settings.volumes().mkString(",") + ", " + settings.replicas() + " replicas");
+        Settings s = settings.get();
+        System.out.println("mkv: coordinator listening on port " + running.port()
+                + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "") + ", index " + s.db()
+                + ", volumes " + s.volumes().mkString(",") + ", " + s.replicas() + " replicas");
         System.out.flush();
         stopped.await();
         return 0;
     }
 
-    static Either<List<String>, List<Volume>> parseVolumes(java.util.List<String> texts) {
-        List<Either<String, Volume>> all = List.ofAll(texts == null ? java.util.List.of() : texts)
-                .filter(t -> !t.isBlank()).map(Volume::parse);
-        List<String> errors = all.filter(Either::isLeft).map(e -> "--volumes: " + e.getLeft());
+    /** Parses a --volumes list; every bad entry is named. */
+    static Either<io.vavr.collection.List<String>, io.vavr.collection.List<mkv.domain.Volume>> parseVolumes(java.util.List<String> texts) {
+        var all = io.vavr.collection.List.ofAll(texts == null ? java.util.List.of() : texts)
+                .filter(t -> !t.isBlank()).map(mkv.domain.Volume::parse);
+        var errors = all.filter(Either::isLeft).map(e -> "--volumes: " + e.getLeft());
         return errors.isEmpty() ? Either.right(all.map(Either::get)) : Either.left(errors);
     }
 
-    static int fail(List<String> problems) {
+    static int fail(Seq<String> problems) {
         System.err.println("mkv: cannot start, " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
         problems.forEach(p -> System.err.println("  " + p));
         return 2;

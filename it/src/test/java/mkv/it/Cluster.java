@@ -31,17 +31,49 @@ final class Cluster implements AutoCloseable {
     private Process coordinator;
     final int replicas;
 
-    private Cluster(Path root, int volumeCount, int replicas, String heap, List<String> extraArgs) {
+    final int adminPort;
+
+    private Cluster(Path root, int volumeCount, int replicas, String heap, boolean placementFlags,
+                    java.util.function.Function<Cluster, List<String>> extraArgs) {
         this.root = root;
         this.replicas = replicas;
         this.heap = heap;
         this.port = Ports.free();
+        this.adminPort = Ports.free();
         for (int i = 0; i < volumeCount; i++) volumePorts.add(Ports.free());
-        List<String> args = new ArrayList<>(List.of("server", "--volumes", volumeList(), "--db", root.resolve("index.db").toString(),
-                "--port", Integer.toString(port), "--host", "127.0.0.1", "--replicas", Integer.toString(replicas),
+        List<String> args = new ArrayList<>(List.of("server", "--db", root.resolve("index.db").toString(),
+                "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1",
                 "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
-        args.addAll(extraArgs);
+        if (placementFlags) args.addAll(List.of("--volumes", volumeList(), "--replicas", Integer.toString(replicas)));
+        args.addAll(extraArgs.apply(this));
         this.coordinatorArgs = args;
+    }
+
+    /** A cluster whose volumes and replicas the caller passes itself (e.g. in a --config file it writes). */
+    static Cluster startConfigured(Path root, int volumeCount, java.util.function.Function<Cluster, List<String>> args) {
+        Cluster c = new Cluster(root, volumeCount, 0, "256m", false, args);
+        return c.startAll();
+    }
+
+    String adminBase() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
+    /** Sends a signal (HUP, TERM, ...) to the coordinator process. */
+    void signalCoordinator(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(coordinator.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new AssertionError("kill -" + signal + " failed");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    Process coordinatorProcess() {
+        return coordinator;
     }
 
     static Cluster start(Path root, int volumeCount, int replicas, String... extraArgs) {
@@ -49,14 +81,17 @@ final class Cluster implements AutoCloseable {
     }
 
     static Cluster startWithHeap(Path root, int volumeCount, int replicas, String heap, String... extraArgs) {
-        Cluster c = new Cluster(root, volumeCount, replicas, heap, List.of(extraArgs));
+        return new Cluster(root, volumeCount, replicas, heap, true, c -> List.of(extraArgs)).startAll();
+    }
+
+    private Cluster startAll() {
         try {
-            for (int i = 0; i < volumeCount; i++) c.volumes.add(null);
-            for (int i = 0; i < volumeCount; i++) c.startVolume(i);
-            c.startCoordinator();
-            return c;
+            for (int i = 0; i < volumePorts.size(); i++) volumes.add(null);
+            for (int i = 0; i < volumePorts.size(); i++) startVolume(i);
+            startCoordinator();
+            return this;
         } catch (RuntimeException | Error e) {
-            c.close();
+            close();
             throw e;
         }
     }

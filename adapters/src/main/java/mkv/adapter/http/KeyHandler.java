@@ -37,10 +37,12 @@ final class KeyHandler implements Handler {
 
     private final Coordinator coordinator;
     private final Supplier<String> requestIds;
+    private final ListRateLimit listLimit;
 
-    KeyHandler(Coordinator coordinator, Supplier<String> requestIds) {
+    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit) {
         this.coordinator = coordinator;
         this.requestIds = requestIds;
+        this.listLimit = listLimit;
     }
 
     @Override
@@ -117,6 +119,12 @@ final class KeyHandler implements Handler {
                 error(res, Status.BAD_REQUEST_400, "unknown query parameter '" + name + "'; a listing takes start and limit", null);
                 return;
             }
+        }
+        java.time.Duration wait = listLimit.take(req.remotePeer().host());
+        if (!wait.isZero()) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+            error(res, Status.TOO_MANY_REQUESTS_429, "too many listings from this address; retry after the Retry-After seconds", null);
+            return;
         }
         Either<InvalidKey, String> prefix = Key.parsePrefix(req.path().rawPath(), policy.maxKeyBytes());
         if (prefix.isLeft()) {

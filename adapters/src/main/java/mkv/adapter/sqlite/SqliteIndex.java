@@ -77,6 +77,17 @@ public final class SqliteIndex implements Index {
     /** Write requests taken and transactions committed so far: commits below requests is batching. */
     public record Stats(long requests, long commits) {}
 
+    /** Hears of every committed batch: how many writes it carried and how long it took. */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(int batchSize, long nanos);
+    }
+
+    /** Reports each committed batch to {@code listener} (one at a time; the last set wins). */
+    public void onCommit(CommitListener listener) {
+        writer.onCommit = listener;
+    }
+
     private final Path file;
     private final Options options;
     private final Writer writer;

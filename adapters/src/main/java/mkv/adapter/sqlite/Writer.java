@@ -43,6 +43,8 @@ final class Writer implements AutoCloseable {
     private boolean closed; // guarded by admission: nothing is queued after STOP
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
+    /** Told the size and duration (begin to commit) of every committed batch: for metrics. */
+    volatile SqliteIndex.CommitListener onCommit = (size, nanos) -> { };
     private final Thread thread;
     private volatile IndexFailure closeFailure; // set by the writer thread as it stops, read after join
 
@@ -163,6 +165,7 @@ final class Writer implements AutoCloseable {
 
     private void commitBatch(ArrayList<Request> batch) {
         requests.addAndGet(batch.size());
+        long started = System.nanoTime();
         // 1. Take the write lock (waits up to busy_timeout for another process).
         try {
             begin.execute();
@@ -204,6 +207,7 @@ final class Writer implements AutoCloseable {
             return;
         }
         commits.incrementAndGet();
+        onCommit.committed(batch.size(), System.nanoTime() - started);
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] instanceof Boolean b) batch.get(i).done().complete(b);
             else batch.get(i).done().completeExceptionally((Throwable) outcomes[i]);

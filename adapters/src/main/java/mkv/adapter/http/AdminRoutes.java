@@ -1,0 +1,37 @@
+package mkv.adapter.http;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.vavr.collection.Seq;
+
+/**
+ * The admin port's own routes: {@code /livez} (the process answers) and {@code /readyz}
+ * (it can serve writes). Metrics are added beside them by Helidon's observe feature.
+ */
+public final class AdminRoutes {
+    private AdminRoutes() {}
+
+    /** Why the coordinator is not ready; empty when it is. */
+    @FunctionalInterface
+    public interface Readiness {
+        Seq<String> problems();
+    }
+
+    record Ready(boolean ready, java.util.List<String> problems) {}
+
+    record Live(boolean live) {}
+
+    public static void routing(HttpRouting.Builder routing, Readiness readiness) {
+        routing.get("/livez", (req, res) -> {
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send(Json.encode(new Live(true)));
+        });
+        routing.get("/readyz", (req, res) -> {
+            Seq<String> problems = readiness.problems();
+            res.status(problems.isEmpty() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send(Json.encode(new Ready(problems.isEmpty(), problems.toJavaList())));
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package mkv.adapter.metrics;
+
+import io.vavr.collection.Seq;
+import mkv.domain.Key;
+import mkv.domain.Replica;
+import mkv.domain.Sidecar;
+import mkv.domain.Volume;
+import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Body;
+import mkv.domain.port.Stat;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.Volumes;
+
+/** Volumes that time every call by volume, operation and outcome, and count the bytes taken in. */
+public final class MeteredVolumes implements Volumes {
+    private final Volumes volumes;
+    private final Telemetry telemetry;
+
+    public MeteredVolumes(Volumes volumes, Telemetry telemetry) {
+        this.volumes = volumes;
+        this.telemetry = telemetry;
+    }
+
+    @Override
+    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+        long start = System.nanoTime();
+        BlobWrite write = volumes.write(key, targets, body, requestId);
+        long took = System.nanoTime() - start;
+        telemetry.bytesIn(write.size());
+        write.transfers().forEach(t -> telemetry.volumeCall(t.replica().volume(), "write", outcome(t), took));
+        return write;
+    }
+
+    @Override
+    public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
+        long start = System.nanoTime();
+        Transfer t = volumes.writeSidecar(replica, sidecar, requestId);
+        telemetry.volumeCall(replica.volume(), "write_sidecar", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
+    public Transfer delete(Replica replica, Key key, String requestId) {
+        long start = System.nanoTime();
+        Transfer t = volumes.delete(replica, key, requestId);
+        telemetry.volumeCall(replica.volume(), "delete", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
+    public Stat stat(Replica replica, Key key) {
+        long start = System.nanoTime();
+        Stat s = volumes.stat(replica, key);
+        String outcome = s instanceof Stat.Unknown u ? failure(u.failure()) : "ok";
+        telemetry.volumeCall(replica.volume(), "stat", outcome, System.nanoTime() - start);
+        return s;
+    }
+
+    @Override
+    public Transfer ping(Volume volume) {
+        long start = System.nanoTime();
+        Transfer t = volumes.ping(volume);
+        telemetry.volumeCall(volume, "ping", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
+    public String url(Replica replica, Key key) {
+        return volumes.url(replica, key);
+    }
+
+    private static String outcome(Transfer t) {
+        return t instanceof Transfer.Failed f ? failure(f.failure()) : "ok";
+    }
+
+    private static String failure(mkv.domain.port.VolumeFailure f) {
+        return switch (f) {
+            case mkv.domain.port.VolumeFailure.Unreachable u -> "unreachable";
+            case mkv.domain.port.VolumeFailure.Lost l -> "lost";
+            case mkv.domain.port.VolumeFailure.TimedOut t -> "timed_out";
+            case mkv.domain.port.VolumeFailure.Refused r -> "refused_" + r.status();
+            case mkv.domain.port.VolumeFailure.ShortWrite s -> "short_write";
+            case mkv.domain.port.VolumeFailure.Mismatch m -> "mismatch";
+        };
+    }
+}

@@ -1,0 +1,66 @@
+package mkv.app;
+
+import io.vavr.collection.Seq;
+import java.util.concurrent.atomic.AtomicReference;
+import mkv.adapter.nginx.NginxVolumes;
+import mkv.domain.Key;
+import mkv.domain.Replica;
+import mkv.domain.Sidecar;
+import mkv.domain.Volume;
+import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Body;
+import mkv.domain.port.Stat;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.Volumes;
+
+/**
+ * The nginx volumes, swappable on a reload (new timeouts). A call in flight finishes on the
+ * client it started with; the old client is closed once no call can still be using it.
+ */
+final class ReloadableVolumes implements Volumes, AutoCloseable {
+    private final AtomicReference<NginxVolumes> current;
+
+    ReloadableVolumes(NginxVolumes first) {
+        current = new AtomicReference<>(first);
+    }
+
+    /** Puts {@code next} in place for new calls and returns the one it replaced, for the caller to retire. */
+    NginxVolumes swap(NginxVolumes next) {
+        return current.getAndSet(next);
+    }
+
+    @Override
+    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+        return current.get().write(key, targets, body, requestId);
+    }
+
+    @Override
+    public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
+        return current.get().writeSidecar(replica, sidecar, requestId);
+    }
+
+    @Override
+    public Transfer delete(Replica replica, Key key, String requestId) {
+        return current.get().delete(replica, key, requestId);
+    }
+
+    @Override
+    public Stat stat(Replica replica, Key key) {
+        return current.get().stat(replica, key);
+    }
+
+    @Override
+    public Transfer ping(Volume volume) {
+        return current.get().ping(volume);
+    }
+
+    @Override
+    public String url(Replica replica, Key key) {
+        return current.get().url(replica, key);
+    }
+
+    @Override
+    public void close() {
+        current.get().close();
+    }
+}
