@@ -41,11 +41,16 @@ final class Cluster implements AutoCloseable {
         this.port = Ports.free();
         this.adminPort = Ports.free();
         for (int i = 0; i < volumeCount; i++) volumePorts.add(Ports.free());
-        List<String> args = new ArrayList<>(List.of("server", "--db", root.resolve("index.db").toString(),
+        List<String> extra = extraArgs.apply(this);
+        List<String> args = new ArrayList<>(List.of("server"));
+        List<String> defaults = new ArrayList<>(List.of("--db", root.resolve("index.db").toString(),
                 "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1",
                 "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
-        if (placementFlags) args.addAll(List.of("--volumes", volumeList(), "--replicas", Integer.toString(replicas)));
-        args.addAll(extraArgs.apply(this));
+        if (placementFlags) defaults.addAll(List.of("--volumes", volumeList(), "--replicas", Integer.toString(replicas)));
+        for (int i = 0; i < defaults.size(); i += 2) {
+            if (!extra.contains(defaults.get(i))) args.addAll(defaults.subList(i, i + 2)); // a test's own value wins
+        }
+        args.addAll(extra);
         this.coordinatorArgs = args;
     }
 
@@ -128,6 +133,30 @@ final class Cluster implements AutoCloseable {
     void stopVolume(int i) {
         NginxVolumeProcess v = volumes.get(i);
         if (v != null) v.close();
+        volumes.set(i, null);
+        Ports.await("volume " + i + " to close its port", Duration.ofSeconds(10), () -> !Ports.open(volumePorts.get(i)));
+    }
+
+    /** Sends a signal to a volume's nginx master and all its workers (STOP hangs it, CONT resumes, KILL ends it abruptly). */
+    void signalVolume(int i, String signal) {
+        NginxVolumeProcess v = volumes.get(i);
+        List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal, Long.toString(v.pid())));
+        ProcessHandle.of(v.pid()).ifPresent(h -> h.descendants().forEach(d -> cmd.add(Long.toString(d.pid()))));
+        try {
+            Process kill = new ProcessBuilder(cmd).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) throw new AssertionError("kill -" + signal + " hung");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** kill -9 of a volume's nginx, master and workers: connections drop mid-transfer. */
+    void killVolume(int i) {
+        signalVolume(i, "KILL");
+        volumes.get(i).close();
         volumes.set(i, null);
         Ports.await("volume " + i + " to close its port", Duration.ofSeconds(10), () -> !Ports.open(volumePorts.get(i)));
     }

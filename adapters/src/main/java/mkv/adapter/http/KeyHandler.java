@@ -169,7 +169,7 @@ final class KeyHandler implements Handler {
                 res.send();
             }
             case PutResult.AlreadyExists a -> error(res, Status.FORBIDDEN_403, "key exists; DELETE or UNLINK it first", k);
-            case PutResult.Busy b -> error(res, Status.CONFLICT_409, "another request is changing this key", k);
+            case PutResult.Busy b -> error(res, Status.CONFLICT_409, "another request is changing this key, or a failed write is still being cleaned up; retry shortly", k);
             case PutResult.EmptyBody e -> error(res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
             case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
                     "a target volume is down, nothing was written: " + u.down().mkString(", "), k);

@@ -1,0 +1,261 @@
+package mkv.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import mkv.domain.BlobPath;
+import mkv.domain.Key;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crashes and faults: kill -9 of the coordinator, a volume killed or hung mid-PUT, a client
+ * that vanishes mid-body. After each, every acknowledged write reads back, no live key
+ * lacks a replica, and once recovery has run no file is left that no entry names.
+ */
+class CrashIT {
+    @TempDir
+    Path dir;
+    Cluster cluster;
+    Http http;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) cluster.close();
+    }
+
+    static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    /** A body generated on the fly that counts what the client has sent. */
+    static final class Counting extends java.io.InputStream {
+        final AtomicLong sent = new AtomicLong();
+        private final long size;
+
+        Counting(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            return sent.get() < size ? (int) (sent.getAndIncrement() & 0x7f) : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            long left = size - sent.get();
+            if (left <= 0) return -1;
+            int n = (int) Math.min(len, left);
+            for (int i = 0; i < n; i++) b[off + i] = (byte) i;
+            sent.addAndGet(n);
+            return n;
+        }
+    }
+
+    CompletableFuture<Integer> bigPut(String key, Counting body, long size) {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest put = HttpRequest.newBuilder(URI.create(cluster.base() + key)).timeout(Duration.ofMinutes(2))
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), size)).build();
+        return client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    }
+
+    boolean hasFiles(String key) {
+        String digest = new Key(key).digest();
+        return cluster.filesOnVolumes().stream().anyMatch(p -> p.getFileName().toString().startsWith(digest));
+    }
+
+    List<String> liveKeys(String prefix) throws Exception {
+        List<String> keys = new ArrayList<>();
+        new ObjectMapper().readTree(http.get(prefix + "?list&limit=10000").body()).get("keys").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+
+    /** Every replica the index names holds the value with the md5 the index gives. */
+    void assertEveryReplicaHolds(String key) throws Exception {
+        HttpResponse<byte[]> redirect = http.get(Http.enc(key));
+        assertThat(redirect.statusCode()).as(key).isEqualTo(302);
+        String md5 = redirect.headers().firstValue("Content-Md5").orElseThrow();
+        for (String volume : redirect.headers().firstValue("Key-Volumes").orElseThrow().split(",")) {
+            String path = BlobPath.of(new Key(key), 0).path();
+            HttpResponse<byte[]> copy = Http.send(HttpRequest.newBuilder(URI.create("http://" + volume + path)).GET());
+            assertThat(copy.statusCode()).as(key + " on " + volume).isEqualTo(200);
+            assertThat(md5(copy.body())).as(key + " on " + volume).isEqualTo(md5);
+        }
+    }
+
+    @Test
+    void kill_9_during_a_large_put_leaves_no_key_and_no_file_after_restart() throws Exception {
+        cluster = Cluster.start(dir, 3, 2);
+        http = new Http(cluster.base());
+        long size = 300L * 1024 * 1024;
+        Counting body = new Counting(size);
+        CompletableFuture<Integer> put = bigPut("/crash/big", body, size);
+        Ports.await("64 MiB of the body to be sent", Duration.ofSeconds(60), () -> body.sent.get() > 64L * 1024 * 1024);
+        cluster.killCoordinator();
+        assertThat(put).failsWithin(Duration.ofSeconds(30));
+
+        cluster.startCoordinator(); // start-up recovery settles the WRITING entry
+        assertThat(http.get("/crash/big").statusCode()).isEqualTo(404);
+        assertThat(cluster.filesOnVolumes()).isEmpty();
+        assertThat(http.put("/crash/big", "small now").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void kill_9_during_a_burst_of_puts_and_deletes_loses_no_acknowledged_write() throws Exception {
+        cluster = Cluster.start(dir, 3, 2);
+        http = new Http(cluster.base());
+        Map<String, String> live = new ConcurrentHashMap<>();      // acknowledged PUT, no DELETE attempted since
+        Map<String, Boolean> deleted = new ConcurrentHashMap<>();  // acknowledged DELETE
+        Map<String, Boolean> uncertain = new ConcurrentHashMap<>(); // a request in flight at the kill
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong acks = new AtomicLong();
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                pool.submit(() -> {
+                    Random random = new Random(thread);
+                    for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                        String key = "/burst/" + thread + "/" + i;
+                        byte[] value = new byte[1 + random.nextInt(4000)];
+                        random.nextBytes(value);
+                        uncertain.put(key, true);
+                        try {
+                            if (http.put(key, value).statusCode() != 201) continue;
+                            live.put(key, md5(value));
+                            acks.incrementAndGet();
+                            if (random.nextBoolean()) {
+                                live.remove(key);
+                                if (http.delete(key).statusCode() == 204) deleted.put(key, true);
+                            }
+                            uncertain.remove(key);
+                        } catch (Exception e) {
+                            return null;
+                        }
+                    }
+                    return null;
+                });
+            }
+            Ports.await("a few hundred acknowledged writes", Duration.ofSeconds(60), () -> acks.get() >= 300);
+            cluster.killCoordinator();
+            stop.set(true);
+        }
+        cluster.startCoordinator();
+
+        for (var e : live.entrySet()) {
+            if (uncertain.containsKey(e.getKey())) continue;
+            HttpResponse<byte[]> r = http.read(e.getKey());
+            assertThat(r.statusCode()).as(e.getKey()).isEqualTo(200);
+            assertThat(md5(r.body())).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        for (String key : deleted.keySet()) assertThat(http.get(key).statusCode()).as(key).isEqualTo(404);
+        List<String> listed = liveKeys("/burst/");
+        for (String key : listed) assertEveryReplicaHolds(key);
+        // Two replicas, blob + sidecar each, per live key: nothing orphaned.
+        assertThat(cluster.filesOnVolumes()).hasSize(listed.size() * 4);
+    }
+
+    @Test
+    void a_hung_volume_fails_puts_within_the_timeout_and_reads_move_to_the_healthy_replicas() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--read-timeout", "2s", "--connect-timeout", "1s", "--recovery-grace", "2s");
+        http = new Http(cluster.base());
+        List<String> onHung = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; onHung.size() < 10 || fresh.size() < 2; i++) {
+            String k = "/hang/" + i;
+            if (cluster.placement(k).stream().noneMatch(r -> r.volume().equals(cluster.volume(0)))) continue;
+            if (onHung.size() < 10) {
+                assertThat(http.put(k, "v" + i).statusCode()).isEqualTo(201);
+                onHung.add(k);
+            } else {
+                fresh.add(k);
+            }
+        }
+        cluster.signalVolume(0, "STOP");
+        try {
+            // A PUT placed on the hung volume fails within the read timeout.
+            Instant start = Instant.now();
+            int status = http.put(fresh.get(0), "never").statusCode();
+            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(8));
+            assertThat(status).isIn(502, 503);
+            // Reads go to the healthy replica once the checker marks the volume down...
+            String hung = ":" + cluster.volumePorts.get(0) + "/";
+            Ports.await("reads to avoid the hung volume", Duration.ofSeconds(20),
+                    () -> onHung.stream().noneMatch(key -> http.get(key).headers().firstValue("Location").orElse("").contains(hung)));
+            for (String key : onHung) assertThat(Http.text(http.read(key))).isEqualTo("v" + key.substring("/hang/".length()));
+            // ...and PUTs placed on it are refused up front.
+            assertThat(http.put(fresh.get(1), "never").statusCode()).isEqualTo(503);
+        } finally {
+            cluster.signalVolume(0, "CONT");
+        }
+        // The failed PUT never becomes live, even once its volume answers again and whatever
+        // it had buffered lands; recovery then removes its files and frees the key.
+        Ports.await("recovery to settle the failed PUT", Duration.ofSeconds(30),
+                () -> !hasFiles(fresh.get(0)) && http.put(fresh.get(0), "now").statusCode() == 201);
+        assertThat(Http.text(http.read(fresh.get(0)))).isEqualTo("now");
+        assertThat(http.get(fresh.get(1)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void a_volume_killed_during_a_put_rolls_it_back_and_recovery_leaves_no_orphans() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--recovery-grace", "1s");
+        http = new Http(cluster.base());
+        String key = null;
+        for (int i = 0; key == null; i++) {
+            if (cluster.placement("/vk/" + i).stream().anyMatch(r -> r.volume().equals(cluster.volume(1)))) key = "/vk/" + i;
+        }
+        long size = 200L * 1024 * 1024;
+        Counting body = new Counting(size);
+        CompletableFuture<Integer> put = bigPut(key, body, size);
+        Ports.await("32 MiB of the body to be sent", Duration.ofSeconds(60), () -> body.sent.get() > 32L * 1024 * 1024);
+        cluster.killVolume(1);
+        assertThat(put.get()).isIn(502, 503);
+        assertThat(http.get(key).statusCode()).isEqualTo(404);
+        cluster.startVolume(1);
+        String k = key;
+        Ports.await("recovery to remove every file of the failed PUT", Duration.ofSeconds(30), () -> !hasFiles(k));
+        Ports.await("the key to be writable again", Duration.ofSeconds(30), () -> http.put(k, "again").statusCode() == 201);
+        assertThat(Http.text(http.read(key))).isEqualTo("again");
+    }
+
+    @Test
+    void a_client_that_disconnects_mid_body_leaves_nothing_and_the_key_stays_writable() throws Exception {
+        cluster = Cluster.start(dir, 3, 2);
+        http = new Http(cluster.base());
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", cluster.port), 2000);
+            OutputStream out = s.getOutputStream();
+            out.write(("PUT /gone/mid HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[1 << 16];
+            for (int i = 0; i < 64; i++) out.write(chunk); // 4 MiB of the promised 50 MB
+            out.flush();
+        }
+        Ports.await("the abandoned PUT to be rolled back", Duration.ofSeconds(30),
+                () -> !hasFiles("/gone/mid") && http.put("/gone/mid", "whole").statusCode() == 201);
+        assertThat(Http.text(http.read("/gone/mid"))).isEqualTo("whole");
+        assertThat(cluster.filesOnVolumes()).hasSize(4);
+    }
+}
