@@ -2,6 +2,7 @@ package mkv.app;
 
 import java.time.Clock;
 import java.time.Duration;
+import mkv.adapter.health.Periodic;
 import mkv.domain.flow.Coordinator;
 
 /**
@@ -15,9 +16,7 @@ final class Recovery implements AutoCloseable {
     private final Coordinator coordinator;
     private final Clock clock;
     private final Duration grace;
-    private final Object wakeup = new Object();
-    private volatile boolean running = true;
-    private Thread thread;
+    private Periodic periodic;
 
     private Recovery(Coordinator coordinator, Clock clock, Duration grace) {
         this.coordinator = coordinator;
@@ -28,21 +27,8 @@ final class Recovery implements AutoCloseable {
     static Recovery start(Coordinator coordinator, Clock clock, Duration grace) {
         Recovery r = new Recovery(coordinator, clock, grace);
         r.settle(clock.instant().plusMillis(1), "startup");
-        r.thread = Thread.ofPlatform().daemon().name("mkv-recovery").start(r::loop);
+        r.periodic = Periodic.every(grace, "mkv-recovery", () -> r.settle(clock.instant().minus(grace), "periodic"));
         return r;
-    }
-
-    private void loop() {
-        while (running) {
-            synchronized (wakeup) {
-                try {
-                    wakeup.wait(grace.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            if (running) settle(clock.instant().minus(grace), "periodic");
-        }
     }
 
     private void settle(java.time.Instant cutoff, String round) {
@@ -52,7 +38,7 @@ final class Recovery implements AutoCloseable {
             do {
                 n = coordinator.recover(cutoff, BATCH, "recovery-" + round);
                 total += n;
-            } while (n == BATCH && running);
+            } while (n == BATCH && (periodic == null || periodic.running()));
             if (total > 0) LOG.log(System.Logger.Level.INFO, "recovery (" + round + "): settled " + total + " stale WRITING entries");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "recovery (" + round + ") failed; will retry: " + e.getMessage(), e);
@@ -61,16 +47,6 @@ final class Recovery implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        synchronized (wakeup) {
-            wakeup.notifyAll();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (periodic != null) periodic.close();
     }
 }

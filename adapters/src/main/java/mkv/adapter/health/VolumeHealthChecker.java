@@ -35,9 +35,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     private final Options options;
     private final Map<Volume, VolumeHealth> states = new HashMap<>(); // only the checker thread touches it
     private volatile HealthSnapshot snapshot = HealthSnapshot.allUp();
-    private volatile boolean running = true;
-    private final Object wakeup = new Object();
-    private Thread thread;
+    private Periodic probes;
 
     public VolumeHealthChecker(Volumes volumes, Supplier<? extends Iterable<Volume>> watched, Options options) {
         this.volumes = volumes;
@@ -48,26 +46,13 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     /** Runs one round of probes now (so the first snapshot is real), then keeps probing. */
     public VolumeHealthChecker start() {
         probeAll(true);
-        thread = Thread.ofPlatform().daemon().name("mkv-health").start(this::loop);
+        probes = Periodic.every(options.interval(), "mkv-health", () -> probeAll(false));
         return this;
     }
 
     @Override
     public HealthSnapshot snapshot() {
         return snapshot;
-    }
-
-    private void loop() {
-        while (running) {
-            synchronized (wakeup) {
-                try {
-                    wakeup.wait(options.interval().toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            if (running) probeAll(false);
-        }
     }
 
     /** Probes every watched volume in parallel; a hung volume costs one timeout, not one per volume. */
@@ -105,16 +90,6 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        synchronized (wakeup) {
-            wakeup.notifyAll();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (probes != null) probes.close();
     }
 }
