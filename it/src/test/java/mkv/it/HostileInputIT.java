@@ -34,17 +34,17 @@ class HostileInputIT {
     static Path dir;
     static Cluster cluster;
 
-    static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "DELETE", "UNLINK", "POST", "PATCH", "OPTIONS", "FOO", "get", "PUT ");
-    static final List<String> PIECES = List.of("/", "a", "b/", "%2F", "%2f", "%00", "..", ".", "%2E%2E", "%C3%28", "%FF", "%E2%82",
+    static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "PUT", "PUT", "DELETE", "UNLINK", "POST", "PATCH", "OPTIONS", "FOO", "get", "PUT ");
+    static final List<String> PIECES = List.of("/", "a", "b/", "key", "k/", "ok", "%2F", "%2f", "%00", "..", ".", "%2E%2E", "%C3%28", "%FF", "%E2%82",
             "\u00e9", "%C3%A9", "%20", "+", "%", "%2", "%zz", "//", "x".repeat(1500), "\\", "~", "%EF%BF%BD", "%0A", "%7F", ";", "@", ":");
     static final List<String> QUERIES = List.of("", "?list", "?unlinked", "?list&limit=-1", "?list&limit=0", "?list&start=%FF",
             "?list&start=%C3%28", "?list&limit=99999999999999", "?a=b", "?list&list", "?&&", "?list&unlinked", "?list&start=..%2F");
-    static final List<String> HEADERS = List.of("", "Content-Length: 5\r\n", "Content-Length: -1\r\n", "Content-Length: abc\r\n",
+    static final List<String> HEADERS = List.of("", "Content-Length: 5\r\n", "Content-Length: 5\r\n", "Content-Length: 5\r\n", "Content-Length: -1\r\n", "Content-Length: abc\r\n",
             "Content-Length: 99999999999999999999\r\n", "Content-Length: 5, 6\r\n", "Content-Length: 5\r\nContent-Length: 5\r\n",
             "Content-Length: 5\r\nContent-Length: 7\r\n", "Content-Length: 0\r\n", "Transfer-Encoding: chunked\r\n",
             "Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "Expect: 100-continue\r\nContent-Length: 5\r\n",
             "X-Big: " + "h".repeat(12_000) + "\r\n", "NoColonHere\r\n", "X-Request-Id: ../../etc\r\n", "Content-Md5: zz\r\n");
-    static final List<String> BODIES = List.of("", "hello", "5\r\nhello\r\n0\r\n\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5\r\nhel");
+    static final List<String> BODIES = List.of("", "hello", "hello", "hello", "5\r\nhello\r\n0\r\n\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5\r\nhel");
 
     @BeforeAll
     static void start() {
@@ -106,13 +106,14 @@ class HostileInputIT {
     @Test
     void no_generated_request_gets_a_5xx_crashes_the_server_or_writes_outside_the_blob_layout() throws Exception {
         java.util.Map<Integer, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
-        qt().withExamples(300).withShrinkCycles(50).forAll(requests()).checkAssert(request -> {
+        qt().withFixedSeed(20261127L).withExamples(300).withShrinkCycles(50).forAll(requests()).checkAssert(request -> {
             int status = exchange(request);
             seen.merge(status, 1, Integer::sum);
             assertThat(status).as(request.toString()).isLessThan(500);
         });
         System.out.println("hostile input: answers by status (-1 = still waiting for the promised body, 0 = closed): " + new java.util.TreeMap<>(seen));
-        assertThat(seen.keySet()).as("the generator reaches many different answers").hasSizeGreaterThan(4);
+        // The generator reaches both valid requests that succeed and invalid ones that are refused.
+        assertThat(seen.keySet()).as("answers seen").anyMatch(c -> c >= 200 && c < 300).contains(400);
         // Healthy afterwards: it still stores and serves.
         Http http = new Http(cluster.base());
         assertThat(new Http(cluster.adminBase()).get("/readyz").statusCode()).isEqualTo(200);
