@@ -32,9 +32,9 @@ import picocli.CommandLine.Option;
             "Exit code: 0 done, 1 some keys could not be moved (they stay readable where",
             "they were), 2 bad usage.",
             "",
-            "  mkv rebalance --volumes h1:3001,h2:3001,h3:3001,h4:3001 --db /var/lib/mkv/index.db --dry-run",
-            "  mkv rebalance --volumes h1:3001,h2:3001,h3:3001,h4:3001 --db /var/lib/mkv/index.db --concurrency 8",
-            "  then restart 'mkv server' with the same --volumes (it can also be restarted first).",
+            "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --dry-run",
+            "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --concurrency 8",
+            "  # then restart 'mkv server' with the same --volumes (before or after)",
             ""})
 final class RebalanceCommand implements Callable<Integer> {
 

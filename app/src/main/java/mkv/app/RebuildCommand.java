@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
             "",
             "Exit code: 0 clean, 1 damage found or a volume could not be read, 2 bad usage.",
             "",
-            "  mkv rebuild --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/rebuilt.db",
-            "  mkv server --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/rebuilt.db   # then serve from it",
+            "  mkv rebuild --volumes h1:3001,h2:3001,h3:3001 --db new.db",
+            "  mkv server --volumes h1:3001,h2:3001,h3:3001 --db new.db  # serve it",
             ""})
 final class RebuildCommand implements Callable<Integer> {
 

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
             "Exit code: 0 clean (or everything found was repaired), 1 damage left or a",
             "volume could not be read, 2 bad usage.",
             "",
-            "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/index.db",
-            "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/index.db --deep --repair",
+            "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db",
+            "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db --deep --repair",
             ""})
 final class VerifyCommand implements Callable<Integer> {
 
