@@ -30,6 +30,9 @@ final class Cluster implements AutoCloseable {
     private final String heap;
     private Process coordinator;
     final int replicas;
+    /** The ports of the volumes the coordinator is started with. */
+    private List<Integer> served;
+    private int runs;
 
     private Cluster(Path root, int volumeCount, int replicas, String heap, List<String> extraArgs) {
         this.root = root;
@@ -37,11 +40,8 @@ final class Cluster implements AutoCloseable {
         this.heap = heap;
         this.port = Ports.free();
         for (int i = 0; i < volumeCount; i++) volumePorts.add(Ports.free());
-        List<String> args = new ArrayList<>(List.of("server", "--volumes", volumeList(), "--db", root.resolve("index.db").toString(),
-                "--port", Integer.toString(port), "--host", "127.0.0.1", "--replicas", Integer.toString(replicas),
-                "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
-        args.addAll(extraArgs);
-        this.coordinatorArgs = args;
+        this.served = new ArrayList<>(volumePorts);
+        this.coordinatorArgs = List.copyOf(extraArgs);
     }
 
     static Cluster start(Path root, int volumeCount, int replicas, String... extraArgs) {
@@ -62,7 +62,15 @@ final class Cluster implements AutoCloseable {
     }
 
     String volumeList() {
-        return String.join(",", volumePorts.stream().map(p -> "127.0.0.1:" + p).toList());
+        return volumeList(volumePorts);
+    }
+
+    static String volumeList(List<Integer> ports) {
+        return String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
+    Path db() {
+        return root.resolve("index.db");
     }
 
     String base() {
@@ -78,7 +86,86 @@ final class Cluster implements AutoCloseable {
     }
 
     Ring ring() {
-        return Ring.of(volumePorts.stream().map(p -> new Volume("127.0.0.1", p)).toList(), Ring.DEFAULT_VNODES, 1);
+        return ring(volumePorts);
+    }
+
+    static Ring ring(List<Integer> ports) {
+        return Ring.of(ports.stream().map(p -> new Volume("127.0.0.1", p)).toList(), Ring.DEFAULT_VNODES, 1);
+    }
+
+    /** Starts one more volume; the coordinator does not use it until restarted with it. Returns its number. */
+    int addVolume() {
+        volumePorts.add(Ports.free());
+        volumes.add(null);
+        startVolume(volumePorts.size() - 1);
+        return volumePorts.size() - 1;
+    }
+
+    /** Restarts the coordinator on these volume ports. */
+    void restartCoordinator(List<Integer> ports) {
+        stopCoordinator();
+        served = new ArrayList<>(ports);
+        startCoordinator();
+    }
+
+    /** How an {@code mkv} subcommand run ended: its exit code and everything it printed. */
+    record Run(int exit, String output) {}
+
+    /** Runs {@code mkv ARGS} from the jar to its end, killed if it outlives the deadline. */
+    Run mkv(Duration deadline, String... args) {
+        Started started = startMkv(args);
+        try {
+            if (!started.process().waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("mkv " + String.join(" ", args) + " did not finish within " + deadline + ": " + started.output());
+            }
+            return new Run(started.process().exitValue(), started.output());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            started.kill();
+        }
+    }
+
+    /** A running {@code mkv} subcommand, its output going to a file. */
+    record Started(Process process, Path log) {
+        String output() {
+            try {
+                return Files.readString(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(no output: " + e + ")";
+            }
+        }
+
+        void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts {@code mkv ARGS} from the jar; the caller stops it (see {@link Started#kill}) in finally. */
+    Started startMkv(String... args) {
+        Path log = root.resolve("mkv-" + (++runs) + "-" + args[0] + ".log");
+        List<String> cmd = new ArrayList<>(javaCommand("256m"));
+        cmd.addAll(List.of(args));
+        try {
+            Files.createDirectories(root);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Started(p, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> javaCommand(String heapSize) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("mkv.jar", Path.of("../app/target/mkv.jar").toAbsolutePath().toString());
+        return List.of(java, "-Xmx" + heapSize, "--enable-native-access=ALL-UNNAMED",
+                "-Dorg.sqlite.tmpdir=" + root, "-Djava.io.tmpdir=" + root, "-jar", jar);
     }
 
     /** Where the coordinator places a key. */
@@ -98,10 +185,10 @@ final class Cluster implements AutoCloseable {
     }
 
     void startCoordinator() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("mkv.jar", Path.of("../app/target/mkv.jar").toAbsolutePath().toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
-                "-Dorg.sqlite.tmpdir=" + root, "-Djava.io.tmpdir=" + root, "-jar", jar));
+        List<String> cmd = new ArrayList<>(javaCommand(heap));
+        cmd.addAll(List.of("server", "--volumes", volumeList(served), "--db", db().toString(),
+                "--port", Integer.toString(port), "--host", "127.0.0.1", "--replicas", Integer.toString(replicas),
+                "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
         cmd.addAll(coordinatorArgs);
         try {
             Files.createDirectories(root);
