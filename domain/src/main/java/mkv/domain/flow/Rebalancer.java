@@ -38,7 +38,8 @@ public final class Rebalancer {
 
     /** How one key's move ended. */
     sealed interface Moved {
-        record Done(long bytes) implements Moved {}
+        /** Moved; {@code leftovers}: old replicas that could not be deleted (orphans for verify). */
+        record Done(long bytes, int leftovers) implements Moved {}
 
         record Conflict() implements Moved {}
 
@@ -105,6 +106,8 @@ public final class Rebalancer {
                                     bytes.addAndGet(d.bytes());
                                     progress.add(Progress.Counter.KEYS_MOVED, 1);
                                     progress.add(Progress.Counter.BYTES_COPIED, d.bytes());
+                                    errors.addAndGet(d.leftovers());
+                                    progress.add(Progress.Counter.ERRORS, d.leftovers());
                                 }
                                 case Moved.Conflict c -> conflicts.incrementAndGet();
                                 case Moved.Failed f -> {
@@ -159,12 +162,14 @@ public final class Rebalancer {
             return new Moved.Conflict();
         }
         // 3. Only now drop the replicas no longer wanted; a failure leaves an orphan for verify.
+        int leftovers = 0;
         for (Replica old : plan.deleteFrom()) {
             if (volumes.delete(old, read.key(), requestId) instanceof Transfer.Failed f) {
+                leftovers++;
                 progress.note("moved " + read.key() + " but could not delete its old replica on " + old + " ("
                         + f.failure().describe() + "): mkv verify --repair removes it");
             }
         }
-        return new Moved.Done(read.size() * made.size());
+        return new Moved.Done(read.size() * made.size(), leftovers);
     }
 }
