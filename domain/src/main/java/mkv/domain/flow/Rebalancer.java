@@ -151,7 +151,8 @@ public final class Rebalancer {
             if (failure.isDefined()) {
                 // Nothing switched: the copies made so far are named by no entry, so they go.
                 made.forEach(r -> volumes.delete(r, read.key(), requestId));
-                return new Moved.Failed(failure.get());
+                // A key rewritten or deleted since it was read fails its md5 check: not an error.
+                return index.get(read.key()).contains(read) ? new Moved.Failed(failure.get()) : new Moved.Conflict();
             }
             made = made.append(target);
         }

@@ -127,6 +127,8 @@ public final class Verifier {
         synchronized (this) {
             entries++;
         }
+        // A key deleted, unlinked or rewritten since the scan read it is not damage: skip it.
+        if (!judged.isEmpty() && !index.get(e.key()).contains(e)) return;
         Seq<Finding> damage = judged.filter(f -> !(f instanceof Finding.Unchecked));
         judged.filter(f -> f instanceof Finding.Unchecked).forEach(f -> error(Verification.describe(f)));
         damage.forEach(this::found);
@@ -134,8 +136,6 @@ public final class Verifier {
             unrepairedAdd(damage.filter(f -> isReplicaDamage(f)).size());
             return;
         }
-        // Repair only if the entry is still the one checked: a key deleted meanwhile is not revived.
-        if (!index.get(e.key()).contains(e)) return;
         for (Verification.Copy c : Verification.copies(e, damage)) {
             mended(volumes.copy(c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
         }

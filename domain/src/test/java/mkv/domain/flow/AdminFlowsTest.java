@@ -180,4 +180,36 @@ class AdminFlowsTest {
         assertThat(verifier.run(THREE).findings()).isEmpty();
         assertThat(volumes.holdsBlob(at, young)).isTrue();
     }
+
+    @Test
+    void a_key_deleted_while_verify_looks_at_it_is_not_reported() {
+        Seq<Entry> all = stored(4);
+        Entry doomed = all.get(1);
+        // A DELETE lands between the scan and the check: the blobs go, then the entry.
+        mkv.domain.port.Volumes racing = (mkv.domain.port.Volumes) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Volumes.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("stat") && args[1].equals(doomed.key()) && index.get(doomed.key()).isDefined()) {
+                        doomed.replicas().forEach(r -> volumes.loseBlob(r, doomed.key()));
+                        index.remove(doomed);
+                    }
+                    return method.invoke(volumes, args);
+                });
+        var verifier = new Verifier(index, racing, clock, Progress.none(), new Verifier.Options(false, false, Duration.ZERO, 1));
+        Verifier.Report report = verifier.run(THREE);
+        assertThat(report.findings().keySet()).doesNotContain("MissingReplica", "Lost");
+    }
+
+    @Test
+    void a_move_whose_key_was_rewritten_before_its_copy_is_a_conflict_not_an_error() {
+        Key k = new Key("/admin/rewritten");
+        Entry old = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), T0);
+        Entry rewritten = Entry.live(k, old.replicas(), 5, Gens.md5(2), T0.plusSeconds(1));
+        rewritten.replicas().forEach(r -> volumes.seed(r, rewritten.sidecar()));
+        index.putAll(List.of(rewritten));
+        RebalancePlan stalePlan = RebalancePlan.between(old, RING4, 2);
+        org.junit.jupiter.api.Assumptions.assumeFalse(stalePlan.unchanged());
+        Rebalancer.Moved moved = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).move(stalePlan);
+        assertThat(moved).isInstanceOf(Rebalancer.Moved.Conflict.class);
+        assertThat(index.get(k)).contains(rewritten);
+    }
 }
