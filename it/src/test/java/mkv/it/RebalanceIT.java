@@ -190,4 +190,65 @@ class RebalanceIT {
             if (targetsDead) assertThat(e.volumes()).noneMatch(v -> v.port() == four.get(3));
         }
     }
+
+    @Test
+    void a_rebalance_beside_live_deletes_unlinks_and_writes_never_resurrects_or_loses_a_key() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--recovery-grace", "1h");
+        http = new Http(cluster.base());
+        Map<String, byte[]> stored = store("/busy/", 240);
+        cluster.addVolume();
+        List<Integer> four = List.copyOf(cluster.volumePorts);
+        cluster.restartCoordinator(four);
+
+        List<String> deleted = new ArrayList<>(), unlinked = new ArrayList<>();
+        Map<String, byte[]> written = new LinkedHashMap<>();
+        Cluster.Started run = cluster.startMkv("rebalance", "--volumes", Cluster.volumeList(four), "--db", cluster.db().toString(),
+                "--replicas", "2", "--concurrency", "2");
+        try {
+            int i = 0;
+            for (String k : stored.keySet()) {
+                // A DELETE or UNLINK whose entry the rebalance switched under it answers 409: a client retries.
+                if (i % 3 == 0) {
+                    untilNot409("DELETE " + k, () -> http.delete(Http.enc(k)).statusCode());
+                    deleted.add(k);
+                } else if (i % 3 == 1) {
+                    untilNot409("UNLINK " + k, () -> http.unlink(Http.enc(k)).statusCode());
+                    unlinked.add(k);
+                }
+                String fresh = "/busy-new/" + i;
+                byte[] v = ("fresh " + i).getBytes(StandardCharsets.UTF_8);
+                assertThat(http.put(Http.enc(fresh), v).statusCode()).isEqualTo(201);
+                written.put(fresh, v);
+                i++;
+            }
+            assertThat(run.process().waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(run.process().exitValue()).as(run.output()).isZero();
+            System.out.println("RebalanceIT beside traffic: " + run.output().lines().filter(l -> l.startsWith("mkv rebalance:")).toList());
+        } finally {
+            run.kill();
+        }
+
+        Cluster.Run again = rebalance(four);
+        assertThat(again.exit()).as(again.output()).isZero();
+        for (String k : deleted) {
+            assertThat(http.get(Http.enc(k)).statusCode()).as(k).isEqualTo(404);
+            String digest = new Key(k).digest();
+            assertThat(cluster.filesOnVolumes()).as("files of deleted " + k).noneMatch(p -> p.getFileName().toString().startsWith(digest));
+        }
+        for (String k : unlinked) assertThat(http.get(Http.enc(k)).statusCode()).as(k).isEqualTo(404);
+        Map<String, byte[]> live = new LinkedHashMap<>(written);
+        stored.forEach((k, v) -> {
+            if (!deleted.contains(k) && !unlinked.contains(k)) live.put(k, v);
+        });
+        assertReadableAndPlaced(live, four);
+        Map<Key, Entry> index = new LinkedHashMap<>();
+        entries(cluster.db()).forEach(e -> index.put(e.key(), e));
+        for (String k : unlinked) assertThat(index.get(new Key(k)).state()).as(k).isEqualTo(EntryState.UNLINKED);
+    }
+
+    static void untilNot409(String what, java.util.function.IntSupplier request) {
+        int[] status = {0};
+        Ports.await(what + " to answer something else than 409", Duration.ofSeconds(10), () -> (status[0] = request.getAsInt()) != 409);
+        assertThat(status[0]).as(what).isEqualTo(204);
+    }
 }
