@@ -106,6 +106,15 @@ final class ConsoleProgress implements Progress, AutoCloseable {
         }
     }
 
+    /** How far along: a bar and a percentage on a terminal, the percentage alone in a log. */
+    String done(long done, long total) {
+        if (total <= 0) return "";
+        int pct = (int) Math.min(100, done * 100 / total);
+        if (!terminal) return pct + "% ";
+        int filled = pct / 5;
+        return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "] " + pct + "% ";
+    }
+
     static String bytes(long n) {
         if (n < 1024) return n + " B";
         if (n < 1024 * 1024) return String.format("%.1f KiB", n / 1024.0);

@@ -84,9 +84,10 @@ final class RebalanceCommand implements Callable<Integer> {
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
         Ring ring = Ring.of(parsed.get(), vnodes, subvolumes);
         try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+            long total = index.count();
             ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
-                    "rebalance: %d entries checked, %d keys moved (%d keys/s), %s copied, %d errors, %.0fs",
-                    p.get(Counter.ENTRIES_CHECKED), p.get(Counter.KEYS_MOVED), p.rate(Counter.KEYS_MOVED),
+                    "rebalance: %s%d entries checked, %d keys moved (%d keys/s), %s copied, %d errors, %.0fs",
+                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.get(Counter.KEYS_MOVED), p.rate(Counter.KEYS_MOVED),
                     ConsoleProgress.bytes(p.get(Counter.BYTES_COPIED)), p.get(Counter.ERRORS), p.seconds()));
             Rebalancer rebalancer = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), progress);
             if (dryRun) {

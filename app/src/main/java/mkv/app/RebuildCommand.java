@@ -77,8 +77,8 @@ final class RebuildCommand implements Callable<Integer> {
             }
             Rebuilder.Report report;
             ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
-                    "rebuild: %d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",
-                    p.get(Counter.VOLUMES_SCANNED), all.size(), p.get(Counter.FOLDERS_LISTED), p.get(Counter.KEYS_FOUND),
+                    "rebuild: %s%d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",
+                    p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(), p.get(Counter.FOLDERS_LISTED), p.get(Counter.KEYS_FOUND),
                     p.rate(Counter.KEYS_FOUND), p.get(Counter.FINDINGS), p.get(Counter.ERRORS), p.seconds()));
             try (progress) {
                 report = new Rebuilder(nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);

@@ -71,9 +71,11 @@ final class VerifyCommand implements Callable<Integer> {
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
         try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+            long total = index.count();
             ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
-                    "verify: %d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
-                    p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED), p.get(Counter.FOLDERS_LISTED),
+                    "verify: %s%d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
+                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED),
+                    p.get(Counter.FOLDERS_LISTED),
                     p.get(Counter.FINDINGS), p.get(Counter.REPAIRED), p.get(Counter.ERRORS), p.seconds()));
             Verifier.Report report;
             try (progress) {

@@ -71,6 +71,7 @@ final class VolumeWalk {
             progress.add(Progress.Counter.VOLUMES_SCANNED, 1);
         }
         // 2. One task per aa folder; each walks its bb folders group by group.
+        progress.add(Progress.Counter.PREFIXES_FOUND, byPrefix.size());
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().name("mkv-walk-", 0).factory());
         try {
             java.util.List<Future<Long>> tasks = new java.util.ArrayList<>();
@@ -104,6 +105,7 @@ final class VolumeWalk {
             }
             if (!positions.isEmpty()) group.accept(positions);
         }
+        progress.add(Progress.Counter.PREFIXES_WALKED, 1);
         return failures[0];
     }
 

@@ -7,7 +7,7 @@ package mkv.domain.port;
 public interface Progress {
 
     /** What the tools count. */
-    enum Counter { VOLUMES_SCANNED, FOLDERS_LISTED, KEYS_FOUND, ENTRIES_CHECKED, KEYS_MOVED, BYTES_COPIED, FINDINGS, REPAIRED, ERRORS }
+    enum Counter { VOLUMES_SCANNED, PREFIXES_FOUND, PREFIXES_WALKED, FOLDERS_LISTED, KEYS_FOUND, ENTRIES_CHECKED, KEYS_MOVED, BYTES_COPIED, FINDINGS, REPAIRED, ERRORS }
 
     void add(Counter counter, long n);
 
