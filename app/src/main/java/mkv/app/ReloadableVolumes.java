@@ -3,12 +3,16 @@ package mkv.app;
 import io.vavr.collection.Seq;
 import java.util.concurrent.atomic.AtomicReference;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
+import mkv.domain.port.Checksum;
+import mkv.domain.port.Listing;
+import mkv.domain.port.SidecarRead;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
@@ -52,6 +56,31 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     @Override
     public Transfer ping(Volume volume) {
         return current.get().ping(volume);
+    }
+
+    @Override
+    public Listing list(Volume volume, String folder) {
+        return current.get().list(volume, folder);
+    }
+
+    @Override
+    public SidecarRead readSidecar(Volume volume, BlobPath path) {
+        return current.get().readSidecar(volume, path);
+    }
+
+    @Override
+    public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
+        return current.get().copy(from, to, sidecar, requestId);
+    }
+
+    @Override
+    public Checksum checksum(Replica replica, Key key) {
+        return current.get().checksum(replica, key);
+    }
+
+    @Override
+    public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
+        return current.get().deleteFiles(volume, path, requestId);
     }
 
     @Override

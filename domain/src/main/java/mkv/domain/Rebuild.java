@@ -24,11 +24,28 @@ public final class Rebuild {
         /** The sidecar names a key whose blob path is elsewhere. */
         record Misplaced(Replica replica, BlobPath path, Key key) implements Damage {}
 
+        /** The sidecar file is there but cannot be trusted (not JSON, a newer format, a bad field). */
+        record UnreadableSidecar(Replica replica, BlobPath path, String why) implements Damage {}
+
         /** Replicas of one key disagree on size or md5; the majority was kept. */
         record Conflict(Key key, Seq<Replica> outvoted) implements Damage {}
     }
 
     public record Result(Seq<Entry> entries, Seq<Damage> damage) {}
+
+    /** Pure. One line naming the damage, for reports. */
+    public static String describe(Damage d) {
+        return switch (d) {
+            case Damage.BlobWithoutSidecar b -> "blob without sidecar: " + b.replica().volume() + b.path().path();
+            case Damage.SidecarWithoutBlob s -> "sidecar without blob: " + s.replica().volume()
+                    + BlobPath.of(s.key(), s.replica()).sidecarPath() + " (key " + s.key() + ")";
+            case Damage.SizeMismatch m -> "size mismatch: " + m.replica() + " holds " + m.actual() + " bytes of " + m.key()
+                    + ", its sidecar says " + m.expected();
+            case Damage.Misplaced m -> "misplaced sidecar: " + m.replica().volume() + m.path().sidecarPath() + " names " + m.key();
+            case Damage.UnreadableSidecar u -> "unreadable sidecar: " + u.replica().volume() + u.path().sidecarPath() + ": " + u.why();
+            case Damage.Conflict c -> "conflicting sidecars for " + c.key() + ": outvoted " + c.outvoted().mkString(", ");
+        };
+    }
 
     /**
      * Pure. Groups sound replicas by key. Replicas agreeing on (size, md5) form a version;

@@ -26,10 +26,14 @@ final class Cluster implements AutoCloseable {
     final List<Integer> volumePorts = new ArrayList<>();
     private final List<NginxVolumeProcess> volumes = new ArrayList<>();
     final int port;
-    private final List<String> coordinatorArgs;
+    private final List<String> extraArgs;
     private final String heap;
     private Process coordinator;
     final int replicas;
+    /** The ports of the volumes the coordinator is started with. */
+    private List<Integer> served;
+    private int runs;
+    private final boolean placementFlags;
 
     final int adminPort;
 
@@ -41,17 +45,9 @@ final class Cluster implements AutoCloseable {
         this.port = Ports.free();
         this.adminPort = Ports.free();
         for (int i = 0; i < volumeCount; i++) volumePorts.add(Ports.free());
-        List<String> extra = extraArgs.apply(this);
-        List<String> args = new ArrayList<>(List.of("server"));
-        List<String> defaults = new ArrayList<>(List.of("--db", root.resolve("index.db").toString(),
-                "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1",
-                "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
-        if (placementFlags) defaults.addAll(List.of("--volumes", volumeList(), "--replicas", Integer.toString(replicas)));
-        for (int i = 0; i < defaults.size(); i += 2) {
-            if (!extra.contains(defaults.get(i))) args.addAll(defaults.subList(i, i + 2)); // a test's own value wins
-        }
-        args.addAll(extra);
-        this.coordinatorArgs = args;
+        this.placementFlags = placementFlags;
+        this.served = new ArrayList<>(volumePorts);
+        this.extraArgs = List.copyOf(extraArgs.apply(this));
     }
 
     /** A cluster whose volumes and replicas the caller passes itself (e.g. in a --config file it writes). */
@@ -102,7 +98,15 @@ final class Cluster implements AutoCloseable {
     }
 
     String volumeList() {
-        return String.join(",", volumePorts.stream().map(p -> "127.0.0.1:" + p).toList());
+        return volumeList(volumePorts);
+    }
+
+    static String volumeList(List<Integer> ports) {
+        return String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
+    Path db() {
+        return root.resolve("index.db");
     }
 
     String base() {
@@ -118,7 +122,86 @@ final class Cluster implements AutoCloseable {
     }
 
     Ring ring() {
-        return Ring.of(volumePorts.stream().map(p -> new Volume("127.0.0.1", p)).toList(), Ring.DEFAULT_VNODES, 1);
+        return ring(volumePorts);
+    }
+
+    static Ring ring(List<Integer> ports) {
+        return Ring.of(ports.stream().map(p -> new Volume("127.0.0.1", p)).toList(), Ring.DEFAULT_VNODES, 1);
+    }
+
+    /** Starts one more volume; the coordinator does not use it until restarted with it. Returns its number. */
+    int addVolume() {
+        volumePorts.add(Ports.free());
+        volumes.add(null);
+        startVolume(volumePorts.size() - 1);
+        return volumePorts.size() - 1;
+    }
+
+    /** Restarts the coordinator on these volume ports. */
+    void restartCoordinator(List<Integer> ports) {
+        stopCoordinator();
+        served = new ArrayList<>(ports);
+        startCoordinator();
+    }
+
+    /** How an {@code mkv} subcommand run ended: its exit code and everything it printed. */
+    record Run(int exit, String output) {}
+
+    /** Runs {@code mkv ARGS} from the jar to its end, killed if it outlives the deadline. */
+    Run mkv(Duration deadline, String... args) {
+        Started started = startMkv(args);
+        try {
+            if (!started.process().waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("mkv " + String.join(" ", args) + " did not finish within " + deadline + ": " + started.output());
+            }
+            return new Run(started.process().exitValue(), started.output());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            started.kill();
+        }
+    }
+
+    /** A running {@code mkv} subcommand, its output going to a file. */
+    record Started(Process process, Path log) {
+        String output() {
+            try {
+                return Files.readString(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(no output: " + e + ")";
+            }
+        }
+
+        void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts {@code mkv ARGS} from the jar; the caller stops it (see {@link Started#kill}) in finally. */
+    Started startMkv(String... args) {
+        Path log = root.resolve("mkv-" + (++runs) + "-" + args[0] + ".log");
+        List<String> cmd = new ArrayList<>(javaCommand("256m"));
+        cmd.addAll(List.of(args));
+        try {
+            Files.createDirectories(root);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Started(p, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> javaCommand(String heapSize) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("mkv.jar", Path.of("../app/target/mkv.jar").toAbsolutePath().toString());
+        return List.of(java, "-Xmx" + heapSize, "--enable-native-access=ALL-UNNAMED",
+                "-Dorg.sqlite.tmpdir=" + root, "-Djava.io.tmpdir=" + root, "-jar", jar);
     }
 
     /** Where the coordinator places a key. */
@@ -162,11 +245,16 @@ final class Cluster implements AutoCloseable {
     }
 
     void startCoordinator() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("mkv.jar", Path.of("../app/target/mkv.jar").toAbsolutePath().toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
-                "-Dorg.sqlite.tmpdir=" + root, "-Djava.io.tmpdir=" + root, "-jar", jar));
-        cmd.addAll(coordinatorArgs);
+        List<String> cmd = new ArrayList<>(javaCommand(heap));
+        cmd.add("server");
+        List<String> defaults = new ArrayList<>(List.of("--db", db().toString(),
+                "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1",
+                "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
+        if (placementFlags) defaults.addAll(List.of("--volumes", volumeList(served), "--replicas", Integer.toString(replicas)));
+        for (int i = 0; i < defaults.size(); i += 2) {
+            if (!extraArgs.contains(defaults.get(i))) cmd.addAll(defaults.subList(i, i + 2)); // a test's own value wins
+        }
+        cmd.addAll(extraArgs);
         try {
             Files.createDirectories(root);
             coordinator = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -1,12 +1,16 @@
 package mkv.adapter.metrics;
 
 import io.vavr.collection.Seq;
+import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
+import mkv.domain.port.Checksum;
+import mkv.domain.port.Listing;
+import mkv.domain.port.SidecarRead;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
@@ -61,6 +65,46 @@ public final class MeteredVolumes implements Volumes {
         long start = System.nanoTime();
         Transfer t = volumes.ping(volume);
         telemetry.volumeCall(volume, "ping", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
+    public Listing list(Volume volume, String folder) {
+        long start = System.nanoTime();
+        Listing l = volumes.list(volume, folder);
+        telemetry.volumeCall(volume, "list", l instanceof Listing.Failed f ? failure(f.failure()) : "ok", System.nanoTime() - start);
+        return l;
+    }
+
+    @Override
+    public SidecarRead readSidecar(Volume volume, BlobPath path) {
+        long start = System.nanoTime();
+        SidecarRead r = volumes.readSidecar(volume, path);
+        telemetry.volumeCall(volume, "read_sidecar", r instanceof SidecarRead.Failed f ? failure(f.failure()) : "ok", System.nanoTime() - start);
+        return r;
+    }
+
+    @Override
+    public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
+        long start = System.nanoTime();
+        Transfer t = volumes.copy(from, to, sidecar, requestId);
+        telemetry.volumeCall(to.volume(), "copy", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
+    public Checksum checksum(Replica replica, Key key) {
+        long start = System.nanoTime();
+        Checksum c = volumes.checksum(replica, key);
+        telemetry.volumeCall(replica.volume(), "checksum", c instanceof Checksum.Unknown u ? failure(u.failure()) : "ok", System.nanoTime() - start);
+        return c;
+    }
+
+    @Override
+    public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
+        long start = System.nanoTime();
+        Transfer t = volumes.deleteFiles(volume, path, requestId);
+        telemetry.volumeCall(volume, "delete", outcome(t), System.nanoTime() - start);
         return t;
     }
 

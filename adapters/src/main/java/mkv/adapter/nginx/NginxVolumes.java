@@ -21,6 +21,9 @@ import mkv.domain.Sidecar;
 import mkv.domain.Volume;
 import mkv.domain.port.Body;
 import mkv.domain.port.BlobWrite;
+import mkv.domain.port.Checksum;
+import mkv.domain.port.Listing;
+import mkv.domain.port.SidecarRead;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.VolumeFailure;
@@ -214,6 +217,91 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         } catch (RuntimeException e) {
             return new Transfer.Failed(replica, VolumeFailures.of(e));
         }
+    }
+
+    /** GET of the folder: nginx's JSON autoindex (see {@link ListingJson}); 404 is an empty folder. */
+    @Override
+    public Listing list(Volume volume, String folder) {
+        try (HttpClientResponse response = client.get().uri(base(volume) + folder).request()) {
+            int status = response.status().code();
+            if (status == 404) return new Listing.Found(Vector.empty());
+            if (status != 200) return new Listing.Failed(new VolumeFailure.Refused(status));
+            return ListingJson.decode(response.entity().inputStream())
+                    .fold(why -> new Listing.Failed(new VolumeFailure.Mismatch(why)), Listing.Found::new);
+        } catch (RuntimeException e) {
+            return new Listing.Failed(VolumeFailures.of(e));
+        }
+    }
+
+    @Override
+    public SidecarRead readSidecar(Volume volume, BlobPath path) {
+        try (HttpClientResponse response = client.get().uri(base(volume) + path.sidecarPath()).request()) {
+            int status = response.status().code();
+            if (status == 404) return new SidecarRead.Missing();
+            if (status != 200) return new SidecarRead.Failed(new VolumeFailure.Refused(status));
+            byte[] bytes = response.entity().as(byte[].class);
+            return SidecarJson.decode(bytes).fold(SidecarRead.Unreadable::new, SidecarRead.Found::new);
+        } catch (RuntimeException e) {
+            return new SidecarRead.Failed(VolumeFailures.of(e));
+        }
+    }
+
+    /**
+     * GET from the source streamed into the write path's PUT (bounded queue, md5 on the way), so
+     * memory does not grow with the blob; then the md5 and size that arrived are compared with the
+     * sidecar's, the stored size is read back with a HEAD, and only then is the sidecar written.
+     */
+    @Override
+    public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
+        Key key = sidecar.key();
+        try (HttpClientResponse source = client.get().uri(url(from, key)).header(REQUEST_ID, requestId).request()) {
+            int status = source.status().code();
+            if (status != 200) return new Transfer.Failed(from, new VolumeFailure.Refused(status));
+            long length = source.headers().contentLength().orElse(-1);
+            if (length != sidecar.size()) {
+                return new Transfer.Failed(from, new VolumeFailure.Mismatch("source holds " + length + " bytes, the index says " + sidecar.size()));
+            }
+            BlobWrite copied = write(key, Vector.of(to), new Body(source.entity().inputStream(), length), requestId);
+            if (copied.bodyError().isDefined()) return new Transfer.Failed(from, new VolumeFailure.Lost(copied.bodyError().get()));
+            Transfer put = copied.transfers().head();
+            if (!put.ok()) return put;
+            if (copied.size() != sidecar.size() || !copied.md5().equals(sidecar.md5())) {
+                deleteFile(to, url(to, key), requestId);
+                return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied bytes have md5 " + copied.md5()
+                        + ", the index says " + sidecar.md5()));
+            }
+            if (!(stat(to, key) instanceof Stat.Present p && p.size() == sidecar.size())) {
+                return new Transfer.Failed(to, new VolumeFailure.Mismatch("the copy does not read back with " + sidecar.size() + " bytes"));
+            }
+            return writeSidecar(to, sidecar, requestId);
+        } catch (RuntimeException e) {
+            return new Transfer.Failed(from, VolumeFailures.of(e));
+        }
+    }
+
+    @Override
+    public Checksum checksum(Replica replica, Key key) {
+        try (HttpClientResponse response = client.get().uri(url(replica, key)).request()) {
+            int status = response.status().code();
+            if (status == 404) return new Checksum.Missing();
+            if (status != 200) return new Checksum.Unknown(new VolumeFailure.Refused(status));
+            MessageDigest md5 = md5();
+            long size = 0;
+            InputStream in = response.entity().inputStream();
+            byte[] buffer = new byte[options.chunkBytes()];
+            for (int n; (n = in.read(buffer)) > 0; size += n) md5.update(buffer, 0, n);
+            return new Checksum.Computed(size, Md5.of(md5.digest()));
+        } catch (IOException | RuntimeException e) {
+            return new Checksum.Unknown(VolumeFailures.of(e));
+        }
+    }
+
+    @Override
+    public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
+        Replica replica = new Replica(volume, path.subvolume());
+        Transfer blob = deleteFile(replica, base(volume) + path.path(), requestId);
+        if (!blob.ok()) return blob;
+        return deleteFile(replica, base(volume) + path.sidecarPath(), requestId);
     }
 
     /**

@@ -235,4 +235,55 @@ class NginxVolumesTest {
             assertThat(Files.readString(config.configFile())).doesNotContain("/var/");
         }
     }
+
+    @Test
+    void a_copy_streams_the_blob_and_its_sidecar_to_another_volume_and_checks_the_md5() {
+        Key key = freshKey("copy");
+        long length = 5 * 1024 * 1024 + 3;
+        BlobWrite write = volumes.write(key, List.of(new Replica(volume(0), 3)), new Body(TestBodies.pattern(length, 9), length), "req-copy");
+        Sidecar sidecar = new Sidecar(key, length, write.md5(), EntryState.UNLINKED, Instant.ofEpochMilli(1_700_000_000_123L), Sidecar.FORMAT);
+        assertThat(volumes.writeSidecar(new Replica(volume(0), 3), sidecar, "req-copy").ok()).isTrue();
+
+        Transfer copy = volumes.copy(new Replica(volume(0), 3), new Replica(volume(1), 4), sidecar, "req-copy");
+
+        assertThat(copy.ok()).isTrue();
+        assertThat(TestBodies.sha256(blobFile(1, key, 4))).isEqualTo(TestBodies.sha256(blobFile(0, key, 3)));
+        assertThat(volumes.readSidecar(volume(1), BlobPath.of(key, 4))).isEqualTo(new mkv.domain.port.SidecarRead.Found(sidecar));
+        assertThat(volumes.checksum(new Replica(volume(1), 4), key)).isEqualTo(new mkv.domain.port.Checksum.Computed(length, write.md5()));
+    }
+
+    @Test
+    void a_copy_whose_source_does_not_match_the_index_leaves_nothing_on_the_target() throws IOException {
+        Key key = freshKey("copy-bad");
+        BlobWrite write = volumes.write(key, List.of(new Replica(volume(0), 6)), new Body(TestBodies.pattern(1000, 2), 1000), "req");
+        Sidecar wrong = new Sidecar(key, 1000, new Md5("0".repeat(32)), EntryState.LIVE, Instant.ofEpochMilli(5), Sidecar.FORMAT);
+
+        Transfer copy = volumes.copy(new Replica(volume(0), 6), new Replica(volume(2), 6), wrong, "req");
+
+        assertThat(copy.ok()).isFalse();
+        assertThat(((Transfer.Failed) copy).failure()).isInstanceOf(VolumeFailure.Mismatch.class);
+        assertThat(blobFile(2, key, 6)).doesNotExist();
+        assertThat(volumes.readSidecar(volume(2), BlobPath.of(key, 6))).isEqualTo(new mkv.domain.port.SidecarRead.Missing());
+    }
+
+    @Test
+    void a_listing_names_files_with_sizes_and_folders_and_a_missing_folder_is_empty() {
+        Key key = freshKey("list");
+        volumes.write(key, List.of(new Replica(volume(1), 9)), new Body(TestBodies.pattern(77, 2), 77), "req");
+        BlobPath path = BlobPath.of(key, 9);
+        String folder = path.path().substring(0, path.path().lastIndexOf('/') + 1);
+
+        var listing = volumes.list(volume(1), folder);
+
+        assertThat(listing).isInstanceOf(mkv.domain.port.Listing.Found.class);
+        var items = ((mkv.domain.port.Listing.Found) listing).items();
+        assertThat(items).anySatisfy(item -> {
+            assertThat(item.name()).isEqualTo(path.digest());
+            assertThat(item.folder()).isFalse();
+            assertThat(item.size()).isEqualTo(77);
+            assertThat(item.modified()).isAfter(Instant.now().minusSeconds(600));
+        });
+        assertThat(((mkv.domain.port.Listing.Found) volumes.list(volume(1), "/")).items()).anyMatch(i -> i.folder() && i.name().equals("sv09"));
+        assertThat(volumes.list(volume(1), "/sv42/zz/")).isEqualTo(new mkv.domain.port.Listing.Found(io.vavr.collection.Vector.empty()));
+    }
 }

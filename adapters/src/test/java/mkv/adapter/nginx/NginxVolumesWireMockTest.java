@@ -337,4 +337,32 @@ class NginxVolumesWireMockTest {
                             .isEqualTo("http://vol-" + sv + ".example:" + (8000 + sv) + BlobPath.of(key, sv).path());
                 });
     }
+
+    @Test
+    void a_listing_that_is_not_json_or_refused_is_a_failure_value() {
+        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("<html>index</html>")));
+        assertThat(volumes.list(mock(), "/sv00/")).isInstanceOf(mkv.domain.port.Listing.Failed.class);
+        wiremock.resetAll();
+        answer(403);
+        assertThat(volumes.list(mock(), "/sv00/")).isEqualTo(new mkv.domain.port.Listing.Failed(new VolumeFailure.Refused(403)));
+    }
+
+    @Test
+    void a_sidecar_that_is_not_a_sidecar_is_unreadable_and_a_dead_volume_is_a_failure() throws IOException {
+        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{\"format\": 99}")));
+        BlobPath path = BlobPath.of(new Key("/sc"), 0);
+        assertThat(volumes.readSidecar(mock(), path)).isInstanceOf(mkv.domain.port.SidecarRead.Unreadable.class);
+        var dead = volumes.readSidecar(new Volume("127.0.0.1", closedPort()), path);
+        assertThat(dead).isInstanceOf(mkv.domain.port.SidecarRead.Failed.class);
+        assertThat(((mkv.domain.port.SidecarRead.Failed) dead).failure()).isInstanceOf(VolumeFailure.Unreachable.class);
+    }
+
+    @Test
+    void a_copy_from_a_source_that_lost_the_blob_fails_without_writing_the_target() {
+        answer(404);
+        Sidecar sidecar = new Sidecar(new Key("/gone"), 10, new Md5("0".repeat(32)), EntryState.LIVE, Instant.ofEpochMilli(1), Sidecar.FORMAT);
+        Transfer copy = volumes.copy(new Replica(mock(), 0), new Replica(mock(), 1), sidecar, "req");
+        assertThat(failure(copy)).isEqualTo(new VolumeFailure.Refused(404));
+        assertThat(wiremock.findAll(putRequestedFor(anyUrl()))).isEmpty();
+    }
 }

@@ -194,8 +194,7 @@ public final class Coordinator {
         for (Entry stale : index.writingSince(cutoff, limit)) {
             if (!locks.tryLock(stale.key())) continue;
             try {
-                Seq<Transfer> deletes = stale.replicas().map(r -> volumes.delete(r, stale.key(), requestId));
-                if (deletes.forAll(Transfer::ok) && index.remove(stale)) settled++;
+                if (StaleWrites.settle(index, volumes, stale, requestId)) settled++;
             } finally {
                 locks.unlock(stale.key());
             }

@@ -1,6 +1,7 @@
 package mkv.domain.port;
 
 import io.vavr.collection.Seq;
+import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
@@ -26,6 +27,29 @@ public interface Volumes {
 
     /** Whether the volume answers at all: for the health checker. */
     Transfer ping(Volume volume);
+
+    /**
+     * One folder of a volume ({@code /}, {@code /sv00/}, {@code /sv00/ab/}, ...): for the admin
+     * tools' walks. A folder that does not exist is empty, not a failure.
+     */
+    Listing list(Volume volume, String folder);
+
+    /** Reads and decodes the sidecar at {@code path} on this volume: rebuild and verify. */
+    SidecarRead readSidecar(Volume volume, BlobPath path);
+
+    /**
+     * Copies the blob of {@code sidecar.key()} from one replica to another as a stream through
+     * bounded buffers, checks the bytes that arrived against the sidecar's size and md5, then
+     * writes the sidecar. A copy that does not match is deleted again and reported as a
+     * {@link VolumeFailure.Mismatch}; the sidecar is only written beside a good blob.
+     */
+    Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId);
+
+    /** Reads the whole blob, computing its md5 on the way; memory does not grow with its size. */
+    Checksum checksum(Replica replica, Key key);
+
+    /** Deletes the blob and then the sidecar at {@code path}, whatever key they belong to: orphans. */
+    Transfer deleteFiles(Volume volume, BlobPath path, String requestId);
 
     /** Volume URL of the key's blob on this replica, for redirects. */
     String url(Replica replica, Key key);

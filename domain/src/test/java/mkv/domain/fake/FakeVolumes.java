@@ -21,6 +21,9 @@ import mkv.domain.Sidecar;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
+import mkv.domain.port.Checksum;
+import mkv.domain.port.Listing;
+import mkv.domain.port.SidecarRead;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.VolumeFailure;
@@ -33,7 +36,7 @@ import mkv.domain.port.Volumes;
  */
 public final class FakeVolumes implements Volumes {
 
-    public enum Op { WRITE, SIDECAR, DELETE }
+    public enum Op { WRITE, SIDECAR, DELETE, COPY }
 
     /** One call on one replica; a fan-out WRITE is one call per target, in target order. */
     public record Call(int step, Op op, Replica replica, Key key, Option<Sidecar> sidecar) {}
@@ -44,6 +47,8 @@ public final class FakeVolumes implements Volumes {
     private final Set<String> failing = new HashSet<>();
     private final Set<Integer> failingSteps = new HashSet<>();
     private final Map<File, Long> blobs = new HashMap<>();
+    private final Map<File, Md5> md5s = new HashMap<>();
+    private final Set<Volume> down = new HashSet<>();
     private final Map<File, Sidecar> sidecars = new HashMap<>();
     private Consumer<Call> beforeEach = call -> {};
 
@@ -96,7 +101,31 @@ public final class FakeVolumes implements Volumes {
     /** Puts a file on a volume directly, as a previous write would have. */
     public synchronized void seed(Replica replica, Sidecar sidecar) {
         blobs.put(new File(replica, sidecar.key()), sidecar.size());
+        md5s.put(new File(replica, sidecar.key()), sidecar.md5());
         sidecars.put(new File(replica, sidecar.key()), sidecar);
+    }
+
+    /** Puts only a blob on a volume, with no sidecar. */
+    public synchronized void seedBlob(Replica replica, Key key, long size, Md5 md5) {
+        blobs.put(new File(replica, key), size);
+        md5s.put(new File(replica, key), md5);
+    }
+
+    /** Damages a stored blob: same size, other bytes. */
+    public synchronized void corrupt(Replica replica, Key key) {
+        md5s.put(new File(replica, key), new Md5("0".repeat(32)));
+    }
+
+    /** Removes the blob only, as a disk that lost a file would. */
+    public synchronized void loseBlob(Replica replica, Key key) {
+        blobs.remove(new File(replica, key));
+        md5s.remove(new File(replica, key));
+    }
+
+    /** Every call to this volume fails as unreachable. */
+    public synchronized FakeVolumes down(Volume volume) {
+        down.add(volume);
+        return this;
     }
 
     /** Records the call and says whether it fails. */
@@ -132,19 +161,23 @@ public final class FakeVolumes implements Volumes {
         } catch (IOException e) {
             bodyError = Option.of(e.getMessage());
         }
+        Md5 digest = Md5.of(md5.digest());
         List<Transfer> transfers = List.empty();
         for (Replica r : targets) {
             boolean fails = call(Op.WRITE, r, key, Option.none());
             synchronized (this) {
                 // A real volume keeps whatever arrived, even from a broken body: rollback must delete it.
-                if (!fails) blobs.put(new File(r, key), size);
+                if (!fails) {
+                    blobs.put(new File(r, key), size);
+                    md5s.put(new File(r, key), digest);
+                }
             }
             Transfer t = fails ? refused(r)
                     : bodyError.isDefined() ? new Transfer.Failed(r, new VolumeFailure.ShortWrite(body.length(), size))
                     : new Transfer.Done(r);
             transfers = transfers.append(t);
         }
-        return new BlobWrite(transfers, size, Md5.of(md5.digest()), bodyError);
+        return new BlobWrite(transfers, size, digest, bodyError);
     }
 
     @Override
@@ -173,8 +206,74 @@ public final class FakeVolumes implements Volumes {
     }
 
     @Override
-    public Transfer ping(Volume volume) {
-        return new Transfer.Done(new Replica(volume, 0));
+    public synchronized Transfer ping(Volume volume) {
+        return down.contains(volume) ? new Transfer.Failed(new Replica(volume, 0), new VolumeFailure.Unreachable("down"))
+                : new Transfer.Done(new Replica(volume, 0));
+    }
+
+    @Override
+    public synchronized Listing list(Volume volume, String folder) {
+        if (down.contains(volume)) return new Listing.Failed(new VolumeFailure.Unreachable("down"));
+        java.util.TreeMap<String, Listing.Item> items = new java.util.TreeMap<>();
+        java.util.List<java.util.Map.Entry<String, Long>> paths = new ArrayList<>();
+        blobs.forEach((f, size) -> {
+            if (f.replica().volume().equals(volume)) paths.add(Map.entry(BlobPath.of(f.key(), f.replica()).path(), size));
+        });
+        sidecars.forEach((f, sc) -> {
+            if (f.replica().volume().equals(volume)) paths.add(Map.entry(BlobPath.of(f.key(), f.replica()).sidecarPath(), 50L));
+        });
+        for (var p : paths) {
+            if (!p.getKey().startsWith(folder)) continue;
+            String rest = p.getKey().substring(folder.length());
+            int slash = rest.indexOf('/');
+            String name = slash < 0 ? rest : rest.substring(0, slash);
+            items.put(name, new Listing.Item(name, slash >= 0, slash >= 0 ? 0 : p.getValue(), java.time.Instant.EPOCH));
+        }
+        return new Listing.Found(List.ofAll(items.values()));
+    }
+
+    @Override
+    public synchronized SidecarRead readSidecar(Volume volume, BlobPath path) {
+        if (down.contains(volume)) return new SidecarRead.Failed(new VolumeFailure.Unreachable("down"));
+        for (var e : sidecars.entrySet()) {
+            File f = e.getKey();
+            if (f.replica().volume().equals(volume) && BlobPath.of(f.key(), f.replica()).equals(path)) return new SidecarRead.Found(e.getValue());
+        }
+        return new SidecarRead.Missing();
+    }
+
+    @Override
+    public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
+        if (call(Op.COPY, to, sidecar.key(), Option.of(sidecar))) return refused(to);
+        synchronized (this) {
+            if (down.contains(from.volume()) || down.contains(to.volume())) {
+                return new Transfer.Failed(to, new VolumeFailure.Unreachable("down"));
+            }
+            File source = new File(from, sidecar.key());
+            if (!blobs.containsKey(source)) return new Transfer.Failed(to, new VolumeFailure.Refused(404));
+            if (blobs.get(source) != sidecar.size() || !sidecar.md5().equals(md5s.get(source))) {
+                return new Transfer.Failed(to, new VolumeFailure.Mismatch("source does not match"));
+            }
+            blobs.put(new File(to, sidecar.key()), blobs.get(source));
+            md5s.put(new File(to, sidecar.key()), md5s.get(source));
+            sidecars.put(new File(to, sidecar.key()), sidecar);
+        }
+        return new Transfer.Done(to);
+    }
+
+    @Override
+    public synchronized Checksum checksum(Replica replica, Key key) {
+        if (down.contains(replica.volume())) return new Checksum.Unknown(new VolumeFailure.Unreachable("down"));
+        File f = new File(replica, key);
+        return blobs.containsKey(f) ? new Checksum.Computed(blobs.get(f), md5s.get(f)) : new Checksum.Missing();
+    }
+
+    @Override
+    public synchronized Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
+        Replica replica = new Replica(volume, path.subvolume());
+        blobs.keySet().removeIf(f -> f.replica().equals(replica) && f.key().digest().equals(path.digest()));
+        sidecars.keySet().removeIf(f -> f.replica().equals(replica) && f.key().digest().equals(path.digest()));
+        return new Transfer.Done(replica);
     }
 
     @Override

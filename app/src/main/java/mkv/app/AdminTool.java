@@ -1,0 +1,44 @@
+package mkv.app;
+
+import io.vavr.collection.List;
+import io.vavr.control.Either;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Volume;
+
+/** What rebuild, rebalance and verify share: their exit codes, volume and index opening, usage errors. */
+final class AdminTool {
+    private AdminTool() {}
+
+    static final int CLEAN = 0;
+    static final int DAMAGE = 1;
+    static final int USAGE = 2;
+
+    /** The volumes flag, parsed as {@code mkv server} parses it, with duplicates refused. */
+    static Either<List<String>, List<Volume>> volumes(java.util.List<String> texts) {
+        Either<List<String>, List<Volume>> parsed = ServerCommand.parseVolumes(texts);
+        if (parsed.isLeft()) return parsed;
+        if (parsed.get().isEmpty()) return Either.left(List.of("--volumes: at least one volume (host:port) is needed"));
+        if (parsed.get().distinct().size() != parsed.get().size()) return Either.left(List.of("--volumes: a volume is listed twice"));
+        return parsed;
+    }
+
+    static int usage(String command, List<String> problems) {
+        problems.forEach(p -> System.err.println("mkv " + command + ": " + p));
+        System.err.println("mkv " + command + ": see 'mkv " + command + " --help'");
+        return USAGE;
+    }
+
+    /** An index that must already exist: rebalance and verify never create an empty one by mistake. */
+    static Either<String, SqliteIndex> existingIndex(Path db) {
+        if (!Files.isRegularFile(db)) return Either.left("--db: no index at " + db);
+        return Either.right(SqliteIndex.open(db, SqliteIndex.Options.defaults()));
+    }
+
+    static NginxVolumes volumes(Duration readTimeout) {
+        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), readTimeout));
+    }
+}

@@ -1,0 +1,123 @@
+package mkv.app;
+
+import io.vavr.collection.List;
+import io.vavr.control.Either;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.BlobPath;
+import mkv.domain.RebalanceTotals;
+import mkv.domain.Ring;
+import mkv.domain.Volume;
+import mkv.domain.flow.Rebalancer;
+import mkv.domain.port.Progress.Counter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mkv rebalance}: moves replicas to where the ring over a new volume set places them. */
+@Command(name = "rebalance", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Moves every key's replicas to where the hash ring over --volumes places them,",
+            "e.g. after adding or removing a volume. Per key: copy each missing replica",
+            "volume-to-volume as a stream (blob, then sidecar; size and md5 checked),",
+            "switch the index entry (only if nobody changed it meanwhile), and only then",
+            "delete the replicas no longer wanted. Safe beside a running coordinator on the",
+            "same --db; killed and run again, it finishes the job (a key killed between",
+            "switch and delete keeps an orphan replica, which 'mkv verify --repair'",
+            "removes). Keep every old volume running until it is done.",
+            "",
+            "Exit code: 0 done, 1 some keys could not be moved (they stay readable where",
+            "they were), 2 bad usage.",
+            "",
+            "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --dry-run",
+            "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --concurrency 8",
+            "  # then restart 'mkv server' with the same --volumes (before or after)",
+            ""})
+final class RebalanceCommand implements Callable<Integer> {
+
+    @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
+            description = "The new volume set, comma-separated: where keys must end up.")
+    java.util.List<String> volumes;
+
+    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
+    Path db;
+
+    @Option(names = "--replicas", defaultValue = "3", paramLabel = "R", description = "Replicas per key, as the coordinator's (default ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--subvolumes", defaultValue = "1", paramLabel = "N", description = "As the coordinator's --subvolumes (default ${DEFAULT-VALUE}).")
+    int subvolumes;
+
+    @Option(names = "--vnodes", defaultValue = "1024", paramLabel = "N", description = "As the coordinator's --vnodes (default ${DEFAULT-VALUE}).")
+    int vnodes;
+
+    @Option(names = "--dry-run", description = "Print the plan (keys to move, bytes, per volume) and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--concurrency", defaultValue = "4", paramLabel = "N", description = "Keys moved at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
+    Duration readTimeout;
+
+    @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
+        if (parsed.isLeft()) return AdminTool.usage("rebalance", parsed.getLeft());
+        List<String> problems = List.empty();
+        if (replicas < 1 || replicas > parsed.get().size()) {
+            problems = problems.append("--replicas: must be 1-" + parsed.get().size() + " for " + parsed.get().size() + " volumes, not " + replicas);
+        }
+        if (subvolumes < 1 || subvolumes > BlobPath.MAX_SUBVOLUMES) problems = problems.append("--subvolumes: must be 1-" + BlobPath.MAX_SUBVOLUMES);
+        if (vnodes < 1 || vnodes > 10_000) problems = problems.append("--vnodes: must be 1-10000");
+        if (concurrency < 1 || concurrency > 1024) problems = problems.append("--concurrency: must be 1-1024");
+        if (!problems.isEmpty()) return AdminTool.usage("rebalance", problems);
+        Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
+        if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
+        Ring ring = Ring.of(parsed.get(), vnodes, subvolumes);
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+            long total = index.count();
+            ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
+                    "rebalance: %s%d entries checked, %d keys moved (%d keys/s), %s copied, %d errors, %.0fs",
+                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.get(Counter.KEYS_MOVED), p.rate(Counter.KEYS_MOVED),
+                    ConsoleProgress.bytes(p.get(Counter.BYTES_COPIED)), p.get(Counter.ERRORS), p.seconds()));
+            Rebalancer rebalancer = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), progress);
+            if (dryRun) {
+                RebalanceTotals plan;
+                try (progress) {
+                    plan = rebalancer.plan();
+                }
+                printPlan(plan);
+                return AdminTool.CLEAN;
+            }
+            Rebalancer.Report report;
+            try (progress) {
+                report = rebalancer.run(concurrency);
+            }
+            double s = progress.seconds();
+            System.out.printf("mkv rebalance: %d entries checked, %d keys moved, %s copied in %.1f s (%d keys/s); "
+                            + "%d changed by others meanwhile (left to them), %d errors%n",
+                    report.examined(), report.moved(), ConsoleProgress.bytes(report.bytes()), s,
+                    Math.round(report.moved() / Math.max(s, 1e-3)), report.conflicts(), report.errors());
+            return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
+        }
+    }
+
+    private static void printPlan(RebalanceTotals plan) {
+        System.out.printf("mkv rebalance --dry-run: %d keys to move, %d copies, %s to copy, %d replicas to delete%n",
+                plan.keys(), plan.copies(), ConsoleProgress.bytes(plan.bytes()), plan.deletes());
+        var volumes = plan.copiesTo().keySet().addAll(plan.deletesFrom().keySet());
+        for (Volume v : volumes) {
+            System.out.printf("  %-24s +%d copies (%s), -%d replicas%n", v, plan.copiesTo().get(v).getOrElse(0L),
+                    ConsoleProgress.bytes(plan.bytesTo().get(v).getOrElse(0L)), plan.deletesFrom().get(v).getOrElse(0L));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package mkv.app;
+
+import io.vavr.collection.List;
+import io.vavr.control.Either;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Volume;
+import mkv.domain.flow.Rebuilder;
+import mkv.domain.port.Progress.Counter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mkv rebuild}: a new index from the sidecars on the volumes alone. */
+@Command(name = "rebuild", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Rebuilds the index from the volumes: lists every /svNN/aa/bb/ folder of every",
+            "volume (only folders that exist), reads each blob's .key sidecar, checks the",
+            "blob is there with the recorded size, merges each key's replicas and writes",
+            "the entries in bulk. Size, md5, creation time and the unlinked state come back",
+            "exactly. Reports blobs without a sidecar, sidecars without a blob, unreadable",
+            "and conflicting sidecars.",
+            "",
+            "Exit code: 0 clean, 1 damage found or a volume could not be read, 2 bad usage.",
+            "",
+            "  mkv rebuild --volumes h1:3001,h2:3001,h3:3001 --db new.db",
+            "  mkv server --volumes h1:3001,h2:3001,h3:3001 --db new.db  # serve it",
+            ""})
+final class RebuildCommand implements Callable<Integer> {
+
+    @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
+            description = "Every volume that holds data, comma-separated.")
+    java.util.List<String> volumes;
+
+    @Option(names = "--db", required = true, paramLabel = "PATH",
+            description = "The index file to write: new, or empty (see --force).")
+    Path db;
+
+    @Option(names = "--force", description = "Write into an index that already holds entries: found keys are overwritten, others kept.")
+    boolean force;
+
+    @Option(names = "--concurrency", defaultValue = "16", paramLabel = "N",
+            description = "Folders walked at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--batch", defaultValue = "10000", paramLabel = "N",
+            description = "Entries written per bulk batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
+    Duration readTimeout;
+
+    @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
+        if (parsed.isLeft()) return AdminTool.usage("rebuild", parsed.getLeft());
+        if (concurrency < 1 || concurrency > 1024) return AdminTool.usage("rebuild", List.of("--concurrency: must be 1-1024, not " + concurrency));
+        if (batch < 1) return AdminTool.usage("rebuild", List.of("--batch: must be at least 1"));
+        if (Files.isDirectory(db)) return AdminTool.usage("rebuild", List.of("--db: " + db + " is a folder"));
+        boolean existed = Files.exists(db) && Files.size(db) > 0;
+        List<Volume> all = parsed.get();
+        try (SqliteIndex index = SqliteIndex.open(db, SqliteIndex.Options.defaults());
+             NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+            long before = existed ? index.count() : 0;
+            if (before > 0 && !force) {
+                return AdminTool.usage("rebuild", List.of("--db: " + db + " already holds " + before
+                        + " entries; rebuild into a new file, or pass --force to write into this one"));
+            }
+            Rebuilder.Report report;
+            ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
+                    "rebuild: %s%d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",
+                    p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(), p.get(Counter.FOLDERS_LISTED), p.get(Counter.KEYS_FOUND),
+                    p.rate(Counter.KEYS_FOUND), p.get(Counter.FINDINGS), p.get(Counter.ERRORS), p.seconds()));
+            try (progress) {
+                report = new Rebuilder(nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);
+            }
+            double s = progress.seconds();
+            System.out.printf("mkv rebuild: %d entries written to %s from %d volumes in %.1f s (%d keys/s)%n",
+                    report.entries(), db, all.size(), s, Math.round(report.entries() / Math.max(s, 1e-3)));
+            System.out.println("mkv rebuild: damage: " + (report.damage().isEmpty() ? "none"
+                    : report.damage().map(t -> t._1 + " " + t._2).mkString(", ")) + "; errors: " + report.errors());
+            return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package mkv.app;
+
+import io.vavr.collection.List;
+import io.vavr.control.Either;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Volume;
+import mkv.domain.flow.Verifier;
+import mkv.domain.port.Progress.Counter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mkv verify}: checks every entry against the volumes and the volumes against the index. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Checks that every entry's replicas exist with the right size (--deep: the",
+            "right md5, read end to end, and the right sidecar), reports under-replicated",
+            "and lost keys, WRITING entries older than --grace, and files on --volumes that",
+            "no entry names (orphans). Files younger than --grace are left alone. --repair",
+            "re-copies bad replicas from a good one, rewrites bad sidecars, settles stale",
+            "WRITING entries (as the coordinator's recovery does) and deletes orphans",
+            "(blobs with no sidecar at all only with --deep). Safe beside a running",
+            "coordinator on the same --db.",
+            "",
+            "Exit code: 0 clean (or everything found was repaired), 1 damage left or a",
+            "volume could not be read, 2 bad usage.",
+            "",
+            "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db",
+            "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db --deep --repair",
+            ""})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
+            description = "Every volume, comma-separated: walked for orphans.")
+    java.util.List<String> volumes;
+
+    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
+    Path db;
+
+    @Option(names = "--deep", description = "Read every replica end to end and check its md5, and check every sidecar.")
+    boolean deep;
+
+    @Option(names = "--repair", description = "Mend what is found (see above).")
+    boolean repair;
+
+    @Option(names = "--grace", defaultValue = "1h", paramLabel = "DURATION",
+            description = "Leave WRITING entries and files younger than this alone: a write may still be working on them (default ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N", description = "Entries checked and folders walked at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
+    Duration readTimeout;
+
+    @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
+        if (parsed.isLeft()) return AdminTool.usage("verify", parsed.getLeft());
+        if (grace.isNegative()) return AdminTool.usage("verify", List.of("--grace: must not be negative"));
+        if (concurrency < 1 || concurrency > 1024) return AdminTool.usage("verify", List.of("--concurrency: must be 1-1024"));
+        Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
+        if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+            long total = index.count();
+            ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
+                    "verify: %s%d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
+                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED),
+                    p.get(Counter.FOLDERS_LISTED),
+                    p.get(Counter.FINDINGS), p.get(Counter.REPAIRED), p.get(Counter.ERRORS), p.seconds()));
+            Verifier.Report report;
+            try (progress) {
+                report = new Verifier(index, nginx, Clock.systemUTC(), progress,
+                        new Verifier.Options(deep, repair, grace, concurrency)).run(parsed.get());
+            }
+            System.out.printf("mkv verify: %d entries checked%s in %.1f s; findings: %s; repaired %d, left %d; errors %d%n",
+                    report.entries(), deep ? " (deep)" : "", progress.seconds(),
+                    report.findings().isEmpty() ? "none" : report.findings().map(t -> t._1 + " " + t._2).mkString(", "),
+                    report.repaired(), report.unrepaired(), report.errors());
+            return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
+        }
+    }
+}

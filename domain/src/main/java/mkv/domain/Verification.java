@@ -1,0 +1,149 @@
+package mkv.domain;
+
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import java.time.Instant;
+import mkv.domain.port.Checksum;
+import mkv.domain.port.SidecarRead;
+import mkv.domain.port.Stat;
+import mkv.domain.port.VolumeFailure;
+
+/** Verify's decisions: what is wrong with an entry's replicas or a file on a volume, and what a repair may do. */
+public final class Verification {
+    private Verification() {}
+
+    /** Something verify found. Replica-level findings name the key and the replica. */
+    public sealed interface Finding {
+        record MissingReplica(Key key, Replica replica) implements Finding {}
+
+        record WrongSize(Key key, Replica replica, long expected, long actual) implements Finding {}
+
+        /** {@code --deep}: the bytes read back do not have the entry's md5. */
+        record Corrupt(Key key, Replica replica, Md5 expected, Md5 actual) implements Finding {}
+
+        /** {@code --deep}: the sidecar is missing, unreadable or disagrees with the entry. */
+        record BadSidecar(Key key, Replica replica, String why) implements Finding {}
+
+        /** The volume could not be asked: neither good nor bad, and never repaired. */
+        record Unchecked(Key key, Replica replica, VolumeFailure failure) implements Finding {}
+
+        /** Some replicas are bad, at least one is good: a repair copies from it. */
+        record UnderReplicated(Key key, int good, int named) implements Finding {}
+
+        /** No replica holds the value any more. */
+        record Lost(Key key) implements Finding {}
+
+        /** Files on a volume that no entry names; {@code key} none when they have no readable sidecar. */
+        record Orphan(Volume volume, BlobPath path, Option<Key> key) implements Finding {}
+
+        /** A WRITING entry older than the grace period: a crashed or abandoned write. */
+        record StaleWriting(Entry entry) implements Finding {}
+    }
+
+    /** Pure. What a HEAD of one replica says about it; none when it is fine. */
+    public static Option<Finding> ofStat(Entry entry, Replica replica, Stat stat) {
+        return switch (stat) {
+            case Stat.Present p -> p.size() == entry.size() ? Option.none()
+                    : Option.some(new Finding.WrongSize(entry.key(), replica, entry.size(), p.size()));
+            case Stat.Missing m -> Option.some(new Finding.MissingReplica(entry.key(), replica));
+            case Stat.Unknown u -> Option.some(new Finding.Unchecked(entry.key(), replica, u.failure()));
+        };
+    }
+
+    /** Pure. What reading one replica end to end says about it; none when it is fine. */
+    public static Option<Finding> ofChecksum(Entry entry, Replica replica, Checksum checksum) {
+        return switch (checksum) {
+            case Checksum.Computed c when c.size() != entry.size() ->
+                    Option.some(new Finding.WrongSize(entry.key(), replica, entry.size(), c.size()));
+            case Checksum.Computed c -> entry.md5().contains(c.md5()) ? Option.none()
+                    : Option.some(new Finding.Corrupt(entry.key(), replica, entry.md5().get(), c.md5()));
+            case Checksum.Missing m -> Option.some(new Finding.MissingReplica(entry.key(), replica));
+            case Checksum.Unknown u -> Option.some(new Finding.Unchecked(entry.key(), replica, u.failure()));
+        };
+    }
+
+    /** Pure. Whether the sidecar beside a replica is exactly the one the entry implies. */
+    public static Option<Finding> ofSidecar(Entry entry, Replica replica, SidecarRead read) {
+        return switch (read) {
+            case SidecarRead.Found f -> f.sidecar().equals(entry.sidecar()) ? Option.none()
+                    : Option.some(new Finding.BadSidecar(entry.key(), replica, "it disagrees with the index: " + f.sidecar()));
+            case SidecarRead.Missing m -> Option.some(new Finding.BadSidecar(entry.key(), replica, "it is missing"));
+            case SidecarRead.Unreadable u -> Option.some(new Finding.BadSidecar(entry.key(), replica, u.why()));
+            case SidecarRead.Failed f -> Option.some(new Finding.Unchecked(entry.key(), replica, f.failure()));
+        };
+    }
+
+    /** Pure. The replica findings of one entry, plus what they add up to (under-replicated or lost). */
+    public static Seq<Finding> judge(Entry entry, Seq<Finding> replicaFindings) {
+        Seq<Replica> bad = badBlobs(replicaFindings);
+        Seq<Replica> unchecked = replicaFindings.filter(f -> f instanceof Finding.Unchecked)
+                .map(f -> ((Finding.Unchecked) f).replica()).distinct();
+        int good = entry.replicas().removeAll(bad).removeAll(unchecked).size();
+        if (bad.isEmpty()) return replicaFindings;
+        Finding sum = good == 0 && unchecked.isEmpty() ? new Finding.Lost(entry.key())
+                : new Finding.UnderReplicated(entry.key(), good, entry.replicas().size());
+        return replicaFindings.append(sum);
+    }
+
+    /** A copy to make: the good replica to read from, the bad one to overwrite. */
+    public record Copy(Replica from, Replica to) {}
+
+    /**
+     * Pure. Copies from the first good replica onto every replica whose blob is missing, the
+     * wrong size or corrupt. None when no replica is known good: a repair never guesses.
+     */
+    public static Seq<Copy> copies(Entry entry, Seq<Finding> findings) {
+        Seq<Replica> bad = badBlobs(findings);
+        Seq<Replica> unchecked = findings.filter(f -> f instanceof Finding.Unchecked)
+                .map(f -> ((Finding.Unchecked) f).replica());
+        Option<Replica> good = entry.replicas().removeAll(bad).removeAll(unchecked).headOption();
+        return good.isEmpty() ? List.empty() : bad.map(to -> new Copy(good.get(), to));
+    }
+
+    /** Pure. Replicas whose blob is fine but whose sidecar must be rewritten from the entry. */
+    public static Seq<Replica> sidecarsToRewrite(Seq<Finding> findings) {
+        Seq<Replica> bad = badBlobs(findings);
+        return findings.filter(f -> f instanceof Finding.BadSidecar).map(f -> ((Finding.BadSidecar) f).replica())
+                .removeAll(bad).distinct();
+    }
+
+    private static Seq<Replica> badBlobs(Seq<Finding> findings) {
+        return findings.flatMap(f -> switch (f) {
+            case Finding.MissingReplica m -> Option.some(m.replica());
+            case Finding.WrongSize w -> Option.some(w.replica());
+            case Finding.Corrupt c -> Option.some(c.replica());
+            default -> Option.<Replica>none();
+        }).distinct();
+    }
+
+    /**
+     * Pure. Files found at {@code replica} are an orphan when they were last written before
+     * {@code cutoff} (so no PUT, copy or rebalance is still working on them) and no entry names
+     * that replica. A WRITING entry names every replica it may write, so its files are never orphans.
+     */
+    public static boolean orphan(Option<Entry> entry, Replica replica, Instant modified, Instant cutoff) {
+        if (!modified.isBefore(cutoff)) return false;
+        return entry.isEmpty() || !entry.get().replicas().contains(replica);
+    }
+
+    /** Pure. One line naming the finding, for reports. */
+    public static String describe(Finding f) {
+        return switch (f) {
+            case Finding.MissingReplica m -> "missing replica: " + m.key() + " on " + m.replica();
+            case Finding.WrongSize w -> "wrong size: " + w.key() + " on " + w.replica() + " holds " + w.actual()
+                    + " bytes, the index says " + w.expected();
+            case Finding.Corrupt c -> "corrupt replica: " + c.key() + " on " + c.replica() + " has md5 " + c.actual()
+                    + ", the index says " + c.expected();
+            case Finding.BadSidecar b -> "bad sidecar: " + b.key() + " on " + b.replica() + ": " + b.why();
+            case Finding.Unchecked u -> "unchecked: " + u.key() + " on " + u.replica() + ": " + u.failure().describe();
+            case Finding.UnderReplicated u -> "under-replicated: " + u.key() + " has " + u.good() + " good of "
+                    + u.named() + " replicas";
+            case Finding.Lost l -> "lost: " + l.key() + " has no good replica left";
+            case Finding.Orphan o -> "orphan: " + o.volume() + o.path().path()
+                    + o.key().map(k -> " (key " + k + ")").getOrElse(" (no sidecar)");
+            case Finding.StaleWriting s -> "stale WRITING entry: " + s.entry().key() + " since " + s.entry().updated()
+                    + " on " + s.entry().replicas().mkString(",");
+        };
+    }
+}

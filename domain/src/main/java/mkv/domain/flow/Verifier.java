@@ -1,0 +1,242 @@
+package mkv.domain.flow;
+
+import io.vavr.collection.HashMap;
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.collection.TreeMap;
+import io.vavr.control.Option;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Key;
+import mkv.domain.Replica;
+import mkv.domain.Verification;
+import mkv.domain.Verification.Finding;
+import mkv.domain.Volume;
+import mkv.domain.port.Index;
+import mkv.domain.port.Progress;
+import mkv.domain.port.SidecarRead;
+import mkv.domain.port.Transfer;
+import mkv.domain.port.Volumes;
+
+/**
+ * {@code mkv verify}: checks every entry's replicas (size; {@code deep}: md5 and sidecar), then
+ * settles stale WRITING entries, then walks the volumes for files no entry names. With
+ * {@code repair} it re-copies bad replicas from a good one, rewrites bad sidecars, settles stale
+ * WRITING entries the way the coordinator's recovery does, and deletes orphans. Nothing younger
+ * than the grace period is touched: a PUT, copy or rebalance may still be working on it.
+ */
+public final class Verifier {
+
+    /** How to verify. */
+    public record Options(boolean deep, boolean repair, java.time.Duration grace, int concurrency) {
+        public Options {
+            if (grace.isNegative()) throw new IllegalArgumentException("grace must not be negative");
+            if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
+        }
+    }
+
+    /** What a run found and mended, by kind. */
+    public record Report(long entries, io.vavr.collection.Map<String, Long> findings, long repaired, long unrepaired,
+                         long errors, boolean repair) {
+        public long findingCount() {
+            return findings.values().sum().longValue();
+        }
+
+        /** Clean: nothing found, or (with repair) everything found was mended; and every volume answered. */
+        public boolean clean() {
+            return errors == 0 && (findings.isEmpty() || (repair && unrepaired == 0));
+        }
+    }
+
+    private static final int PAGE = 1000;
+    private static final String REQUEST_ID = "verify";
+
+    private final Index index;
+    private final Volumes volumes;
+    private final Clock clock;
+    private final Progress progress;
+    private final Options options;
+
+    private io.vavr.collection.Map<String, Long> findings = TreeMap.empty();
+    private long repaired;
+    private long unrepaired;
+    private long errors;
+    private long entries;
+
+    public Verifier(Index index, Volumes volumes, Clock clock, Progress progress, Options options) {
+        this.index = index;
+        this.volumes = volumes;
+        this.clock = clock;
+        this.progress = progress;
+        this.options = options;
+    }
+
+    /** The three passes: entries, stale WRITING entries, orphans on {@code all} volumes. Run once per instance. */
+    public Report run(Seq<Volume> all) {
+        Instant cutoff = clock.instant().minus(options.grace());
+        checkEntries();
+        settleStaleWrites(cutoff);
+        long listingFailures = new VolumeWalk(volumes, progress, options.concurrency()).walk(all, g -> orphans(g, cutoff));
+        synchronized (this) {
+            return new Report(entries, findings, repaired, unrepaired, errors + listingFailures, options.repair());
+        }
+    }
+
+    // 1. Every entry's replicas, concurrency entries at a time.
+    private void checkEntries() {
+        Semaphore slots = new Semaphore(options.concurrency());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Option<Key> after = Option.none();
+            while (true) {
+                Seq<Entry> page = index.scan(after, PAGE);
+                if (page.isEmpty()) break;
+                for (Entry e : page) {
+                    if (e.is(EntryState.WRITING)) continue; // in flight, or pass 2's business
+                    slots.acquireUninterruptibly();
+                    pool.submit(() -> {
+                        try {
+                            checkEntry(e);
+                        } catch (RuntimeException x) {
+                            error("cannot check " + e.key() + ": " + x);
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
+                after = Option.some(page.last().key());
+            }
+        }
+    }
+
+    private void checkEntry(Entry e) {
+        Seq<Finding> perReplica = e.replicas().flatMap(r -> {
+            Option<Finding> blob = options.deep()
+                    ? Verification.ofChecksum(e, r, volumes.checksum(r, e.key()))
+                    : Verification.ofStat(e, r, volumes.stat(r, e.key()));
+            if (!options.deep() || blob.isDefined()) return blob;
+            SidecarRead sidecar = volumes.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), r));
+            return Verification.ofSidecar(e, r, sidecar);
+        });
+        Seq<Finding> judged = Verification.judge(e, perReplica);
+        progress.add(Progress.Counter.ENTRIES_CHECKED, 1);
+        synchronized (this) {
+            entries++;
+        }
+        // A key deleted, unlinked or rewritten since the scan read it is not damage: skip it.
+        if (!judged.isEmpty() && !index.get(e.key()).contains(e)) return;
+        Seq<Finding> damage = judged.filter(f -> !(f instanceof Finding.Unchecked));
+        judged.filter(f -> f instanceof Finding.Unchecked).forEach(f -> error(Verification.describe(f)));
+        damage.forEach(this::found);
+        if (damage.isEmpty() || !options.repair()) {
+            unrepairedAdd(damage.filter(f -> isReplicaDamage(f)).size());
+            return;
+        }
+        for (Verification.Copy c : Verification.copies(e, damage)) {
+            mended(volumes.copy(c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
+        }
+        for (Replica r : Verification.sidecarsToRewrite(damage)) {
+            mended(volumes.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
+        }
+        if (judged.exists(f -> f instanceof Finding.Lost)) unrepairedAdd(1);
+    }
+
+    private static boolean isReplicaDamage(Finding f) {
+        return !(f instanceof Finding.UnderReplicated) && !(f instanceof Finding.Lost);
+    }
+
+    // 2. WRITING entries older than the grace period: the coordinator's own recovery code.
+    private void settleStaleWrites(Instant cutoff) {
+        Seq<Entry> seen = List.empty();
+        while (true) {
+            Seq<Entry> stale = index.writingSince(cutoff, PAGE).removeAll(seen);
+            if (stale.isEmpty()) return;
+            for (Entry e : stale) {
+                found(new Finding.StaleWriting(e));
+                if (!options.repair()) unrepairedAdd(1);
+                else mended(StaleWrites.settle(index, volumes, e, REQUEST_ID), "settle the stale WRITING entry " + e.key());
+            }
+            // Without repair (or when a settle fails) the same rows come back: never list them twice.
+            seen = seen.appendAll(stale);
+        }
+    }
+
+    // 3. Files that no entry names, one aa/bb group at a time.
+    private void orphans(Seq<VolumeWalk.Position> group, Instant cutoff) {
+        // The group's keys, from whichever sidecars can be read.
+        io.vavr.collection.Map<String, Key> keys = HashMap.empty();
+        io.vavr.collection.Map<VolumeWalk.Position, Option<Key>> keyOf = HashMap.empty();
+        for (VolumeWalk.Position p : group) {
+            Option<Key> key = Option.none();
+            if (p.sidecar() && p.modified().isBefore(cutoff)) {
+                if (volumes.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) key = Option.some(f.sidecar().key());
+            }
+            keyOf = keyOf.put(p, key);
+            if (key.isDefined()) keys = keys.put(p.path().digest(), key.get());
+        }
+        io.vavr.collection.Map<Key, Option<Entry>> entryOf = HashMap.empty();
+        for (VolumeWalk.Position p : group) {
+            if (!p.modified().isBefore(cutoff)) continue;
+            Option<Key> key = keyOf.get(p).get().orElse(keys.get(p.path().digest()));
+            Option<Entry> entry = Option.none();
+            if (key.isDefined()) {
+                if (!entryOf.containsKey(key.get())) entryOf = entryOf.put(key.get(), index.get(key.get()));
+                entry = entryOf.get(key.get()).get();
+            }
+            if (!Verification.orphan(entry, p.replica(), p.modified(), cutoff)) continue;
+            found(new Finding.Orphan(p.replica().volume(), p.path(), key));
+            // A blob with no sidecar anywhere may still be a live key whose sidecars were all lost;
+            // only a deep pass, which has just rewritten every live key's sidecar, proves it is not.
+            boolean deletable = key.isDefined() || options.deep();
+            if (!options.repair() || !deletable) {
+                unrepairedAdd(1);
+                continue;
+            }
+            // Look again just before deleting: the key may have been written here since.
+            Option<Entry> again = key.isDefined() ? index.get(key.get()) : Option.none();
+            if (!Verification.orphan(again, p.replica(), p.modified(), cutoff)) continue;
+            mended(volumes.deleteFiles(p.replica().volume(), p.path(), REQUEST_ID), "delete the orphan " + p.replica().volume() + p.path().path());
+        }
+    }
+
+    private void found(Finding f) {
+        progress.add(Progress.Counter.FINDINGS, 1);
+        progress.note(Verification.describe(f));
+        synchronized (this) {
+            findings = findings.put(f.getClass().getSimpleName(), 1L, Long::sum);
+        }
+    }
+
+    private void mended(Transfer t, String what) {
+        mended(t.ok(), what + (t instanceof Transfer.Failed f ? ": " + f.failure().describe() : ""));
+    }
+
+    private void mended(boolean ok, String what) {
+        if (ok) {
+            progress.add(Progress.Counter.REPAIRED, 1);
+            progress.note("repaired: " + what);
+            synchronized (this) {
+                repaired++;
+            }
+        } else {
+            progress.note("repair failed: " + what);
+            unrepairedAdd(1);
+        }
+    }
+
+    private synchronized void unrepairedAdd(long n) {
+        unrepaired += n;
+    }
+
+    private void error(String line) {
+        progress.add(Progress.Counter.ERRORS, 1);
+        progress.note(line);
+        synchronized (this) {
+            errors++;
+        }
+    }
+}

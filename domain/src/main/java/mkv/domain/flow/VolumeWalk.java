@@ -1,0 +1,147 @@
+package mkv.domain.flow;
+
+import io.vavr.collection.HashMap;
+import io.vavr.collection.List;
+import io.vavr.collection.Map;
+import io.vavr.collection.Seq;
+import io.vavr.collection.TreeMap;
+import io.vavr.control.Option;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import mkv.domain.BlobPath;
+import mkv.domain.Replica;
+import mkv.domain.Volume;
+import mkv.domain.port.Listing;
+import mkv.domain.port.Progress;
+import mkv.domain.port.Volumes;
+
+/**
+ * Walks every volume's blob folders, {@code /svNN/aa/bb/}, through their listings, handing over
+ * one {@code aa/bb} group at a time across all volumes and subvolumes: every replica of a key
+ * sits in the same {@code aa/bb} folder everywhere, so a group holds all of its keys' replicas
+ * while memory stays bounded by the groups in flight. Only folders that exist are listed;
+ * names that do not fit the layout are skipped. A failed listing is counted and noted, and the
+ * walk goes on with what it could see.
+ */
+final class VolumeWalk {
+
+    /** One blob position on one volume: the blob (its size) and/or its sidecar, and when it was last written. */
+    record Position(Replica replica, BlobPath path, Option<Long> blobSize, boolean sidecar, Instant modified) {}
+
+    private static final Pattern SUBVOLUME = Pattern.compile("sv(\\d\\d)");
+    private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
+    private static final Pattern BLOB = Pattern.compile("([0-9a-f]{64})(\\.key)?");
+
+    private final Volumes volumes;
+    private final Progress progress;
+    private final int concurrency;
+
+    VolumeWalk(Volumes volumes, Progress progress, int concurrency) {
+        if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
+        this.volumes = volumes;
+        this.progress = progress;
+        this.concurrency = concurrency;
+    }
+
+    /**
+     * Calls {@code group} once per non-empty {@code aa/bb} group, from up to {@code concurrency}
+     * threads at once. Returns the number of listing failures.
+     */
+    long walk(Seq<Volume> all, Consumer<Seq<Position>> group) {
+        long[] failures = {0};
+        // 1. Each volume's subvolume folders, then each subvolume's aa folders.
+        Map<String, Seq<Replica>> byPrefix = TreeMap.empty();
+        for (Volume v : all) {
+            Option<Seq<Listing.Item>> root = list(v, "/", failures);
+            if (root.isEmpty()) continue;
+            for (Listing.Item sv : root.get().filter(Listing.Item::folder)) {
+                var m = SUBVOLUME.matcher(sv.name());
+                if (!m.matches()) continue;
+                Replica replica = new Replica(v, Integer.parseInt(m.group(1)));
+                for (Listing.Item aa : list(v, BlobPath.subvolumeFolder(replica.subvolume()), failures).getOrElse(List.empty())) {
+                    if (aa.folder() && HEX2.matcher(aa.name()).matches()) {
+                        byPrefix = byPrefix.put(aa.name(), List.of(replica), Seq::appendAll);
+                    }
+                }
+            }
+            progress.add(Progress.Counter.VOLUMES_SCANNED, 1);
+        }
+        // 2. One task per aa folder; each walks its bb folders group by group.
+        progress.add(Progress.Counter.PREFIXES_FOUND, byPrefix.size());
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().name("mkv-walk-", 0).factory());
+        try {
+            java.util.List<Future<Long>> tasks = new java.util.ArrayList<>();
+            for (var aa : byPrefix) tasks.add(pool.submit(() -> walkPrefix(aa._1, aa._2, group)));
+            for (Future<Long> t : tasks) failures[0] += t.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while walking the volumes", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return failures[0];
+    }
+
+    private long walkPrefix(String aa, Seq<Replica> replicas, Consumer<Seq<Position>> group) {
+        long[] failures = {0};
+        Map<String, Seq<Replica>> byBb = TreeMap.empty();
+        for (Replica r : replicas) {
+            for (Listing.Item bb : list(r.volume(), folder(r, aa, ""), failures).getOrElse(List.empty())) {
+                if (bb.folder() && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r), Seq::appendAll);
+            }
+        }
+        for (var bb : byBb) {
+            List<Position> positions = List.empty();
+            for (Replica r : bb._2) {
+                Seq<Listing.Item> files = list(r.volume(), folder(r, aa, bb._1), failures).getOrElse(List.empty());
+                positions = positions.appendAll(positions(r, aa + bb._1, files));
+            }
+            if (!positions.isEmpty()) group.accept(positions);
+        }
+        progress.add(Progress.Counter.PREFIXES_WALKED, 1);
+        return failures[0];
+    }
+
+    /** Pure. A folder's files as positions: blob and sidecar of one digest merged, foreign names dropped. */
+    static Seq<Position> positions(Replica replica, String prefix, Seq<Listing.Item> files) {
+        Map<String, Position> byDigest = HashMap.empty();
+        for (Listing.Item f : files) {
+            if (f.folder()) continue;
+            var m = BLOB.matcher(f.name());
+            if (!m.matches() || !m.group(1).startsWith(prefix)) continue;
+            String digest = m.group(1);
+            boolean sidecar = m.group(2) != null;
+            Position p = byDigest.get(digest).getOrElse(
+                    new Position(replica, new BlobPath(replica.subvolume(), digest), Option.none(), false, Instant.EPOCH));
+            Instant modified = f.modified().isAfter(p.modified()) ? f.modified() : p.modified();
+            p = sidecar ? new Position(replica, p.path(), p.blobSize(), true, modified)
+                    : new Position(replica, p.path(), Option.some(f.size()), p.sidecar(), modified);
+            byDigest = byDigest.put(digest, p);
+        }
+        return byDigest.values().toList().sortBy(p -> p.path().digest());
+    }
+
+    private static String folder(Replica r, String aa, String bb) {
+        return BlobPath.subvolumeFolder(r.subvolume()) + aa + "/" + (bb.isEmpty() ? "" : bb + "/");
+    }
+
+    private Option<Seq<Listing.Item>> list(Volume v, String folder, long[] failures) {
+        progress.add(Progress.Counter.FOLDERS_LISTED, 1);
+        return switch (volumes.list(v, folder)) {
+            case Listing.Found f -> Option.some(f.items());
+            case Listing.Failed f -> {
+                failures[0]++;
+                progress.add(Progress.Counter.ERRORS, 1);
+                progress.note("cannot list " + v + folder + ": " + f.failure().describe());
+                yield Option.none();
+            }
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package mkv.domain.flow;
+
+import static mkv.domain.Gens.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vavr.collection.List;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
+import java.time.Duration;
+import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Gens;
+import mkv.domain.Key;
+import mkv.domain.RebalancePlan;
+import mkv.domain.RebalanceTotals;
+import mkv.domain.Replica;
+import mkv.domain.Ring;
+import mkv.domain.Volume;
+import mkv.domain.fake.FakeVolumes;
+import mkv.domain.fake.InMemoryIndex;
+import mkv.domain.fake.SettableClock;
+import mkv.domain.port.Progress;
+import org.junit.jupiter.api.Test;
+
+/** Rebuild, rebalance and verify against in-memory volumes and index: what they restore, move and mend. */
+class AdminFlowsTest {
+
+    private static final List<Volume> THREE = List.of(Gens.volume(1), Gens.volume(2), Gens.volume(3));
+    private static final List<Volume> FOUR = THREE.append(Gens.volume(4));
+    private static final Ring RING3 = Ring.of(THREE, 64, 2);
+    private static final Ring RING4 = Ring.of(FOUR, 64, 2);
+
+    private final SettableClock clock = new SettableClock(T0);
+    private final FakeVolumes volumes = new FakeVolumes();
+    private final InMemoryIndex index = new InMemoryIndex();
+
+    /** n keys stored on RING3 with 2 replicas; every third one unlinked. */
+    private Seq<Entry> stored(int n) {
+        List<Entry> entries = List.empty();
+        for (int i = 0; i < n; i++) {
+            Key k = new Key("/admin/" + i);
+            Entry e = Entry.live(k, RING3.replicasFor(k, 2), 10 + i, Gens.md5(i), T0);
+            if (i % 3 == 0) e = e.withState(EntryState.UNLINKED, T0);
+            for (Replica r : e.replicas()) volumes.seed(r, e.sidecar());
+            entries = entries.append(e);
+        }
+        index.putAll(entries);
+        return entries;
+    }
+
+    private static Seq<Entry> comparable(Seq<Entry> entries) {
+        return entries.map(e -> new Entry(e.key(), e.state(), e.replicas(), e.size(), e.md5(), e.created(), T0)).sortBy(Entry::key);
+    }
+
+    @Test
+    void rebuild_restores_every_entry_with_its_md5_and_unlinked_state() {
+        Seq<Entry> live = stored(40);
+        InMemoryIndex fresh = new InMemoryIndex();
+        Rebuilder.Report report = new Rebuilder(volumes, fresh, clock, Progress.none(), 4, 7).run(THREE);
+        assertThat(report.clean()).isTrue();
+        assertThat(report.entries()).isEqualTo(40);
+        assertThat(comparable(fresh.scan(Option.none(), 1000))).containsExactlyElementsOf(comparable(live));
+    }
+
+    @Test
+    void rebuild_reports_a_blob_without_sidecar_and_an_unreachable_volume() {
+        stored(5);
+        Key stray = new Key("/stray");
+        volumes.seedBlob(new Replica(Gens.volume(1), 0), stray, 3, Gens.md5(99));
+        volumes.down(Gens.volume(3));
+        Rebuilder.Report report = new Rebuilder(volumes, new InMemoryIndex(), clock, Progress.none(), 2, 100).run(THREE);
+        assertThat(report.damage().get("BlobWithoutSidecar")).contains(1L);
+        assertThat(report.errors()).isEqualTo(1);
+        assertThat(report.clean()).isFalse();
+    }
+
+    @Test
+    void rebalance_moves_every_key_to_its_new_placement_and_keeps_its_md5() {
+        Seq<Entry> before = stored(60);
+        Rebalancer.Report report = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).run(3);
+        assertThat(report.clean()).isTrue();
+        assertThat(report.moved()).isPositive();
+        for (Entry e : before) {
+            Entry now = index.get(e.key()).get();
+            assertThat(now.replicas()).containsExactlyInAnyOrderElementsOf(RING4.replicasFor(e.key(), 2));
+            assertThat(now.md5()).isEqualTo(e.md5());
+            assertThat(now.state()).isEqualTo(e.state());
+            for (Replica r : now.replicas()) assertThat(volumes.holdsBlob(r, e.key())).isTrue();
+            for (Replica r : e.replicas().removeAll(now.replicas())) assertThat(volumes.holdsBlob(r, e.key())).isFalse();
+        }
+        assertThat(new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).plan().keys()).isZero();
+    }
+
+    @Test
+    void a_dry_run_counts_the_moves_and_changes_nothing() {
+        stored(60);
+        int filesBefore = volumes.files();
+        RebalanceTotals totals = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).plan();
+        assertThat(totals.keys()).isPositive();
+        assertThat(totals.copiesTo().keySet()).containsExactly(Gens.volume(4));
+        assertThat(volumes.files()).isEqualTo(filesBefore);
+        assertThat(volumes.calls()).isEmpty();
+    }
+
+    @Test
+    void a_key_rewritten_during_its_move_is_not_clobbered_and_the_copies_are_dropped() {
+        Key k = new Key("/admin/raced");
+        Entry e = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), T0);
+        e.replicas().forEach(r -> volumes.seed(r, e.sidecar()));
+        index.putAll(List.of(e));
+        RebalancePlan plan = RebalancePlan.between(e, Ring.of(List.of(Gens.volume(9)), 64, 2), 1);
+        // Someone unlinks the key after the copy, before the switch.
+        volumes.beforeEach(call -> {
+            if (call.op() == FakeVolumes.Op.COPY) index.replace(e, e.withState(EntryState.UNLINKED, T0.plusSeconds(1)));
+        });
+        Rebalancer.Moved moved = new Rebalancer(index, volumes, RING3, 2, clock, Progress.none()).move(plan);
+        assertThat(moved).isInstanceOf(Rebalancer.Moved.Conflict.class);
+        assertThat(index.get(k).get().state()).isEqualTo(EntryState.UNLINKED);
+        assertThat(index.get(k).get().replicas()).isEqualTo(e.replicas());
+        assertThat(volumes.holdsBlob(plan.copyTo().head(), k)).isFalse();
+        e.replicas().forEach(r -> assertThat(volumes.holdsBlob(r, k)).isTrue());
+    }
+
+    @Test
+    void a_move_onto_a_down_volume_fails_and_leaves_the_key_where_it_was() {
+        Seq<Entry> before = stored(30);
+        volumes.down(Gens.volume(4));
+        Rebalancer.Report report = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).run(2);
+        assertThat(report.clean()).isFalse();
+        for (Entry e : before) {
+            Entry now = index.get(e.key()).get();
+            if (RING4.replicasFor(e.key(), 2).exists(r -> r.volume().equals(Gens.volume(4)))) {
+                assertThat(now).isEqualTo(e);
+            }
+            for (Replica r : now.replicas()) assertThat(volumes.holdsBlob(r, e.key())).isTrue();
+        }
+    }
+
+    @Test
+    void verify_finds_and_repairs_a_lost_and_a_corrupt_replica_an_orphan_and_a_stale_write() {
+        Seq<Entry> all = stored(10);
+        Entry lost = all.get(1), corrupt = all.get(2);
+        volumes.loseBlob(lost.replicas().head(), lost.key());
+        volumes.corrupt(corrupt.replicas().last(), corrupt.key());
+        Key gone = new Key("/orphan");
+        Replica orphanAt = RING3.replicasFor(gone, 1).head();
+        volumes.seed(orphanAt, Entry.live(gone, List.of(orphanAt), 3, Gens.md5(7), T0).sidecar());
+        Key stale = new Key("/stale");
+        Entry writing = Entry.writing(stale, RING3.replicasFor(stale, 2), T0);
+        index.reserve(Option.none(), writing);
+        clock.advance(Duration.ofHours(2));
+
+        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        Verifier.Report found = check.run(THREE);
+        assertThat(found.findings().keySet()).contains("MissingReplica", "Corrupt", "Orphan", "StaleWriting", "UnderReplicated");
+        assertThat(found.clean()).isFalse();
+
+        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        assertThat(repair.run(THREE).clean()).isTrue();
+        assertThat(index.get(stale)).isEmpty();
+        assertThat(volumes.holdsBlob(orphanAt, gone)).isFalse();
+        assertThat(volumes.holdsBlob(lost.replicas().head(), lost.key())).isTrue();
+
+        var again = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        Verifier.Report after = again.run(THREE);
+        assertThat(after.findings()).isEmpty();
+        assertThat(after.clean()).isTrue();
+    }
+
+    @Test
+    void verify_leaves_files_younger_than_the_grace_period_alone() {
+        stored(3);
+        Key young = new Key("/young");
+        Replica at = RING3.replicasFor(young, 1).head();
+        volumes.seed(at, Entry.live(young, List.of(at), 3, Gens.md5(7), T0).sidecar());
+        // The fake's files are all written at the epoch; a grace reaching back before it protects them.
+        clock.advance(Duration.ofDays(1));
+        var verifier = new Verifier(index, volumes, clock, Progress.none(),
+                new Verifier.Options(false, true, Duration.between(java.time.Instant.EPOCH, T0).plusDays(2), 2));
+        assertThat(verifier.run(THREE).findings()).isEmpty();
+        assertThat(volumes.holdsBlob(at, young)).isTrue();
+    }
+
+    @Test
+    void a_key_deleted_while_verify_looks_at_it_is_not_reported() {
+        Seq<Entry> all = stored(4);
+        Entry doomed = all.get(1);
+        // A DELETE lands between the scan and the check: the blobs go, then the entry.
+        mkv.domain.port.Volumes racing = (mkv.domain.port.Volumes) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Volumes.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("stat") && args[1].equals(doomed.key()) && index.get(doomed.key()).isDefined()) {
+                        doomed.replicas().forEach(r -> volumes.loseBlob(r, doomed.key()));
+                        index.remove(doomed);
+                    }
+                    return method.invoke(volumes, args);
+                });
+        var verifier = new Verifier(index, racing, clock, Progress.none(), new Verifier.Options(false, false, Duration.ZERO, 1));
+        Verifier.Report report = verifier.run(THREE);
+        assertThat(report.findings().keySet()).doesNotContain("MissingReplica", "Lost");
+    }
+
+    @Test
+    void a_move_whose_key_was_rewritten_before_its_copy_is_a_conflict_not_an_error() {
+        Key k = new Key("/admin/rewritten");
+        Entry old = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), T0);
+        Entry rewritten = Entry.live(k, old.replicas(), 5, Gens.md5(2), T0.plusSeconds(1));
+        rewritten.replicas().forEach(r -> volumes.seed(r, rewritten.sidecar()));
+        index.putAll(List.of(rewritten));
+        RebalancePlan stalePlan = RebalancePlan.between(old, RING4, 2);
+        org.junit.jupiter.api.Assumptions.assumeFalse(stalePlan.unchanged());
+        Rebalancer.Moved moved = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).move(stalePlan);
+        assertThat(moved).isInstanceOf(Rebalancer.Moved.Conflict.class);
+        assertThat(index.get(k)).contains(rewritten);
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A soak of mkv (not part of CI): three nginx volumes and a coordinator on free loopback
+# ports in a temporary folder, `mkv bench --phase cycle` for SOAK_MINUTES minutes (default 30)
+# in one-minute slices, and volume 2 restarted half-way. One table row per minute: cycles/s,
+# errors, p99, and the coordinator's resident memory. Everything started is stopped on exit.
+#
+#   scripts/soak.sh                        # 30 minutes, 16 concurrent clients, 1-64 KiB values
+#   SOAK_MINUTES=5 SOAK_CONCURRENCY=8 scripts/soak.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/bin/lib/jdk.sh"
+. "$root/bin/lib/nginx.sh"
+mkv=$root/bin/mkv
+minutes=${SOAK_MINUTES:-30}
+concurrency=${SOAK_CONCURRENCY:-16}
+size=${SOAK_SIZE:-1KiB-64KiB}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+base=""
+for _ in $(seq 1 50); do
+  p=$(( (RANDOM % 3000) * 10 + 20000 ))
+  if port_free "$p" && port_free $((p + 1)) && port_free $((p + 2)) && port_free $((p + 3)) && port_free $((p + 100)); then base=$p; break; fi
+done
+[ -n "$base" ] || { echo "soak: found no free ports" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mkv-soak.XXXXXX")
+pids=()
+declare -A volpid
+stop_pid() {
+  local p=$1
+  kill -TERM "$p" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$p" 2>/dev/null || true
+}
+cleanup() {
+  for p in "${pids[@]}" "${volpid[@]}"; do stop_pid "$p"; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$mkv" --version >/dev/null # builds once, before anything is timed
+wait_port() { for _ in $(seq 1 300); do port_free "$1" || return 0; sleep 0.1; done; echo "soak: port $1 never opened" >&2; exit 1; }
+start_volume() {
+  local i=$1
+  "$mkv" volume --dir "$tmp/vol$i" --port $((base + i)) --host 127.0.0.1 >"$tmp/vol$i.log" 2>&1 &
+  volpid[$i]=$!
+  wait_port $((base + i))
+}
+for i in 1 2 3; do start_volume "$i"; done
+"$mkv" server --volumes "127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2)),127.0.0.1:$((base + 3))" \
+  --db "$tmp/index.db" --port "$base" --host 127.0.0.1 --access-log false >"$tmp/coordinator.log" 2>&1 &
+coordinator=$!
+pids+=("$coordinator")
+wait_port "$base"
+
+echo "soak: $minutes min of write/read/delete cycles, $concurrency clients, values $size; volume 2 restarted at minute $((minutes / 2))"
+printf '%-6s %-10s %-8s %-10s %-10s %s\n' minute cycles/s errors p99_ms rss_MiB note
+for m in $(seq 1 "$minutes"); do
+  note=""
+  if [ "$m" -eq $(( minutes / 2 + 1 )) ]; then
+    stop_pid "${volpid[2]}"
+    start_volume 2 &
+    restarter=$!
+    note="volume 2 restarted"
+  fi
+  out=$("$mkv" bench --url "http://127.0.0.1:$base" --phase cycle --concurrency "$concurrency" --size "$size" \
+        --duration 60s --prefix "/soak/$m/" --json --quiet 2>/dev/null || true)
+  [ -n "${restarter:-}" ] && { wait "$restarter" || true; restarter=""; }
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$coordinator/status" 2>/dev/null || echo "?")
+  ops=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d.get("opsPerSecond", d.get("ops_per_second", 0)),1))' 2>/dev/null || echo "?")
+  errs=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); e=d.get("errors", {}); print(sum(e.values()) if isinstance(e, dict) else e)' 2>/dev/null || echo "?")
+  p99=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d.get("latency", d.get("latencyMs", {})); print(l.get("p99", "?"))' 2>/dev/null || echo "?")
+  printf '%-6s %-10s %-8s %-10s %-10s %s\n' "$m" "$ops" "$errs" "$p99" "$rss" "$note"
+done
+echo "soak: coordinator peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$coordinator/status")"
