@@ -265,7 +265,7 @@ final class Cluster implements AutoCloseable {
         Ports.await("the coordinator on port " + port + " (log: " + root.resolve("coordinator.log") + ")", Duration.ofSeconds(30),
                 () -> {
                     if (!coordinator.isAlive()) throw new AssertionError("the coordinator exited: " + log());
-                    return Ports.open(port);
+                    return Ports.open(port) && (extraArgs.contains("--admin-port") || Ports.open(adminPort));
                 });
     }
 
