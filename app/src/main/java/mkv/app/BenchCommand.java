@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code mkv bench}: load on any minikeyvalue-compatible server, with ops/s and latency percentiles. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Puts load on a minikeyvalue-compatible server (mkv, or the Go original) over",
+            "Puts load on a minikeyvalue-compatible server (mkv, or the Go original) over raw",
             "HTTP/1.1 keep-alive; reports operations per second, latency percentiles",
             "(HdrHistogram) and failures by status.",
             "",
@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     String phase;
 
     @Option(names = {"-c", "--concurrency"}, defaultValue = "16", paramLabel = "N",
-            description = "Requests in flight at once, one virtual thread each (default ${DEFAULT-VALUE}).")
+            description = "Requests in flight at once, 1-4096: one thread and keep-alive connection each (default ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = {"-n", "--keys"}, defaultValue = "1000", paramLabel = "N",

@@ -1,32 +1,27 @@
 package mkv.app.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.io.OutputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Runs a plan: {@code concurrency} virtual threads, each taking the next operation number until
- * the keys or the time run out, on one shared {@link HttpClient} (HTTP/1.1, keep-alive, no
- * redirects followed unless asked). Values are slices of one random buffer, or that buffer
- * repeated for values larger than it, so memory does not grow with the value size.
+ * Runs a plan: {@code concurrency} platform threads, each with its own keep-alive connections
+ * ({@link Http}), taking the next operation number until the keys or the time run out. Values
+ * are slices of one random buffer, or that buffer repeated for values larger than it, so memory
+ * does not grow with the value size.
  */
 public final class Load {
     private static final int BUFFER = 1 << 20;
 
     private final Plan plan;
-    private final HttpClient client;
     private final byte[] random = new byte[BUFFER];
     private final AtomicLong next = new AtomicLong();
     private final LongAdder done = new LongAdder();
@@ -36,11 +31,6 @@ public final class Load {
     public Load(Plan plan) {
         this.plan = plan;
         new Random(42).nextBytes(random);
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(plan.follow() ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
     }
 
     /** Operations finished so far (cycles for cycle), and how many of them failed: for the progress line. */
@@ -57,110 +47,131 @@ public final class Load {
         List<String> stepNames = plan.phase() == Phase.CYCLE ? List.of("cycle", "put", "get", "delete") : List.of(plan.phase().flag());
         List<Tally> tallies = new ArrayList<>();
         for (int w = 0; w < plan.concurrency(); w++) tallies.add(new Tally(stepNames));
+        List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         plan.duration().ifPresent(d -> deadline = start + d.toNanos());
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Tally t : tallies) workers.submit(() -> work(t));
+        for (Tally t : tallies) {
+            // Platform threads: a blocking read parks in the kernel, with no poller hand-off per request.
+            workers.add(Thread.ofPlatform().daemon(true).name("mkv-bench-" + workers.size()).start(() -> work(t)));
         }
+        for (Thread w : workers) w.join();
         long elapsed = System.nanoTime() - start;
         Tally total = new Tally(stepNames);
         tallies.forEach(total::add);
-        client.close();
         return new Result(plan, total, elapsed);
     }
 
     private void work(Tally tally) {
-        while (true) {
-            long n = next.getAndIncrement();
-            if (plan.exhausted(n) || System.nanoTime() >= deadline) return;
-            long key = plan.keyOf(n);
-            boolean ok = switch (plan.phase()) {
-                case PUT -> put(tally, key);
-                case GET, GET_MISSING -> get(tally, key);
-                case DELETE -> delete(tally, key);
-                case CYCLE -> cycle(tally, key);
-            };
-            if (ok) tally.ok++;
-            else {
-                tally.failed++;
-                errors.increment();
+        try (var connections = new Connections(plan.timeout())) {
+            while (true) {
+                long n = next.getAndIncrement();
+                if (plan.exhausted(n) || System.nanoTime() >= deadline) return;
+                long key = plan.keyOf(n);
+                boolean ok = switch (plan.phase()) {
+                    case PUT -> put(connections, tally, key);
+                    case GET, GET_MISSING -> get(connections, tally, key);
+                    case DELETE -> delete(connections, tally, key);
+                    case CYCLE -> cycle(connections, tally, key);
+                };
+                if (ok) tally.ok++;
+                else {
+                    tally.failed++;
+                    errors.increment();
+                }
+                done.increment();
             }
-            done.increment();
         }
     }
 
-    private boolean cycle(Tally tally, long key) {
+    private boolean cycle(Connections c, Tally tally, long key) {
         long t0 = System.nanoTime();
-        boolean ok = put(tally, key) && get(tally, key) && delete(tally, key);
+        boolean ok = put(c, tally, key) && get(c, tally, key) && delete(c, tally, key);
         if (ok) tally.record("cycle", System.nanoTime() - t0);
         return ok;
     }
 
-    private boolean put(Tally tally, long key) {
-        long size = plan.size().forKey(key);
-        return send(tally, "put", HttpRequest.newBuilder(plan.key(key)).PUT(body(size)), 201);
+    private boolean put(Connections c, Tally tally, long key) {
+        return send(c, tally, "put", "PUT", key, body(plan.size().forKey(key)), 201);
     }
 
-    private boolean get(Tally tally, long key) {
+    private boolean get(Connections c, Tally tally, long key) {
         int expected = plan.phase() == Phase.GET_MISSING ? 404 : plan.follow() ? 200 : 302;
-        return send(tally, "get", HttpRequest.newBuilder(plan.key(key)).GET(), expected);
+        return send(c, tally, "get", "GET", key, null, expected);
     }
 
-    private boolean delete(Tally tally, long key) {
-        return send(tally, "delete", HttpRequest.newBuilder(plan.key(key)).DELETE(), 204);
+    private boolean delete(Connections c, Tally tally, long key) {
+        return send(c, tally, "delete", "DELETE", key, null, 204);
     }
 
-    /** One request; its latency is recorded whatever the answer, and a wrong answer counted by status. */
-    private boolean send(Tally tally, String step, HttpRequest.Builder request, int expected) {
+    /** One request (and with --follow its redirect); the latency is recorded whatever the answer, a wrong one counted by status. */
+    private boolean send(Connections c, Tally tally, String step, String method, long key, Http.Body body, int expected) {
         String histogram = plan.phase() == Phase.CYCLE ? step : plan.phase().flag();
-        HttpRequest r = request.timeout(plan.timeout()).build();
+        URI uri = plan.key(key);
         long t0 = System.nanoTime();
         try {
-            int status = client.send(r, BodyHandlers.discarding()).statusCode();
+            Http.Answer a = c.exchange(uri, method, body);
+            if (plan.follow() && a.status() / 100 == 3 && a.location() != null) {
+                a = c.exchange(uri.resolve(a.location()), "GET", null);
+            }
             tally.record(histogram, System.nanoTime() - t0);
-            if (status == expected) return true;
-            tally.error(r.method() + " " + status);
+            if (a.status() == expected) return true;
+            tally.error(method + " " + a.status());
             return false;
-        } catch (IOException e) {
-            tally.error(r.method() + " " + e.getClass().getSimpleName());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            tally.error(r.method() + " interrupted");
+        } catch (IOException | RuntimeException e) {
+            tally.error(method + " " + e.getClass().getSimpleName());
             return false;
         }
     }
 
-    private BodyPublisher body(long size) {
-        if (size <= random.length) return BodyPublishers.ofByteArray(random, 0, (int) size);
-        return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> new Repeating(random, size)), size);
+    private Http.Body body(long size) {
+        return new Http.Body() {
+            @Override
+            public long length() {
+                return size;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                for (long left = size; left > 0; ) {
+                    int n = (int) Math.min(left, random.length);
+                    out.write(random, 0, n);
+                    left -= n;
+                }
+            }
+        };
     }
 
-    /** The random buffer over and over, {@code size} bytes in all. */
-    private static final class Repeating extends InputStream {
-        private final byte[] source;
-        private long left;
-        private int at;
+    /** One worker's open connections, by host and port (the coordinator, and volumes with --follow). */
+    private static final class Connections implements AutoCloseable {
+        private final Map<String, Http> open = new HashMap<>();
+        private final Duration timeout;
 
-        Repeating(byte[] source, long size) {
-            this.source = source;
-            this.left = size;
+        Connections(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        Http.Answer exchange(URI uri, String method, Http.Body body) throws IOException {
+            String authority = uri.getHost() + ":" + uri.getPort();
+            Http h = open.get(authority);
+            if (h == null) {
+                h = new Http(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), timeout);
+                open.put(authority, h);
+            }
+            try {
+                Http.Answer a = h.exchange(method, uri.getRawPath(), body);
+                if (!h.isOpen()) open.remove(authority);
+                return a;
+            } catch (IOException | RuntimeException e) {
+                h.close(); // a connection in an unknown state is never reused
+                open.remove(authority);
+                throw e;
+            }
         }
 
         @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (left == 0) return -1;
-            int n = (int) Math.min(Math.min(len, left), source.length - at);
-            System.arraycopy(source, at, b, off, n);
-            at = (at + n) % source.length;
-            left -= n;
-            return n;
+        public void close() {
+            open.values().forEach(Http::close);
+            open.clear();
         }
     }
 

@@ -19,7 +19,7 @@ public record Plan(URI base, Phase phase, int concurrency, long keys, Optional<D
         if (base.getPath() != null && !base.getPath().isEmpty() && !base.getPath().equals("/")) {
             throw new IllegalArgumentException("--url takes no path (" + base.getPath() + "); put the key prefix in --prefix");
         }
-        if (concurrency < 1 || concurrency > 10_000) throw new IllegalArgumentException("--concurrency must be 1-10000, not " + concurrency);
+        if (concurrency < 1 || concurrency > 4096) throw new IllegalArgumentException("--concurrency must be 1-4096, not " + concurrency);
         if (keys < 1) throw new IllegalArgumentException("--keys must be at least 1, not " + keys);
         if (duration.isPresent() && (duration.get().isZero() || duration.get().isNegative())) {
             throw new IllegalArgumentException("--duration must be positive");
