@@ -47,7 +47,7 @@ final class Reader implements AutoCloseable {
     Option<Entry> get(Key key) throws SQLException {
         get.setBytes(1, key.bytes());
         try (ResultSet rs = get.executeQuery()) {
-            return rs.next() ? Option.of(Rows.entry(rs)) : Option.none();
+            return rs.next() ? Option.of(Rows.entry(rs, key)) : Option.none();
         }
     }
 

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -78,21 +79,50 @@ final class Rows {
     /** Reads the current row (selected as {@link #COLUMNS}) back into an entry. */
     static Entry entry(ResultSet rs) throws SQLException {
         byte[] raw = rs.getBytes(1);
-        Key key = key(raw);
+        return entry(rs, key(raw), raw);
+    }
+
+    /**
+     * Reads the current row when its key is already known: a lookup by key selects exactly
+     * that key's bytes (BLOB equality), so decoding them again would only rebuild the same key.
+     */
+    static Entry entry(ResultSet rs, Key known) throws SQLException {
+        return entry(rs, known, null);
+    }
+
+    private static Entry entry(ResultSet rs, Key key, byte[] raw) throws SQLException {
         try {
             String stored = rs.getString(3);
             if (stored == null) throw new IllegalArgumentException("replicas are NULL");
-            Seq<Replica> replicas = parseReplicas(stored);
-            if (!replicas.equals(Entry.canonical(replicas))) {
-                throw new IllegalArgumentException("replicas '" + stored + "' are not sorted and distinct");
-            }
+            Seq<Replica> replicas = replicasOf(stored);
             String md5 = rs.getString(5);
             Option<Md5> digest = md5 == null ? Option.none() : Option.of(new Md5(md5));
             return new Entry(key, state(rs.getInt(2)), replicas, rs.getLong(4), digest,
                     Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)));
         } catch (IllegalArgumentException e) {
-            throw corrupt(raw, e.getMessage(), e);
+            throw corrupt(raw == null ? key.bytes() : raw, e.getMessage(), e);
         }
+    }
+
+    /**
+     * Parsed and checked replica lists by their stored text. A cluster has few distinct
+     * placements (a few per volume combination), and parsing one (a regex per volume, a sort)
+     * was about a tenth of a GET's CPU. Bounded: emptied when full, so a huge cluster only
+     * loses the shortcut, never memory.
+     */
+    private static final int REPLICA_CACHE_MAX = 4096;
+    private static final ConcurrentHashMap<String, Seq<Replica>> REPLICAS = new ConcurrentHashMap<>();
+
+    static Seq<Replica> replicasOf(String stored) {
+        Seq<Replica> cached = REPLICAS.get(stored);
+        if (cached != null) return cached;
+        Seq<Replica> replicas = parseReplicas(stored);
+        if (!replicas.equals(Entry.canonical(replicas))) {
+            throw new IllegalArgumentException("replicas '" + stored + "' are not sorted and distinct");
+        }
+        if (REPLICAS.size() >= REPLICA_CACHE_MAX) REPLICAS.clear();
+        REPLICAS.put(stored, replicas);
+        return replicas;
     }
 
     /** Decodes a stored key strictly: invalid UTF-8 or an invalid key is corruption. */
