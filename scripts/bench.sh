@@ -58,7 +58,7 @@ trap 'exit 130' INT TERM
 
 url="http://127.0.0.1:$base"
 echo "bench: starting a cluster on ports $base-$((base + 3)) in $tmp ..." >&2
-"$mkv" dev --data "$tmp/data" --port "$base" --volumes 3 >"$tmp/dev.log" 2>&1 &
+"$mkv" dev --data "$tmp/data" --port "$base" --volumes 3 ${BENCH_SERVER_FLAGS:-} >"$tmp/dev.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 240); do
   curl -s -o /dev/null "$url/ready-check" && break

@@ -45,7 +45,7 @@ final class SettingsLoader {
             .put("max-list-limit", "10000")
             .put("list-rate", "20")
             .put("list-burst", "40")
-            .put("access-log", "true")
+            .put("access-log", "false")
             .put("sync-full", "false")
             .put("recovery-grace", "1m")
             .put("shutdown-grace", "30s");

@@ -29,7 +29,7 @@ class SettingsLoaderTest {
         assertThat(s.adminPort()).isEqualTo(3100);
         assertThat(s.replicas()).isEqualTo(3);
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.accessLog()).isTrue();
+        assertThat(s.accessLog()).isFalse();
         assertThat(s.volumes().map(Object::toString)).containsExactly("a:1", "b:2", "c:3");
     }
 

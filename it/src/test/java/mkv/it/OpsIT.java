@@ -33,7 +33,7 @@ class OpsIT {
 
     @Test
     void counters_move_after_traffic_and_the_data_port_has_no_metrics() {
-        try (Cluster cluster = Cluster.start(dir, 3, 2)) {
+        try (Cluster cluster = Cluster.start(dir, 3, 2, "--access-log")) {
             Http http = new Http(cluster.base());
             Http admin = new Http(cluster.adminBase());
             double puts = metric(admin, "mkv_http_requests_seconds_count", "method=\"PUT\"", "status=\"201\"");
@@ -53,6 +53,9 @@ class OpsIT {
             assertThat(metric(admin, "mkv_volume_up", "volume=\"" + cluster.volume(0) + "\"")).isEqualTo(1);
             assertThat(Http.text(admin.get("/metrics"))).contains("mkv_http_requests_seconds_bucket");
             assertThat(http.get("/metrics").statusCode()).isEqualTo(404);
+            // The access log has the request, with the id the response carried.
+            String id = http.get("/ops/a").headers().firstValue("X-Request-Id").orElseThrow();
+            Ports.await("the access log line", Duration.ofSeconds(10), () -> cluster.log().contains("GET /ops/a 302") && cluster.log().contains("id=" + id));
         }
     }
 

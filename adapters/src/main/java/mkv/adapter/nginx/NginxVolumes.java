@@ -87,27 +87,31 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      */
     @Override
     public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+        // 0. A body that fits in one chunk is read whole first, so it can go out on pooled
+        //    keep-alive connections: nothing can be abandoned mid-body, and no connect per PUT.
+        if (body.length() > 0 && body.length() <= options.chunkBytes()) return writeSmall(key, targets, body, requestId);
         // 1. Start one upload per target; each connects while the first chunk is read.
         Vector<BlobUpload> uploads = Vector.ofAll(targets).map(replica -> BlobUpload.start(client, replica,
                 url(replica, key), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
-        MessageDigest md5 = md5();
+        Hasher md5 = Hasher.start(options.queueChunks());
         long size = 0;
         Option<String> bodyError = Option.none();
         boolean interrupted = false;
         try {
-            // 2. Read, hash and fan out each chunk; memory is bounded by the queues, not the body.
+            // 2. Read and fan out each chunk to the uploads and the hasher; memory is bounded
+            //    by the queues, not the body.
             InputStream in = body.stream();
             while (true) {
                 byte[] buffer = new byte[options.chunkBytes()];
                 int n = readChunk(in, buffer);
                 if (n <= 0) break;
-                md5.update(buffer, 0, n);
                 size += n;
                 if (body.length() >= 0 && size > body.length()) {
                     bodyError = Option.some("body is longer than its declared " + body.length() + " bytes");
                     break;
                 }
                 var chunk = new BlobUpload.Chunk(buffer, n);
+                md5.update(chunk);
                 for (BlobUpload upload : uploads) upload.offer(chunk);
             }
             if (bodyError.isEmpty() && body.length() >= 0 && size < body.length()) {
@@ -132,8 +136,41 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
             uploads.forEach(BlobUpload::abandon);
             transfers = Vector.ofAll(targets).map(r -> new Transfer.Failed(r, new VolumeFailure.TimedOut("interrupted")));
         }
+        Md5 digest;
+        try {
+            digest = md5.finish();
+        } catch (InterruptedException e) {
+            // The write has failed already (interrupted); the md5 of nothing stands in.
+            interrupted = true;
+            digest = Md5.of(md5().digest());
+        }
         if (interrupted) Thread.currentThread().interrupt();
-        return new BlobWrite(transfers, size, Md5.of(md5.digest()), bodyError);
+        return new BlobWrite(transfers, size, digest, bodyError);
+    }
+
+    private BlobWrite writeSmall(Key key, Seq<Replica> targets, Body body, String requestId) {
+        byte[] bytes = new byte[(int) body.length()];
+        int n;
+        try {
+            n = readChunk(body.stream(), bytes);
+            if (n == bytes.length && body.stream().read() >= 0) {
+                return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, 0))).toVector(),
+                        n + 1, Md5.of(md5().digest(bytes)), Option.some("body is longer than its declared " + bytes.length + " bytes"));
+            }
+        } catch (IOException e) {
+            return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, 0))).toVector(),
+                    0, Md5.of(md5().digest()), Option.some("body broke off: " + VolumeFailures.describe(e)));
+        }
+        Md5 digest = Md5.of(md5().digest(java.util.Arrays.copyOf(bytes, n)));
+        if (n < bytes.length) {
+            return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, n))).toVector(),
+                    n, digest, Option.some("body ended after " + n + " of " + bytes.length + " bytes"));
+        }
+        Vector<java.util.concurrent.Future<Transfer>> futures;
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, url(r, key), bytes, requestId, MediaTypes.APPLICATION_OCTET_STREAM)));
+        }
+        return new BlobWrite(futures.map(java.util.concurrent.Future::resultNow), n, digest, Option.none());
     }
 
     private static Vector<Transfer> awaitAll(Vector<BlobUpload> uploads) throws InterruptedException {
@@ -156,12 +193,12 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     @Override
     public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
         String url = base(replica.volume()) + BlobPath.of(sidecar.key(), replica).sidecarPath();
-        return put(replica, url, SidecarJson.encode(sidecar), requestId);
+        return put(replica, url, SidecarJson.encode(sidecar), requestId, MediaTypes.APPLICATION_JSON);
     }
 
-    private Transfer put(Replica replica, String url, byte[] bytes, String requestId) {
+    private Transfer put(Replica replica, String url, byte[] bytes, String requestId, io.helidon.common.media.type.MediaType type) {
         try (HttpClientResponse response = client.put().uri(url).header(REQUEST_ID, requestId)
-                .contentType(MediaTypes.APPLICATION_JSON).submit(bytes)) {
+                .contentType(type).submit(bytes)) {
             int status = response.status().code();
             return status == 201 || status == 204
                     ? new Transfer.Done(replica)

@@ -78,7 +78,7 @@ public final class Coordinator {
         BlobWrite blobs = volumes.write(key, go.targets(), body, requestId);
         Fanout.Settled settled = Fanout.afterBlobs(writing, go.targets(), blobs, clock.instant());
         if (settled instanceof Fanout.Settled.Live(Entry live)) {
-            Seq<Transfer> sidecars = go.targets().map(r -> volumes.writeSidecar(r, live.sidecar(), requestId));
+            Seq<Transfer> sidecars = Parallel.each(go.targets(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
             settled = Fanout.afterSidecars(writing, live, sidecars);
         }
 
@@ -109,7 +109,7 @@ public final class Coordinator {
      * stays WRITING so that recovery finishes the job: never a file without a row naming it.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        Seq<Transfer> deletes = delete.map(r -> volumes.delete(r, writing.key(), requestId));
+        Seq<Transfer> deletes = Parallel.each(delete, r -> volumes.delete(r, writing.key(), requestId));
         if (deletes.forAll(Transfer::ok)) index.remove(writing);
     }
 
@@ -139,7 +139,7 @@ public final class Coordinator {
                 case Removal.Decision.Proceed go -> {
                     Entry marker = go.entry().withState(EntryState.WRITING, clock.instant());
                     if (!index.replace(go.entry(), marker)) return new DeleteResult.Busy();
-                    Seq<Transfer> deletes = marker.replicas().map(r -> volumes.delete(r, key, requestId));
+                    Seq<Transfer> deletes = Parallel.each(marker.replicas(), r -> volumes.delete(r, key, requestId));
                     return switch (Removal.afterDelete(marker, deletes, clock.instant())) {
                         case Removal.Deleted.Gone g -> {
                             index.remove(marker);
@@ -172,7 +172,7 @@ public final class Coordinator {
                 case Removal.Decision.Unavailable u -> { return new DeleteResult.Unavailable(u.down()); }
                 case Removal.Decision.Proceed go -> {
                     Entry unlinked = go.entry().withState(EntryState.UNLINKED, clock.instant());
-                    Seq<Transfer> sidecars = unlinked.replicas().map(r -> volumes.writeSidecar(r, unlinked.sidecar(), requestId));
+                    Seq<Transfer> sidecars = Parallel.each(unlinked.replicas(), r -> volumes.writeSidecar(r, unlinked.sidecar(), requestId));
                     Seq<Transfer.Failed> failed = Fanout.failures(sidecars);
                     if (!failed.isEmpty()) return new DeleteResult.ReplicaFailed(failed);
                     return index.replace(go.entry(), unlinked) ? new DeleteResult.Deleted() : new DeleteResult.Busy();

@@ -16,7 +16,7 @@ public final class StaleWrites {
      * next round, so a file is never left without a row naming it. True when the row is gone.
      */
     public static boolean settle(Index index, Volumes volumes, Entry stale, String requestId) {
-        Seq<Transfer> deletes = stale.replicas().map(r -> volumes.delete(r, stale.key(), requestId));
+        Seq<Transfer> deletes = Parallel.each(stale.replicas(), r -> volumes.delete(r, stale.key(), requestId));
         return deletes.forAll(Transfer::ok) && index.remove(stale);
     }
 }
