@@ -68,9 +68,13 @@ for m in $(seq 1 "$minutes"); do
         --duration 60s --prefix "/soak/$m/" --json --quiet 2>/dev/null || true)
   [ -n "${restarter:-}" ] && { wait "$restarter" || true; restarter=""; }
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$coordinator/status" 2>/dev/null || echo "?")
-  ops=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d.get("opsPerSecond", d.get("ops_per_second", 0)),1))' 2>/dev/null || echo "?")
-  errs=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); e=d.get("errors", {}); print(sum(e.values()) if isinstance(e, dict) else e)' 2>/dev/null || echo "?")
-  p99=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d.get("latency", d.get("latencyMs", {})); print(l.get("p99", "?"))' 2>/dev/null || echo "?")
+  read -r ops errs p99 < <(printf '%s' "$out" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+    print(round(d["rate"], 1), d["failed"], d["steps"]["cycle"]["p99_ms"])
+except Exception:
+    print("? ? ?")')
   printf '%-6s %-10s %-8s %-10s %-10s %s\n' "$m" "$ops" "$errs" "$p99" "$rss" "$note"
 done
 echo "soak: coordinator peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$coordinator/status")"
