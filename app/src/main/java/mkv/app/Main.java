@@ -29,9 +29,10 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.registerConverter(java.time.Duration.class, new DurationConverter());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // A failure the user can act on is one clear line, never a stack trace.
+            // A failure the user can act on is one clear line, never a stack trace. Exit 1: the
+            // command ran and failed (e.g. an unreadable index); bad usage exits 2 before this.
             commandLine.getErr().println("mkv " + commandLine.getCommandName() + ": " + ex.getMessage());
-            return 2;
+            return 1;
         });
         return cli;
     }
