@@ -256,6 +256,21 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_failed_put_over_an_unlinked_key_rolls_back_the_unlinked_value_with_it() {
+        Replica old = new Replica(SPARE, 1);
+        Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
+        index.putAll(List.of(unlinked));
+        unlinked.replicas().forEach(r -> volumes.seed(r, unlinked.sidecar()));
+        volumes.failOn(SIDECAR, SECOND);
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isInstanceOf(PutResult.ReplicaFailed.class);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
     void a_second_put_while_the_first_holds_the_key_is_busy() {
         java.util.List<Object> inner = new ArrayList<>();
         volumes.beforeEach(c -> {
