@@ -15,6 +15,7 @@ import mkv.domain.Volume;
 import mkv.domain.flow.Rebalancer;
 import mkv.domain.port.Progress.Counter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv rebalance}: moves replicas to where the ring over a new volume set places them. */
@@ -60,13 +61,8 @@ final class RebalanceCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "4", paramLabel = "N", description = "Keys moved at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
-            description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
-    Duration readTimeout;
-
-    @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
-            description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
-    Duration progressEvery;
+    @Mixin
+    AdminOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -83,9 +79,9 @@ final class RebalanceCommand implements Callable<Integer> {
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
         Ring ring = Ring.of(parsed.get(), vnodes, subvolumes);
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
             long total = index.count();
-            ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
+            ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
                     "rebalance: %s%d entries checked, %d keys moved (%d keys/s), %s copied, %d errors, %.0fs",
                     p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.get(Counter.KEYS_MOVED), p.rate(Counter.KEYS_MOVED),
                     ConsoleProgress.bytes(p.get(Counter.BYTES_COPIED)), p.get(Counter.ERRORS), p.seconds()));

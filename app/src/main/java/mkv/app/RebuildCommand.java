@@ -13,6 +13,7 @@ import mkv.domain.Volume;
 import mkv.domain.flow.Rebuilder;
 import mkv.domain.port.Progress.Counter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv rebuild}: a new index from the sidecars on the volumes alone. */
@@ -51,13 +52,8 @@ final class RebuildCommand implements Callable<Integer> {
             description = "Entries written per bulk batch (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
-            description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
-    Duration readTimeout;
-
-    @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
-            description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
-    Duration progressEvery;
+    @Mixin
+    AdminOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -69,14 +65,14 @@ final class RebuildCommand implements Callable<Integer> {
         boolean existed = Files.exists(db) && Files.size(db) > 0;
         List<Volume> all = parsed.get();
         try (SqliteIndex index = SqliteIndex.open(db, SqliteIndex.Options.defaults());
-             NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+             NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
             long before = existed ? index.count() : 0;
             if (before > 0 && !force) {
                 return AdminTool.usage("rebuild", List.of("--db: " + db + " already holds " + before
                         + " entries; rebuild into a new file, or pass --force to write into this one"));
             }
             Rebuilder.Report report;
-            ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
+            ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
                     "rebuild: %s%d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",
                     p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(), p.get(Counter.FOLDERS_LISTED), p.get(Counter.KEYS_FOUND),
                     p.rate(Counter.KEYS_FOUND), p.get(Counter.FINDINGS), p.get(Counter.ERRORS), p.seconds()));

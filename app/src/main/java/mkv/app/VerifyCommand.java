@@ -12,6 +12,7 @@ import mkv.domain.Volume;
 import mkv.domain.flow.Verifier;
 import mkv.domain.port.Progress.Counter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv verify}: checks every entry against the volumes and the volumes against the index. */
@@ -54,13 +55,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "8", paramLabel = "N", description = "Entries checked and folders walked at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
-            description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
-    Duration readTimeout;
-
-    @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
-            description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
-    Duration progressEvery;
+    @Mixin
+    AdminOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -70,9 +66,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (concurrency < 1 || concurrency > 1024) return AdminTool.usage("verify", List.of("--concurrency: must be 1-1024"));
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(readTimeout)) {
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
             long total = index.count();
-            ConsoleProgress progress = ConsoleProgress.start(progressEvery, p -> String.format(
+            ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
                     "verify: %s%d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
                     p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED),
                     p.get(Counter.FOLDERS_LISTED),
