@@ -112,6 +112,7 @@ class OpsIT {
             int ok = 0;
             int limited = 0;
             HttpResponse<byte[]> refused = null;
+            long started = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 HttpResponse<byte[]> r = http.get("/?list");
                 if (r.statusCode() == 200) ok++;
@@ -120,7 +121,10 @@ class OpsIT {
                     refused = r;
                 }
             }
-            assertThat(ok).isBetween(5, 8);
+            // The burst, plus what the rate refilled while the 20 requests took their time.
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(ok).isBetween(5, 5 + (int) Math.ceil(2 * seconds));
+            assertThat(limited).isPositive();
             assertThat(limited).isEqualTo(20 - ok);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").get())).isBetween(1, 5);
