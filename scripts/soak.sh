@@ -34,6 +34,7 @@ stop_pid() {
 }
 cleanup() {
   for p in "${pids[@]}" "${volpid[@]}"; do stop_pid "$p"; done
+  for f in "$tmp"/vol*.pid; do [ -f "$f" ] && stop_pid "$(cat "$f")"; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -43,8 +44,9 @@ trap 'exit 130' INT TERM
 wait_port() { for _ in $(seq 1 300); do port_free "$1" || return 0; sleep 0.1; done; echo "soak: port $1 never opened" >&2; exit 1; }
 start_volume() {
   local i=$1
-  "$mkv" volume --dir "$tmp/vol$i" --port $((base + i)) --host 127.0.0.1 >"$tmp/vol$i.log" 2>&1 &
+  "$mkv" volume --dir "$tmp/vol$i" --port $((base + i)) --host 127.0.0.1 >>"$tmp/vol$i.log" 2>&1 &
   volpid[$i]=$!
+  echo "$!" >"$tmp/vol$i.pid" # a restart runs in a subshell: cleanup reads the pid from here
   wait_port $((base + i))
 }
 for i in 1 2 3; do start_volume "$i"; done
@@ -54,27 +56,29 @@ coordinator=$!
 pids+=("$coordinator")
 wait_port "$base"
 
-echo "soak: $minutes min of write/read/delete cycles, $concurrency clients, values $size; volume 2 restarted at minute $((minutes / 2))"
-printf '%-6s %-10s %-8s %-10s %-10s %s\n' minute cycles/s errors p99_ms rss_MiB note
+echo "soak: $minutes min of write/read/delete cycles, $concurrency clients, values $size; volume 2 stopped for ${SOAK_DOWN:-5} s in minute $((minutes / 2 + 1))"
+printf '%-6s %-10s %-8s %-10s %-10s %-22s %s\n' minute cycles/s errors p99_ms rss_MiB errors_by_status note
 for m in $(seq 1 "$minutes"); do
   note=""
   if [ "$m" -eq $(( minutes / 2 + 1 )) ]; then
-    stop_pid "${volpid[2]}"
-    start_volume 2 &
+    # 20 s into this minute, under load: volume 2 stops, stays down for SOAK_DOWN seconds
+    # (long enough for the health checker to mark it down), then starts again.
+    ( sleep 20; stop_pid "${volpid[2]}"; sleep "${SOAK_DOWN:-5}"; start_volume 2 ) &
     restarter=$!
-    note="volume 2 restarted"
+    note="volume 2 down ${SOAK_DOWN:-5} s, restarted"
   fi
   out=$("$mkv" bench --url "http://127.0.0.1:$base" --phase cycle --concurrency "$concurrency" --size "$size" \
         --duration 60s --prefix "/soak/$m/" --json --quiet 2>/dev/null || true)
   [ -n "${restarter:-}" ] && { wait "$restarter" || true; restarter=""; }
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$coordinator/status" 2>/dev/null || echo "?")
-  read -r ops errs p99 < <(printf '%s' "$out" | python3 -c '
+  read -r ops errs p99 statuses < <(printf '%s' "$out" | python3 -c '
 import json, sys
 try:
     d = json.load(sys.stdin)
-    print(round(d["rate"], 1), d["failed"], d["steps"]["cycle"]["p99_ms"])
+    e = d.get("errors") or {}
+    print(round(d["rate"], 1), d["failed"], d["steps"]["cycle"]["p99_ms"], ",".join(f"{k}:{v}" for k, v in sorted(e.items())) or "-")
 except Exception:
-    print("? ? ?")')
-  printf '%-6s %-10s %-8s %-10s %-10s %s\n' "$m" "$ops" "$errs" "$p99" "$rss" "$note"
+    print("? ? ? ?")')
+  printf '%-6s %-10s %-8s %-10s %-10s %-22s %s\n' "$m" "$ops" "$errs" "$p99" "$rss" "$statuses" "$note"
 done
 echo "soak: coordinator peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$coordinator/status")"
