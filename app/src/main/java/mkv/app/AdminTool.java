@@ -19,7 +19,7 @@ final class AdminTool {
 
     /** The volumes flag, parsed as {@code mkv server} parses it, with duplicates refused. */
     static Either<List<String>, List<Volume>> volumes(java.util.List<String> texts) {
-        Either<List<String>, List<Volume>> parsed = ServerCommand.parseVolumes(texts);
+        Either<List<String>, List<Volume>> parsed = parseVolumes(texts);
         if (parsed.isLeft()) return parsed;
         if (parsed.get().isEmpty()) return Either.left(List.of("--volumes: at least one volume (host:port) is needed"));
         if (parsed.get().distinct().size() != parsed.get().size()) return Either.left(List.of("--volumes: a volume is listed twice"));
@@ -41,4 +41,13 @@ final class AdminTool {
     static NginxVolumes volumes(Duration readTimeout) {
         return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), readTimeout));
     }
+
+    /** Parses a --volumes list; every bad entry is named. */
+    private static Either<io.vavr.collection.List<String>, io.vavr.collection.List<mkv.domain.Volume>> parseVolumes(java.util.List<String> texts) {
+        var all = io.vavr.collection.List.ofAll(texts == null ? java.util.List.of() : texts)
+                .filter(t -> !t.isBlank()).map(mkv.domain.Volume::parse);
+        var errors = all.filter(Either::isLeft).map(e -> "--volumes: " + e.getLeft());
+        return errors.isEmpty() ? Either.right(all.map(Either::get)) : Either.left(errors);
+    }
+
 }

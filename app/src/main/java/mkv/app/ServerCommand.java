@@ -59,14 +59,6 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Parses a --volumes list; every bad entry is named. */
-    static Either<io.vavr.collection.List<String>, io.vavr.collection.List<mkv.domain.Volume>> parseVolumes(java.util.List<String> texts) {
-        var all = io.vavr.collection.List.ofAll(texts == null ? java.util.List.of() : texts)
-                .filter(t -> !t.isBlank()).map(mkv.domain.Volume::parse);
-        var errors = all.filter(Either::isLeft).map(e -> "--volumes: " + e.getLeft());
-        return errors.isEmpty() ? Either.right(all.map(Either::get)) : Either.left(errors);
-    }
-
     static int fail(Seq<String> problems) {
         System.err.println("mkv: cannot start, " + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"));
         problems.forEach(p -> System.err.println("  " + p));

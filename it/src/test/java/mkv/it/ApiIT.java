@@ -12,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -44,8 +42,8 @@ class ApiIT {
         if (cluster != null) cluster.close();
     }
 
-    static String md5(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    static String md5(byte[] b) {
+        return Http.md5(b);
     }
 
     static JsonNode json(HttpResponse<byte[]> r) throws IOException {

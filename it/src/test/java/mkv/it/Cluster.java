@@ -73,9 +73,6 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    Process coordinatorProcess() {
-        return coordinator;
-    }
 
     static Cluster start(Path root, int volumeCount, int replicas, String... extraArgs) {
         return startWithHeap(root, volumeCount, replicas, "256m", extraArgs);
@@ -304,6 +301,41 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** Whether any volume holds a blob or sidecar of the key. */
+    boolean hasFiles(String key) {
+        String digest = new Key(key).digest();
+        return filesOnVolumes().stream().anyMatch(p -> p.getFileName().toString().startsWith(digest));
+    }
+
+    /** The live keys under a prefix, as the coordinator lists them (one page of up to 10,000). */
+    List<String> liveKeys(String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(new Http(base()).get(prefix + "?list&limit=10000").body())
+                    .get("keys").forEach(k -> keys.add(k.asText()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return keys;
+    }
+
+    /**
+     * Checks that every replica the index names holds the value with the md5 the index
+     * gives, reading each straight from its volume; returns that md5.
+     */
+    String assertEveryReplicaHolds(String key) {
+        var redirect = new Http(base()).get(Http.enc(key));
+        org.assertj.core.api.Assertions.assertThat(redirect.statusCode()).as(key).isEqualTo(302);
+        String md5 = redirect.headers().firstValue("Content-Md5").orElseThrow();
+        String path = mkv.domain.BlobPath.of(new Key(key), 0).path();
+        for (String volume : redirect.headers().firstValue("Key-Volumes").orElseThrow().split(",")) {
+            var copy = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + volume + path)).GET());
+            org.assertj.core.api.Assertions.assertThat(copy.statusCode()).as(key + " on " + volume).isEqualTo(200);
+            org.assertj.core.api.Assertions.assertThat(Http.md5(copy.body())).as(key + " on " + volume).isEqualTo(md5);
+        }
+        return md5;
     }
 
     /** Every regular file under every volume's data folder. */

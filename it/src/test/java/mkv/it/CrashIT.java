@@ -2,7 +2,6 @@ package mkv.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,11 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import mkv.domain.BlobPath;
-import mkv.domain.Key;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +40,6 @@ class CrashIT {
     @AfterEach
     void stop() {
         if (cluster != null) cluster.close();
-    }
-
-    static String md5(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
     }
 
     /** A body generated on the fly that counts what the client has sent. */
@@ -81,30 +72,6 @@ class CrashIT {
         HttpRequest put = HttpRequest.newBuilder(URI.create(cluster.base() + key)).timeout(Duration.ofMinutes(2))
                 .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), size)).build();
         return client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
-    }
-
-    boolean hasFiles(String key) {
-        String digest = new Key(key).digest();
-        return cluster.filesOnVolumes().stream().anyMatch(p -> p.getFileName().toString().startsWith(digest));
-    }
-
-    List<String> liveKeys(String prefix) throws Exception {
-        List<String> keys = new ArrayList<>();
-        new ObjectMapper().readTree(http.get(prefix + "?list&limit=10000").body()).get("keys").forEach(k -> keys.add(k.asText()));
-        return keys;
-    }
-
-    /** Every replica the index names holds the value with the md5 the index gives. */
-    void assertEveryReplicaHolds(String key) throws Exception {
-        HttpResponse<byte[]> redirect = http.get(Http.enc(key));
-        assertThat(redirect.statusCode()).as(key).isEqualTo(302);
-        String md5 = redirect.headers().firstValue("Content-Md5").orElseThrow();
-        for (String volume : redirect.headers().firstValue("Key-Volumes").orElseThrow().split(",")) {
-            String path = BlobPath.of(new Key(key), 0).path();
-            HttpResponse<byte[]> copy = Http.send(HttpRequest.newBuilder(URI.create("http://" + volume + path)).GET());
-            assertThat(copy.statusCode()).as(key + " on " + volume).isEqualTo(200);
-            assertThat(md5(copy.body())).as(key + " on " + volume).isEqualTo(md5);
-        }
     }
 
     @Test
@@ -145,7 +112,7 @@ class CrashIT {
                         uncertain.put(key, true);
                         try {
                             if (http.put(key, value).statusCode() != 201) continue;
-                            live.put(key, md5(value));
+                            live.put(key, Http.md5(value));
                             acks.incrementAndGet();
                             if (random.nextBoolean()) {
                                 live.remove(key);
@@ -169,11 +136,11 @@ class CrashIT {
             if (uncertain.containsKey(e.getKey())) continue;
             HttpResponse<byte[]> r = http.read(e.getKey());
             assertThat(r.statusCode()).as(e.getKey()).isEqualTo(200);
-            assertThat(md5(r.body())).as(e.getKey()).isEqualTo(e.getValue());
+            assertThat(Http.md5(r.body())).as(e.getKey()).isEqualTo(e.getValue());
         }
         for (String key : deleted.keySet()) assertThat(http.get(key).statusCode()).as(key).isEqualTo(404);
-        List<String> listed = liveKeys("/burst/");
-        for (String key : listed) assertEveryReplicaHolds(key);
+        List<String> listed = cluster.liveKeys("/burst/");
+        for (String key : listed) cluster.assertEveryReplicaHolds(key);
         // Two replicas, blob + sidecar each, per live key: nothing orphaned.
         assertThat(cluster.filesOnVolumes()).hasSize(listed.size() * 4);
     }
@@ -214,7 +181,7 @@ class CrashIT {
         // The failed PUT never becomes live, even once its volume answers again and whatever
         // it had buffered lands; recovery then removes its files and frees the key.
         Ports.await("recovery to settle the failed PUT", Duration.ofSeconds(30),
-                () -> !hasFiles(fresh.get(0)) && http.put(fresh.get(0), "now").statusCode() == 201);
+                () -> !cluster.hasFiles(fresh.get(0)) && http.put(fresh.get(0), "now").statusCode() == 201);
         assertThat(Http.text(http.read(fresh.get(0)))).isEqualTo("now");
         assertThat(http.get(fresh.get(1)).statusCode()).isEqualTo(404);
     }
@@ -236,7 +203,7 @@ class CrashIT {
         assertThat(http.get(key).statusCode()).isEqualTo(404);
         cluster.startVolume(1);
         String k = key;
-        Ports.await("recovery to remove every file of the failed PUT", Duration.ofSeconds(30), () -> !hasFiles(k));
+        Ports.await("recovery to remove every file of the failed PUT", Duration.ofSeconds(30), () -> !cluster.hasFiles(k));
         Ports.await("the key to be writable again", Duration.ofSeconds(30), () -> http.put(k, "again").statusCode() == 201);
         assertThat(Http.text(http.read(key))).isEqualTo("again");
     }
@@ -254,7 +221,7 @@ class CrashIT {
             out.flush();
         }
         Ports.await("the abandoned PUT to be rolled back", Duration.ofSeconds(30),
-                () -> !hasFiles("/gone/mid") && http.put("/gone/mid", "whole").statusCode() == 201);
+                () -> !cluster.hasFiles("/gone/mid") && http.put("/gone/mid", "whole").statusCode() == 201);
         assertThat(Http.text(http.read("/gone/mid"))).isEqualTo("whole");
         assertThat(cluster.filesOnVolumes()).hasSize(4);
     }

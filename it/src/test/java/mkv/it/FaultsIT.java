@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import mkv.domain.Key;
 import mkv.domain.Replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +37,6 @@ class FaultsIT {
             boolean placed = cluster.placement(k).stream().anyMatch(r -> r.volume().equals(cluster.volume(v)));
             if (placed == on) return k;
         }
-    }
-
-    boolean hasFiles(String key) {
-        String digest = new Key(key).digest();
-        return cluster.filesOnVolumes().stream().anyMatch(p -> p.getFileName().toString().startsWith(digest));
     }
 
     @Test
@@ -88,7 +82,7 @@ class FaultsIT {
         assertThat(text(refused)).contains("down").contains(cluster.volume(1).toString());
         for (String k : tried) {
             assertThat(http.get(k).statusCode()).as(k).isEqualTo(404);
-            assertThat(hasFiles(k)).as("files of " + k).isFalse();
+            assertThat(cluster.hasFiles(k)).as("files of " + k).isFalse();
         }
         assertThat(cluster.filesOnVolumes()).hasSize(filesBefore);
         // Keys placed elsewhere are still writable.
@@ -120,7 +114,7 @@ class FaultsIT {
             return code == 204;
         });
         assertThat(http.get(k).statusCode()).isEqualTo(404);
-        assertThat(hasFiles(k)).isFalse();
+        assertThat(cluster.hasFiles(k)).isFalse();
     }
 
     @Test

@@ -87,6 +87,15 @@ final class Http {
         return URI.create(base + rawPath);
     }
 
+    /** The hex md5 of a value, as Content-Md5 gives it. */
+    static String md5(byte[] b) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+
     static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
