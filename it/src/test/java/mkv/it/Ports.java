@@ -14,12 +14,23 @@ import java.util.function.BooleanSupplier;
 final class Ports {
     private Ports() {}
 
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free loopback port, never one handed out before in this JVM: the kernel may give the
+     * same ephemeral port to two binds in a row, and two parts of one cluster (a volume and
+     * the coordinator) on one port would make a test talk to the wrong server.
+     */
     static int free() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                s.setReuseAddress(true);
+                port = s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (GIVEN.add(port)) return port;
         }
     }
 
