@@ -8,40 +8,63 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
+import mkv.domain.port.IndexFailure;
 
 /**
  * One read-only connection and its prepared queries. Used by one caller at a time (the pool
  * sees to that); every result set is closed before the reader goes back, so no read
  * transaction outlives its call and holds back the WAL checkpoint.
+ *
+ * <p>Scans trust nothing about the order SQLite returns: a damaged page can hold a key that
+ * sorts out of place, and a range scan that meets a key above its bound simply ends, with no
+ * error. So listings and scans check that keys rise strictly, and a listing reads past its own
+ * range far enough to see that the key which ended it is in order too.
  */
 final class Reader implements AutoCloseable {
     private final Connection connection;
-    private final PreparedStatement get;
-    private final PreparedStatement[] listByState; // by state code: a literal state lets SQLite use the partial indexes
-    private final PreparedStatement scanFirst;
-    private final PreparedStatement scanAfter;
-    private final PreparedStatement writingSince;
-    private final PreparedStatement count;
+    private PreparedStatement get;
+    private PreparedStatement listFrom;
+    private PreparedStatement listUnlinkedFrom;
+    private PreparedStatement scanFirst;
+    private PreparedStatement scanAfter;
+    private PreparedStatement writingSince;
+    private PreparedStatement count;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
+        prepare();
+    }
+
+    private void prepare() throws SQLException {
         get = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE key = ?");
-        listByState = new PreparedStatement[EntryState.values().length];
-        for (EntryState s : EntryState.values()) {
-            // key < prefix || 0xFF is exact: valid UTF-8 never contains the byte 0xFF, so every
-            // key that starts with the prefix sorts below it and every other key above the prefix
-            // differs from it at a byte where it is greater, hence also above prefix || 0xFF.
-            listByState[Rows.code(s)] = connection.prepareStatement("SELECT key FROM entries WHERE key >= ? AND key < ? AND state = "
-                    + Rows.code(s) + " ORDER BY key LIMIT ?");
-        }
+        // No upper bound in SQL: SQLite would end the scan at the first key above it without
+        // showing it, so a key garbled to sort high would end the listing early and silently.
+        // The bound is applied here instead, where the key that ends the range is seen.
+        listFrom = connection.prepareStatement("SELECT key, state FROM entries WHERE key >= ? ORDER BY key");
+        // The literal state lets SQLite use the partial index of unlinked keys.
+        listUnlinkedFrom = connection.prepareStatement("SELECT key, " + Rows.code(EntryState.UNLINKED)
+                + " FROM entries WHERE key >= ? AND state = " + Rows.code(EntryState.UNLINKED) + " ORDER BY key");
         scanFirst = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries ORDER BY key LIMIT ?");
         scanAfter = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE key > ? ORDER BY key LIMIT ?");
         writingSince = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = "
                 + Rows.code(EntryState.WRITING) + " AND updated < ? ORDER BY updated, key LIMIT ?");
         count = connection.prepareStatement("SELECT count(*) FROM entries");
+    }
+
+    /**
+     * Prepares every query afresh. sqlite-jdbc finalizes a statement whose first step fails
+     * with anything but BUSY/LOCKED/MISUSE/CONSTRAINT (a corrupt page, an IO error), and every
+     * later use of it fails with "statement is not executing": without this, one bad read
+     * would break this reader for good, and with it every request that borrows it.
+     */
+    void renew() throws SQLException {
+        closeStatements();
+        prepare();
     }
 
     Option<Entry> get(Key key) throws SQLException {
@@ -51,15 +74,33 @@ final class Reader implements AutoCloseable {
         }
     }
 
-    /** Keys in {@code [from, below)} in {@code state}, bytewise. */
+    /**
+     * Up to {@code limit} keys in {@code [from, below)} in {@code state}, bytewise. When the range
+     * ends before the limit, the key that ended it and the one after are checked too.
+     */
     Seq<Key> list(byte[] from, byte[] below, EntryState state, int limit) throws SQLException {
-        PreparedStatement ps = listByState[Rows.code(state)];
+        PreparedStatement ps = state == EntryState.UNLINKED ? listUnlinkedFrom : listFrom;
         ps.setBytes(1, from);
-        ps.setBytes(2, below);
-        ps.setInt(3, limit);
+        int wanted = Rows.code(state);
         List<Key> out = List.empty();
+        int found = 0;
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out = out.prepend(Rows.key(rs.getBytes(1)));
+            byte[] previous = null;
+            while (rs.next()) {
+                byte[] raw = keyBytes(rs);
+                inOrder(previous, raw, from);
+                if (Arrays.compareUnsigned(raw, below) >= 0) {
+                    // The range ends here, unless this key is garbage that sorts high: then its
+                    // successor sorts below it. Decoding it catches garbage that is not a key.
+                    Rows.key(raw);
+                    if (rs.next()) inOrder(raw, keyBytes(rs), from);
+                    break;
+                }
+                previous = raw;
+                if (rs.getInt(2) != wanted) continue;
+                out = out.prepend(Rows.key(raw));
+                if (++found == limit) break;
+            }
         }
         return out.reverse();
     }
@@ -74,7 +115,17 @@ final class Reader implements AutoCloseable {
             ps.setBytes(1, after.get().bytes());
             ps.setInt(2, limit);
         }
-        return entries(ps);
+        List<Entry> out = List.empty();
+        try (ResultSet rs = ps.executeQuery()) {
+            byte[] previous = after.isEmpty() ? null : after.get().bytes();
+            while (rs.next()) {
+                byte[] raw = keyBytes(rs);
+                if (previous != null && Arrays.compareUnsigned(raw, previous) <= 0) throw outOfOrder(previous, raw);
+                previous = raw;
+                out = out.prepend(Rows.entry(rs, raw));
+            }
+        }
+        return out.reverse();
     }
 
     Seq<Entry> writingSince(Instant cutoff, int limit) throws SQLException {
@@ -83,7 +134,11 @@ final class Reader implements AutoCloseable {
         long millis = cutoff.toEpochMilli() + (cutoff.getNano() % 1_000_000 == 0 ? 0 : 1);
         writingSince.setLong(1, millis);
         writingSince.setInt(2, limit);
-        return entries(writingSince);
+        List<Entry> out = List.empty();
+        try (ResultSet rs = writingSince.executeQuery()) {
+            while (rs.next()) out = out.prepend(Rows.entry(rs));
+        }
+        return out.reverse();
     }
 
     long count() throws SQLException {
@@ -93,23 +148,49 @@ final class Reader implements AutoCloseable {
         }
     }
 
-    private static Seq<Entry> entries(PreparedStatement ps) throws SQLException {
-        List<Entry> out = List.empty();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out = out.prepend(Rows.entry(rs));
+    /** The key column of the current row; a NULL there is damage (the column is NOT NULL). */
+    private static byte[] keyBytes(ResultSet rs) throws SQLException {
+        byte[] raw = rs.getBytes(1);
+        if (raw == null) throw IndexFailure.corrupt("corrupt index: a row has no key", null);
+        return raw;
+    }
+
+    /** The first key must not sort below {@code from}; each later one must sort above the one before. */
+    private static void inOrder(byte[] previous, byte[] next, byte[] from) {
+        if (previous == null) {
+            if (Arrays.compareUnsigned(next, from) < 0) throw outOfOrder(from, next);
+        } else if (Arrays.compareUnsigned(next, previous) <= 0) {
+            throw outOfOrder(previous, next);
         }
-        return out.reverse();
+    }
+
+    private static IndexFailure outOfOrder(byte[] before, byte[] after) {
+        return IndexFailure.corrupt("corrupt index: key 0x" + hex(after) + " comes after key 0x" + hex(before)
+                + " but does not sort above it; the file is damaged", null);
+    }
+
+    private static String hex(byte[] raw) {
+        return HexFormat.of().formatHex(raw, 0, Math.min(raw.length, 64)) + (raw.length > 64 ? "…" : "");
+    }
+
+    private void closeStatements() throws SQLException {
+        SQLException first = null;
+        for (PreparedStatement ps : new PreparedStatement[] {get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count}) {
+            if (ps == null) continue;
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
     }
 
     @Override
     public void close() throws SQLException {
         try (connection) {
-            get.close();
-            for (PreparedStatement ps : listByState) ps.close();
-            scanFirst.close();
-            scanAfter.close();
-            writingSince.close();
-            count.close();
+            closeStatements();
         }
     }
 }

@@ -35,7 +35,13 @@ final class Readers implements AutoCloseable {
         try {
             return query.run(r);
         } catch (SQLException e) {
-            throw new IndexFailure(what + " failed: " + e.getMessage(), e);
+            IndexFailure failure = Failures.of(what + " failed", e);
+            try {
+                r.renew(); // the failed statement may be unusable from now on
+            } catch (SQLException again) {
+                failure.addSuppressed(again);
+            }
+            throw failure;
         } finally {
             idle.add(Optional.of(r));
         }

@@ -82,6 +82,11 @@ final class Rows {
         return entry(rs, key(raw), raw);
     }
 
+    /** Reads the current row when the caller has already read its key's bytes (to check their order). */
+    static Entry entry(ResultSet rs, byte[] raw) throws SQLException {
+        return entry(rs, key(raw), raw);
+    }
+
     /**
      * Reads the current row when its key is already known: a lookup by key selects exactly
      * that key's bytes (BLOB equality), so decoding them again would only rebuild the same key.
@@ -155,6 +160,6 @@ final class Rows {
     private static IndexFailure corrupt(byte[] rawKey, String why, Throwable cause) {
         String which = rawKey == null ? "(no key)" : "with key bytes 0x" + HexFormat.of().formatHex(rawKey, 0, Math.min(rawKey.length, 64))
                 + (rawKey.length > 64 ? "…" : "");
-        return new IndexFailure("corrupt index row " + which + ": " + why, cause);
+        return IndexFailure.corrupt("corrupt index row " + which + ": " + why, cause);
     }
 }

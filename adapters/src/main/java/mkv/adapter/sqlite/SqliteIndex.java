@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -25,6 +28,7 @@ import org.sqlite.SQLiteOpenMode;
  * through the one writer thread's group commit. A {@code true} answer means committed.
  */
 public final class SqliteIndex implements Index {
+    private static final System.Logger LOG = System.getLogger(SqliteIndex.class.getName());
 
     /** How durable a commit is; see {@link Schema#configureWriter}. */
     public enum Synchronous {
@@ -37,10 +41,11 @@ public final class SqliteIndex implements Index {
     /**
      * Tuning. {@code readers}: pooled read connections; {@code batchSize}: most requests per
      * group commit; {@code putAllChunk}: entries per bulk transaction; {@code cacheMiB}: page
-     * cache per connection; {@code mmapBytes}: memory-mapped reads, 0 for none.
+     * cache per connection; {@code mmapBytes}: memory-mapped reads, 0 for none; {@code checkIntegrity}:
+     * run {@link IntegrityCheck} at open and refuse a damaged file.
      */
     public record Options(int readers, int batchSize, int putAllChunk, Synchronous synchronous, Duration busyTimeout,
-                          int cacheMiB, long mmapBytes, int walAutocheckpointPages) {
+                          int cacheMiB, long mmapBytes, int walAutocheckpointPages, boolean checkIntegrity) {
 
         public Options {
             if (readers < 1 || readers > 64) throw new IllegalArgumentException("readers must be 1-64, not " + readers);
@@ -59,18 +64,22 @@ public final class SqliteIndex implements Index {
          * Four readers (two cores here; a get is a few microseconds), 512 requests per commit,
          * 20,000 entries per bulk transaction (about 3 MiB of log), NORMAL sync, 5 s busy wait
          * for the rebalance tool, 32 MiB cache per connection, 256 MiB mmap, 4,000-page (16 MiB)
-         * autocheckpoint.
+         * autocheckpoint, and the integrity check at open.
          */
         public static Options defaults() {
-            return new Options(4, 512, 20_000, Synchronous.NORMAL, Duration.ofSeconds(5), 32, 256L << 20, 4000);
+            return new Options(4, 512, 20_000, Synchronous.NORMAL, Duration.ofSeconds(5), 32, 256L << 20, 4000, true);
         }
 
         public Options withSynchronous(Synchronous s) {
-            return new Options(readers, batchSize, putAllChunk, s, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages);
+            return new Options(readers, batchSize, putAllChunk, s, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages, checkIntegrity);
         }
 
         public Options withReaders(int n) {
-            return new Options(n, batchSize, putAllChunk, synchronous, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages);
+            return new Options(n, batchSize, putAllChunk, synchronous, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages, checkIntegrity);
+        }
+
+        public Options withIntegrityCheck(boolean check) {
+            return new Options(readers, batchSize, putAllChunk, synchronous, busyTimeout, cacheMiB, mmapBytes, walAutocheckpointPages, check);
         }
     }
 
@@ -88,10 +97,25 @@ public final class SqliteIndex implements Index {
         writer.onCommit = listener;
     }
 
+    /**
+     * Hears of every {@link IndexFailure.Kind#CORRUPT} failure this index throws, from any
+     * caller (a request, recovery, a readiness probe): for a metric. The last set wins.
+     */
+    public void onCorruption(Consumer<IndexFailure> listener) {
+        onCorruption = listener;
+    }
+
+    /** The first corruption met since the file was opened, if any: it stays until a restart, since only a rebuild repairs it. */
+    public Option<IndexFailure> corruption() {
+        return Option.of(firstCorruption.get());
+    }
+
     private final Path file;
     private final Options options;
     private final Writer writer;
     private final Readers readers;
+    private final AtomicReference<IndexFailure> firstCorruption = new AtomicReference<>();
+    private volatile Consumer<IndexFailure> onCorruption = f -> { };
 
     private SqliteIndex(Path file, Options options, Writer writer, Readers readers) {
         this.file = file;
@@ -101,9 +125,11 @@ public final class SqliteIndex implements Index {
     }
 
     /**
-     * Opens (creating if absent) the index file: 1. the write connection, its settings and the
-     * schema migration; 2. the writer thread; 3. the readers, last, because a read-only
-     * connection needs the WAL files the writer created.
+     * Opens (creating if absent) the index file: 1. the write connection and its settings;
+     * 2. the integrity check, before anything is written or read for use; 3. the schema
+     * migration and the writer thread; 4. the readers, last, because a read-only connection
+     * needs the WAL files the writer created. A damaged file is refused with
+     * {@link IndexFailure.Kind#CORRUPT} and a message that names it and the rebuild.
      */
     public static SqliteIndex open(Path file, Options options) {
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -113,6 +139,7 @@ public final class SqliteIndex implements Index {
             Connection w = connect(url, options, false);
             try {
                 Schema.configureWriter(w, options);
+                if (options.checkIntegrity()) IntegrityCheck.run(w, file);
                 Schema.migrate(w);
                 writer = new Writer(w, options.batchSize(), "mkv-sqlite-writer " + file.getFileName());
             } catch (SQLException | RuntimeException e) {
@@ -146,6 +173,7 @@ public final class SqliteIndex implements Index {
                 }
             }
             if (e instanceof IndexFailure f) throw f;
+            if (e instanceof SQLException s && Failures.corrupt(s)) throw IntegrityCheck.damaged(file, s.getMessage(), s);
             throw new IndexFailure("cannot open the index " + file + ": " + e.getMessage(), e);
         }
     }
@@ -188,25 +216,25 @@ public final class SqliteIndex implements Index {
 
     @Override
     public Option<Entry> get(Key key) {
-        return readers.with("reading " + key, r -> r.get(key));
+        return guarded(() -> readers.with("reading " + key, r -> r.get(key)));
     }
 
     @Override
     public boolean reserve(Option<Entry> expected, Entry next) {
-        if (expected.isEmpty()) return writer.submit(s -> s.insertIfAbsent(next));
+        if (expected.isEmpty()) return guarded(() -> writer.submit(s -> s.insertIfAbsent(next)));
         sameKey(expected.get(), next);
-        return writer.submit(s -> s.updateIfEquals(expected.get(), next));
+        return guarded(() -> writer.submit(s -> s.updateIfEquals(expected.get(), next)));
     }
 
     @Override
     public boolean replace(Entry expected, Entry next) {
         sameKey(expected, next);
-        return writer.submit(s -> s.updateIfEquals(expected, next));
+        return guarded(() -> writer.submit(s -> s.updateIfEquals(expected, next)));
     }
 
     @Override
     public boolean remove(Entry expected) {
-        return writer.submit(s -> s.deleteIfEquals(expected));
+        return guarded(() -> writer.submit(s -> s.deleteIfEquals(expected)));
     }
 
     // A conditional change replaces one key's row; moving an entry to another key is not one.
@@ -225,19 +253,19 @@ public final class SqliteIndex implements Index {
         byte[] below = Arrays.copyOf(p, p.length + 1);
         below[p.length] = (byte) 0xFF;
         byte[] lower = from;
-        return readers.with("listing " + prefix, r -> r.list(lower, below, state, limit));
+        return guarded(() -> readers.with("listing " + prefix, r -> r.list(lower, below, state, limit)));
     }
 
     @Override
     public Seq<Entry> scan(Option<Key> after, int limit) {
         if (limit <= 0) return List.empty();
-        return readers.with("scanning the index", r -> r.scan(after, limit));
+        return guarded(() -> readers.with("scanning the index", r -> r.scan(after, limit)));
     }
 
     @Override
     public Seq<Entry> writingSince(Instant cutoff, int limit) {
         if (limit <= 0) return List.empty();
-        return readers.with("finding WRITING entries", r -> r.writingSince(cutoff, limit));
+        return guarded(() -> readers.with("finding WRITING entries", r -> r.writingSince(cutoff, limit)));
     }
 
     /**
@@ -247,6 +275,13 @@ public final class SqliteIndex implements Index {
      */
     @Override
     public void putAll(Seq<Entry> entries) {
+        guarded(() -> {
+            putAllChunked(entries);
+            return null;
+        });
+    }
+
+    private void putAllChunked(Seq<Entry> entries) {
         CompletableFuture<Boolean> previous = null;
         for (Seq<Entry> chunk : entries.grouped(options.putAllChunk())) {
             CompletableFuture<Boolean> next = writer.submitAsync(s -> {
@@ -261,7 +296,26 @@ public final class SqliteIndex implements Index {
 
     @Override
     public long count() {
-        return readers.with("counting entries", Reader::count);
+        return guarded(() -> readers.with("counting entries", Reader::count));
+    }
+
+    /** Runs one call of the port, noting any corruption it meets before passing the failure on. */
+    private <T> T guarded(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IndexFailure f) {
+            if (f.isCorrupt()) corrupted(f);
+            throw f;
+        }
+    }
+
+    private void corrupted(IndexFailure f) {
+        if (firstCorruption.compareAndSet(null, f)) {
+            LOG.log(System.Logger.Level.ERROR, "the index " + file + " is damaged: " + f.getMessage()
+                    + "; requests that touch the damage fail until it is rebuilt: stop the coordinator, move the file aside"
+                    + " with its -wal and -shm files, and run 'mkv rebuild'", f);
+        }
+        onCorruption.accept(f);
     }
 
     /** Runs raw work in the next group commit: for tests that need a failing or slow request. */

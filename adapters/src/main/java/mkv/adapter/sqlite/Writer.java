@@ -91,7 +91,7 @@ final class Writer implements AutoCloseable {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             // A fresh exception, so the trace shows this caller and not only the writer thread.
-            if (cause instanceof IndexFailure f) throw new IndexFailure(f.getMessage(), f);
+            if (cause instanceof IndexFailure f) throw new IndexFailure(f.kind(), f.getMessage(), f);
             if (cause instanceof RuntimeException r) throw r;
             if (cause instanceof Error err) throw err;
             throw new IndexFailure("index write failed: " + cause, cause);
@@ -170,7 +170,7 @@ final class Writer implements AutoCloseable {
         try {
             begin.execute();
         } catch (SQLException e) {
-            failAll(batch, new IndexFailure("could not begin an index transaction: " + e.getMessage(), e));
+            failAll(batch, Failures.of("could not begin an index transaction", e));
             return;
         }
         // 2. Apply each unit under its own savepoint: a failure undoes that unit alone.
@@ -186,8 +186,7 @@ final class Writer implements AutoCloseable {
                 outcomes[i] = batch.get(i).work().apply(statements);
                 release.execute();
             } catch (SQLException | RuntimeException e) {
-                outcomes[i] = e instanceof SQLException s
-                        ? new IndexFailure("index write failed: " + s.getMessage(), s) : e;
+                outcomes[i] = e instanceof SQLException s ? Failures.of("index write failed", s) : e;
                 try {
                     rollbackToSavepoint.execute();
                     release.execute();
@@ -216,7 +215,8 @@ final class Writer implements AutoCloseable {
 
     /** Rolls the whole transaction back and fails every caller in it: none of it happened. */
     private void abort(ArrayList<Request> batch, String what, Throwable cause) {
-        var failure = new IndexFailure(what + ": " + cause.getMessage(), cause);
+        IndexFailure failure = cause instanceof SQLException s ? Failures.of(what, s)
+                : new IndexFailure(cause instanceof IndexFailure f ? f.kind() : IndexFailure.Kind.UNAVAILABLE, what + ": " + cause.getMessage(), cause);
         try {
             rollback.execute();
         } catch (SQLException e) {

@@ -91,7 +91,7 @@ class SqliteIndexTest extends IndexContract {
 
     @Test
     void put_all_in_many_chunks_keeps_the_last_entry_given_for_a_key() {
-        var small = new SqliteIndex.Options(2, 512, 100, SqliteIndex.Synchronous.NORMAL, Duration.ofSeconds(5), 8, 0, 1000);
+        var small = new SqliteIndex.Options(2, 512, 100, SqliteIndex.Synchronous.NORMAL, Duration.ofSeconds(5), 8, 0, 1000, true);
         try (var index = SqliteIndex.open(freshFile(), small)) {
             var entries = new ArrayList<Entry>();
             for (int i = 0; i < 1000; i++) {
