@@ -147,6 +147,7 @@ final class Wiring {
         SqliteIndex index = SqliteIndex.open(s.db(), SqliteIndex.Options.defaults()
                 .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL));
         index.onCommit(telemetry::committed);
+        index.onCorruption(f -> telemetry.indexCorruption());
         ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
         MeteredVolumes volumes = new MeteredVolumes(nginx, telemetry);
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
@@ -189,13 +190,19 @@ final class Wiring {
         return running;
     }
 
-    /** Ready when the index answers and enough volumes are up to place a write. */
+    /**
+     * Ready when the index answers, has met no damage since the start, and enough volumes are up
+     * to place a write. Damage is not ready until a restart: only a rebuild repairs it.
+     */
     private static Seq<String> readiness(SqliteIndex index, VolumeHealthChecker health, Policy policy) {
         List<String> problems = List.empty();
         try {
             index.get(READINESS_PROBE);
         } catch (IndexFailure e) {
-            problems = problems.append("index: " + e.getMessage());
+            if (!e.isCorrupt()) problems = problems.append("index: " + e.getMessage());
+        }
+        if (index.corruption().isDefined()) {
+            problems = problems.append("index: damaged, rebuild it with 'mkv rebuild' (" + index.corruption().get().getMessage() + ")");
         }
         var snapshot = health.snapshot();
         int up = policy.ring().volumes().count(snapshot::isUp);

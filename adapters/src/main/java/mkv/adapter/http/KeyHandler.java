@@ -63,8 +63,10 @@ final class KeyHandler implements Handler {
                 }
             }
         } catch (IndexFailure e) {
-            LOG.log(System.Logger.Level.ERROR, "request " + requestId + ": " + method + " failed: the index is unavailable", e);
-            error(res, Status.INTERNAL_SERVER_ERROR_500, "the index is unavailable: " + e.getMessage(), null);
+            // Never a partial answer: a damaged index fails the request whole, listings included.
+            String what = e.isCorrupt() ? "the index is damaged" : "the index is unavailable";
+            LOG.log(System.Logger.Level.ERROR, "request " + requestId + ": " + method + " failed: " + what, e);
+            error(res, Status.INTERNAL_SERVER_ERROR_500, what + ": " + e.getMessage(), null);
         }
     }
 

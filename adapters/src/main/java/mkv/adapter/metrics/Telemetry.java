@@ -32,6 +32,7 @@ public final class Telemetry {
     private final Counter bytesIn;
     private final DistributionSummary batchSizes;
     private final Timer commits;
+    private final Counter corruption;
 
     public Telemetry(MeterRegistry registry, MetricsFactory factory) {
         this.registry = registry;
@@ -43,6 +44,8 @@ public final class Telemetry {
                 .description("Writes per index transaction (group commit)"));
         commits = registry.getOrCreate(factory.timerBuilder("mkv.index.commit").buckets(LATENCY_BUCKETS)
                 .description("Index transaction time, begin to commit"));
+        corruption = registry.getOrCreate(factory.counterBuilder("mkv.index.corruption")
+                .description("Index operations that failed because the index file is damaged"));
     }
 
     /** One request of the data port: {@code mkv_http_requests_seconds{method,status}}. */
@@ -72,6 +75,11 @@ public final class Telemetry {
     public void committed(int batchSize, long nanos) {
         batchSizes.record(batchSize);
         commits.record(Duration.ofNanos(nanos));
+    }
+
+    /** One index operation failed on damage: {@code mkv_index_corruption_total}. */
+    public void indexCorruption() {
+        corruption.increment();
     }
 
     /** Publishes {@code mkv_volume_up{volume}} (1 up, 0 down) for each volume, read from the health snapshot. */
