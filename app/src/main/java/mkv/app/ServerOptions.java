@@ -83,6 +83,12 @@ final class ServerOptions {
                     + "not only a crash of the coordinator. Costs write latency (default false).")
     String syncFull;
 
+    @picocli.CommandLine.Option(names = "--index-check", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Read the whole index at start-up (SQLite integrity_check) and refuse to start on a damaged one "
+                    + "(default true). It costs about a second per million keys; turn it off only for an index too large "
+                    + "to check at every start.")
+    String indexCheck;
+
     @picocli.CommandLine.Option(names = "--recovery-grace", paramLabel = "DURATION",
             description = "A WRITING entry no request is working on is settled (replicas deleted, entry removed) once this old; "
                     + "at start-up every WRITING entry is (default 1m).")
@@ -114,6 +120,7 @@ final class ServerOptions {
         put(m, "list-burst", listBurst);
         put(m, "access-log", accessLog);
         put(m, "sync-full", syncFull);
+        put(m, "index-check", indexCheck);
         put(m, "recovery-grace", recoveryGrace);
         put(m, "shutdown-grace", shutdownGrace);
         return m;

@@ -31,6 +31,7 @@ public record Settings(
         double listBurst,
         boolean accessLog,
         boolean syncFull,
+        boolean indexCheck,
         Duration recoveryGrace,
         Duration shutdownGrace) {
 
@@ -72,6 +73,7 @@ public record Settings(
         if (port != next.port) p = p.append("port");
         if (adminPort != next.adminPort) p = p.append("admin-port");
         if (syncFull != next.syncFull) p = p.append("sync-full");
+        if (indexCheck != next.indexCheck) p = p.append("index-check");
         if (!healthInterval.equals(next.healthInterval) || healthFailures != next.healthFailures
                 || healthSuccesses != next.healthSuccesses) p = p.append("health-*");
         if (!recoveryGrace.equals(next.recoveryGrace)) p = p.append("recovery-grace");

@@ -47,6 +47,7 @@ final class SettingsLoader {
             .put("list-burst", "40")
             .put("access-log", "false")
             .put("sync-full", "false")
+            .put("index-check", "true")
             .put("recovery-grace", "1m")
             .put("shutdown-grace", "30s");
 
@@ -117,6 +118,7 @@ final class SettingsLoader {
                 r.get("list-burst", Double::parseDouble, 0.0),
                 r.get("access-log", SettingsLoader::bool, true),
                 r.get("sync-full", SettingsLoader::bool, false),
+                r.get("index-check", SettingsLoader::bool, true),
                 r.get("recovery-grace", DurationConverter::parse, null),
                 r.get("shutdown-grace", DurationConverter::parse, null));
         problems = problems.appendAll(r.problems);

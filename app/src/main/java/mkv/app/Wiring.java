@@ -145,7 +145,8 @@ final class Wiring {
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         Telemetry telemetry = new Telemetry(Services.get(MeterRegistry.class), Services.get(MetricsFactory.class));
         SqliteIndex index = SqliteIndex.open(s.db(), SqliteIndex.Options.defaults()
-                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL));
+                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
+                .withIntegrityCheck(s.indexCheck()));
         index.onCommit(telemetry::committed);
         index.onCorruption(f -> telemetry.indexCorruption());
         ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));

@@ -30,6 +30,7 @@ class SettingsLoaderTest {
         assertThat(s.replicas()).isEqualTo(3);
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.accessLog()).isFalse();
+        assertThat(s.indexCheck()).as("a damaged index is refused unless the check is turned off").isTrue();
         assertThat(s.volumes().map(Object::toString)).containsExactly("a:1", "b:2", "c:3");
     }
 

@@ -91,6 +91,24 @@ class DamagedIndexIT {
         }
     }
 
+    /**
+     * Lists /dmg/ page by page until a page is not a 200, which must be a 500: a 200 whose
+     * {@code next} is empty would claim the listing complete. Returns the failed page.
+     */
+    private static HttpResponse<byte[]> listUntilItFails(Http http, List<String> listed) throws IOException {
+        String start = "";
+        while (true) {
+            HttpResponse<byte[]> page = http.get("/dmg/?list&limit=1000" + (start.isEmpty() ? "" : "&start=" + Http.enc(start)));
+            if (page.statusCode() != 200) {
+                assertThat(page.statusCode()).as(text(page)).isEqualTo(500);
+                return page;
+            }
+            json(page).get("keys").forEach(k -> listed.add(k.asText()));
+            start = json(page).get("next").asText();
+            assertThat(start.isEmpty()).as("a 200 that ends the listing after %d of %d keys", listed.size(), KEYS).isFalse();
+        }
+    }
+
     private static JsonNode json(HttpResponse<byte[]> r) throws IOException {
         return JSON.readTree(r.body());
     }
@@ -118,6 +136,21 @@ class DamagedIndexIT {
                 assertThat(run.output()).as(tool).contains("mkv " + tool + ": the index " + db + " is damaged").contains("mkv rebuild");
             }
             assertThat(Files.readAllBytes(cluster.db())).as("nothing wrote to the refused file").isEqualTo(before);
+
+            // With the check turned off the same file is served, and the damage is met at run time.
+            int port = Ports.free();
+            Cluster.Started unchecked = cluster.startMkv("server", "--db", db, "--volumes", cluster.volumeList(), "--replicas", "2",
+                    "--host", "127.0.0.1", "--port", Integer.toString(port), "--admin-port", "0", "--index-check", "false");
+            try {
+                Ports.await("the unchecked coordinator", Duration.ofSeconds(60), () -> {
+                    if (!unchecked.process().isAlive()) throw new AssertionError("it exited: " + unchecked.output());
+                    return Ports.open(port);
+                });
+                var failed = listUntilItFails(new Http("http://127.0.0.1:" + port), new ArrayList<>());
+                assertThat(text(failed)).contains("the index is damaged");
+            } finally {
+                unchecked.kill();
+            }
         }
     }
 
@@ -142,16 +175,7 @@ class DamagedIndexIT {
 
             // 1. A listing fails with 500 where it meets the damage; no page before it claims the end.
             List<String> listed = new ArrayList<>();
-            String start = "";
-            HttpResponse<byte[]> page;
-            while (true) {
-                page = http.get("/dmg/?list&limit=1000" + (start.isEmpty() ? "" : "&start=" + Http.enc(start)));
-                if (page.statusCode() != 200) break;
-                json(page).get("keys").forEach(k -> listed.add(k.asText()));
-                start = json(page).get("next").asText();
-                assertThat(start.isEmpty()).as("a 200 that ends the listing after %d of %d keys", listed.size(), KEYS).isFalse();
-            }
-            assertThat(page.statusCode()).isEqualTo(500);
+            HttpResponse<byte[]> page = listUntilItFails(http, listed);
             assertThat(text(page)).contains("the index is damaged");
             assertThat(listed.size()).isLessThan(KEYS / 4 + 1000);
 
