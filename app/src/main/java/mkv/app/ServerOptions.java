@@ -85,7 +85,7 @@ final class ServerOptions {
 
     @picocli.CommandLine.Option(names = "--index-check", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Read the whole index at start-up (SQLite integrity_check) and refuse to start on a damaged one "
-                    + "(default true). It costs about a second per million keys; turn it off only for an index too large "
+                    + "(default true). It costs about half a second per million keys, more when read from disk; turn it off only for an index too large "
                     + "to check at every start.")
     String indexCheck;
 
