@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vavr.collection.Array;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import mkv.adapter.sqlite.IndexDamage;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Entry;
 import mkv.domain.Key;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DamagedIndexIT {
     private static final int KEYS = 20_000;
-    private static final int PAGE = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -51,43 +50,6 @@ class DamagedIndexIT {
                 Key k = new Key(key(i));
                 return Entry.live(k, ring.replicasFor(k, cluster.replicas), 1024, md5, now);
             }));
-        }
-    }
-
-    /** Overwrites whole pages in the middle of the file with random bytes: SQLite opens it, reads there fail. */
-    private static void garblePages(Path file, int count) throws IOException {
-        long pages = Files.size(file) / PAGE;
-        byte[] junk = new byte[count * PAGE];
-        new Random(11).nextBytes(junk);
-        try (var f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(pages / 2 * PAGE);
-            f.write(junk);
-        }
-    }
-
-    /**
-     * Rewrites one key, in the leaf page that holds it, into a key of the same length that sorts
-     * after every /dmg/ key: each page stays well-formed, but the key order is broken, which
-     * made a range scan end early with no error.
-     */
-    private static void garbleKeyToSortHigh(Path file, String victim) throws IOException {
-        byte[] from = victim.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] to = from.clone();
-        to[1] = 'z';
-        byte[] all = Files.readAllBytes(file);
-        int rewritten = 0;
-        for (int page = PAGE; page < all.length; page += PAGE) {
-            if (all[page] != 0x0A) continue; // only leaf pages of an index b-tree (a WITHOUT ROWID table is one)
-            for (int at = page; at <= page + PAGE - from.length; at++) {
-                if (java.util.Arrays.equals(all, at, at + from.length, from, 0, from.length)) {
-                    System.arraycopy(to, 0, all, at, to.length);
-                    rewritten++;
-                }
-            }
-        }
-        assertThat(rewritten).as("leaf cells holding " + victim).isEqualTo(1);
-        try (var f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.write(all); // in place: the running coordinator keeps its open descriptors on this file
         }
     }
 
@@ -118,7 +80,7 @@ class DamagedIndexIT {
         try (Cluster cluster = Cluster.start(dir, 3, 2)) {
             cluster.stopCoordinator();
             fill(cluster);
-            garblePages(cluster.db(), 8);
+            IndexDamage.garblePages(cluster.db(), 8);
             byte[] before = Files.readAllBytes(cluster.db());
             String db = cluster.db().toString();
 
@@ -170,8 +132,8 @@ class DamagedIndexIT {
             // the pages above it, so every leaf further on is read afresh from the file. A key a
             // quarter of the way in now sorts past the prefix (what once ended a listing there
             // with a 200), and pages in the middle are garbage.
-            garbleKeyToSortHigh(cluster.db(), key(KEYS / 4));
-            garblePages(cluster.db(), 8);
+            assertThat(IndexDamage.garbleKeyToSortHigh(cluster.db(), key(KEYS / 4).getBytes(StandardCharsets.UTF_8))).isEqualTo(1);
+            IndexDamage.garblePages(cluster.db(), 8);
 
             // 1. A listing fails with 500 where it meets the damage; no page before it claims the end.
             List<String> listed = new ArrayList<>();

@@ -174,17 +174,7 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        SQLException first = null;
-        for (PreparedStatement ps : new PreparedStatement[] {get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count}) {
-            if (ps == null) continue;
-            try {
-                ps.close();
-            } catch (SQLException e) {
-                if (first == null) first = e;
-                else first.addSuppressed(e);
-            }
-        }
-        if (first != null) throw first;
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count);
     }
 
     @Override

@@ -88,15 +88,6 @@ final class WriteStatements implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        SQLException first = null;
-        for (PreparedStatement ps : new PreparedStatement[] {insertIfAbsent, updateIfEquals, deleteIfEquals, upsert, upsertMany}) {
-            try {
-                ps.close();
-            } catch (SQLException e) {
-                if (first == null) first = e;
-                else first.addSuppressed(e);
-            }
-        }
-        if (first != null) throw first;
+        Statements.closeAll(insertIfAbsent, updateIfEquals, deleteIfEquals, upsert, upsertMany);
     }
 }

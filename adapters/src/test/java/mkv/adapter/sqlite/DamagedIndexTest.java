@@ -8,11 +8,9 @@ import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DamagedIndexTest {
     private static final int KEYS = 20_000;
-    private static final int PAGE = 4096;
     private static final Instant T = Instant.parse("2026-03-04T05:06:07.089Z");
     private static final Replica REPLICA = new Replica(new Volume("v1.example", 8080), 2);
     private static final SqliteIndex.Options UNCHECKED = SqliteIndex.Options.defaults().withIntegrityCheck(false);
@@ -54,40 +51,8 @@ class DamagedIndexTest {
         return file;
     }
 
-    /** Overwrites whole pages in the middle of the file with random bytes: SQLite opens it, reads there fail. */
-    private static void garblePages(Path file, int count) throws IOException {
-        long pages = Files.size(file) / PAGE;
-        byte[] junk = new byte[count * PAGE];
-        new Random(11).nextBytes(junk);
-        try (var f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(pages / 2 * PAGE);
-            f.write(junk);
-        }
-    }
-
-    /**
-     * Rewrites one key, where it is stored in a leaf page, into a key of the same length that
-     * sorts after every /k/ key: the file stays well-formed page by page, but the key order is
-     * broken. This is the damage that made a range scan end early in silence.
-     */
     private static void garbleKeyToSortHigh(Path file, Key victim) throws IOException {
-        byte[] from = victim.bytes();
-        byte[] to = victim.bytes().clone();
-        to[1] = 'z';
-        byte[] all = Files.readAllBytes(file);
-        int rewritten = 0;
-        for (int at = PAGE; at <= all.length - from.length; at++) {
-            if (all[at / PAGE * PAGE] != 0x0A) { // not a leaf page of an index b-tree (a WITHOUT ROWID table is one)
-                at = (at / PAGE + 1) * PAGE - 1;
-                continue;
-            }
-            if (java.util.Arrays.equals(all, at, at + from.length, from, 0, from.length)) {
-                System.arraycopy(to, 0, all, at, to.length);
-                rewritten++;
-            }
-        }
-        assertThat(rewritten).as("leaf cells holding " + victim).isEqualTo(1);
-        Files.write(file, all);
+        assertThat(IndexDamage.garbleKeyToSortHigh(file, victim.bytes())).as("leaf cells holding " + victim).isEqualTo(1);
     }
 
     /** Pages through a whole listing of /k/ as the coordinator does: limit + 1, the extra key starting the next page. */
@@ -105,7 +70,7 @@ class DamagedIndexTest {
     @Test
     void a_file_with_garbled_pages_is_refused_at_open_naming_the_file_and_the_rebuild() throws IOException {
         Path file = filled();
-        garblePages(file, 8);
+        IndexDamage.garblePages(file, 8);
         byte[] before = Files.readAllBytes(file);
 
         assertThatThrownBy(() -> SqliteIndex.open(file))
@@ -173,7 +138,7 @@ class DamagedIndexTest {
     @Test
     void a_damaged_page_met_at_run_time_fails_that_read_and_the_reader_goes_on_serving() throws IOException {
         Path file = filled();
-        garblePages(file, 8);
+        IndexDamage.garblePages(file, 8);
         var seen = new CopyOnWriteArrayList<IndexFailure>();
         // One reader: every read below borrows the connection whose statement just failed.
         try (var index = SqliteIndex.open(file, UNCHECKED.withReaders(1))) {
