@@ -30,13 +30,15 @@ final class Writer implements AutoCloseable {
     private static final Request STOP = new Request(null, null);
 
     private final Connection connection;
-    private final WriteStatements statements;
-    private final PreparedStatement begin;
-    private final PreparedStatement commit;
-    private final PreparedStatement rollback;
-    private final PreparedStatement savepoint;
-    private final PreparedStatement release;
-    private final PreparedStatement rollbackToSavepoint;
+    // Prepared again after a failure (see renew), so only the writer thread may touch them.
+    private WriteStatements statements;
+    private PreparedStatement begin;
+    private PreparedStatement commit;
+    private PreparedStatement rollback;
+    private PreparedStatement savepoint;
+    private PreparedStatement release;
+    private PreparedStatement rollbackToSavepoint;
+    private boolean renewNeeded;
     private final int batchSize;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final ReentrantLock admission = new ReentrantLock();
@@ -52,6 +54,14 @@ final class Writer implements AutoCloseable {
     Writer(Connection connection, int batchSize, String name) throws SQLException {
         this.connection = connection;
         this.batchSize = batchSize;
+        prepare();
+        // A platform daemon thread: it blocks in native code for the whole commit, and it must
+        // not keep a JVM alive whose owner forgot to close the index.
+        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    private void prepare() throws SQLException {
         statements = new WriteStatements(connection);
         begin = connection.prepareStatement("BEGIN IMMEDIATE");
         commit = connection.prepareStatement("COMMIT");
@@ -59,10 +69,35 @@ final class Writer implements AutoCloseable {
         savepoint = connection.prepareStatement("SAVEPOINT request");
         release = connection.prepareStatement("RELEASE request");
         rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO request");
-        // A platform daemon thread: it blocks in native code for the whole commit, and it must
-        // not keep a JVM alive whose owner forgot to close the index.
-        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
-        thread.start();
+    }
+
+    /**
+     * Prepares every statement afresh after a batch that met an SQL error. sqlite-jdbc
+     * finalizes a statement whose first step fails with anything but BUSY/LOCKED/MISUSE/
+     * CONSTRAINT (a full disk, an IO error, a damaged page), and every later use of it fails
+     * with "statement is not executing": without this, one failed write would fail all later
+     * ones until a restart. If preparing fails too, the next failure tries again.
+     */
+    private void renew() {
+        renewNeeded = false;
+        try {
+            closeStatements();
+        } catch (SQLException e) {
+            // a finalized statement may refuse to close; it is dropped either way
+        }
+        try {
+            prepare();
+        } catch (SQLException e) {
+            renewNeeded = true;
+        }
+    }
+
+    private void closeStatements() throws SQLException {
+        try {
+            if (statements != null) statements.close();
+        } finally {
+            Statements.closeAll(begin, commit, rollback, savepoint, release, rollbackToSavepoint);
+        }
     }
 
     /** Runs {@code work} in the next group commit and returns its answer once committed. */
@@ -159,6 +194,7 @@ final class Writer implements AutoCloseable {
                 // batch: whatever went wrong rolls back and fails this batch only.
                 abort(batch, "index writer failed (" + t.getClass().getSimpleName() + ")", t);
             }
+            if (renewNeeded) renew();
         }
         closeConnection();
     }
@@ -170,6 +206,7 @@ final class Writer implements AutoCloseable {
         try {
             begin.execute();
         } catch (SQLException e) {
+            renewNeeded = true;
             failAll(batch, Failures.of("could not begin an index transaction", e));
             return;
         }
@@ -186,6 +223,7 @@ final class Writer implements AutoCloseable {
                 outcomes[i] = batch.get(i).work().apply(statements);
                 release.execute();
             } catch (SQLException | RuntimeException e) {
+                if (e instanceof SQLException) renewNeeded = true;
                 outcomes[i] = e instanceof SQLException s ? Failures.of("index write failed", s) : e;
                 try {
                     rollbackToSavepoint.execute();
@@ -215,6 +253,7 @@ final class Writer implements AutoCloseable {
 
     /** Rolls the whole transaction back and fails every caller in it: none of it happened. */
     private void abort(ArrayList<Request> batch, String what, Throwable cause) {
+        renewNeeded = true;
         IndexFailure failure = cause instanceof SQLException s ? Failures.of(what, s)
                 : new IndexFailure(cause instanceof IndexFailure f ? f.kind() : IndexFailure.Kind.UNAVAILABLE, what + ": " + cause.getMessage(), cause);
         try {
@@ -234,10 +273,7 @@ final class Writer implements AutoCloseable {
 
     private void closeConnection() {
         try (connection) {
-            statements.close();
-            for (PreparedStatement ps : new PreparedStatement[] {begin, commit, rollback, savepoint, release, rollbackToSavepoint}) {
-                ps.close();
-            }
+            closeStatements();
         } catch (SQLException e) {
             closeFailure = new IndexFailure("closing the index write connection failed: " + e.getMessage(), e);
         }

@@ -145,6 +145,48 @@ class SqliteIndexTest extends IndexContract {
     }
 
     @Test
+    void a_write_that_fails_on_a_full_database_does_not_break_later_writes() {
+        try (var index = SqliteIndex.open(freshFile())) {
+            // Cap the file at its present size: the next insert that needs a page fails with SQLITE_FULL.
+            index.submit(s -> {
+                try (Statement st = s.connection().createStatement()) {
+                    long pages;
+                    try (var rs = st.executeQuery("PRAGMA page_count")) {
+                        rs.next();
+                        pages = rs.getLong(1);
+                    }
+                    st.execute("PRAGMA max_page_count = " + pages);
+                }
+                return true;
+            });
+            int written = 0;
+            IndexFailure full = null;
+            while (full == null) {
+                try {
+                    assertThat(index.reserve(Option.none(), live("/full/" + written))).isTrue();
+                    written++;
+                } catch (IndexFailure f) {
+                    full = f;
+                }
+            }
+            // SQLite rolls the whole transaction back on SQLITE_FULL, so the failure reads "no such
+            // savepoint"; either way it is not damage.
+            assertThat(written).isPositive();
+            assertThat(full.isCorrupt()).as(full.getMessage()).isFalse();
+            // Room again (an operator freed disk space): the same prepared insert must work.
+            index.submit(s -> {
+                try (Statement st = s.connection().createStatement()) {
+                    st.execute("PRAGMA max_page_count = 1073741823");
+                }
+                return true;
+            });
+            assertThat(index.reserve(Option.none(), live("/full/after"))).isTrue();
+            assertThat(index.get(new Key("/full/after"))).isNotEmpty();
+            assertThat(index.count()).isEqualTo(written + 1);
+        }
+    }
+
+    @Test
     void concurrent_writers_all_succeed_and_share_commits() throws Exception {
         try (var index = SqliteIndex.open(freshFile())) {
             var results = new ArrayList<Future<Boolean>>();
