@@ -264,6 +264,13 @@ final class Cluster implements AutoCloseable {
                     if (!coordinator.isAlive()) throw new AssertionError("the coordinator exited: " + log());
                     return Ports.open(port) && (extraArgs.contains("--admin-port") || Ports.open(adminPort));
                 });
+        // The coordinator stamps its running volumes with the cluster id just after binding.
+        for (int i = 0; i < volumePorts.size(); i++) {
+            Path marker = volumeData(i).resolve(mkv.adapter.nginx.MarkJson.PATH.substring(1));
+            if (volumes.get(i) == null || !served.contains(volumePorts.get(i))) continue;
+            Ports.await("the coordinator to stamp volume " + i + " (log: " + root.resolve("coordinator.log") + ")", Duration.ofSeconds(20),
+                    () -> Files.exists(marker));
+        }
     }
 
     long coordinatorPid() {

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import mkv.domain.BlobPath;
+import mkv.domain.ClusterId;
 import mkv.domain.Key;
 import mkv.domain.Md5;
 import mkv.domain.Replica;
@@ -27,6 +28,7 @@ import mkv.domain.port.SidecarRead;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.VolumeFailure;
+import mkv.domain.port.VolumeMark;
 import mkv.domain.port.Volumes;
 
 /**
@@ -331,6 +333,23 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return new Checksum.Unknown(VolumeFailures.of(e));
         }
+    }
+
+    @Override
+    public VolumeMark readMark(Volume volume) {
+        try (HttpClientResponse response = client.get().uri(base(volume) + MarkJson.PATH).request()) {
+            int status = response.status().code();
+            if (status == 404) return new VolumeMark.Blank();
+            if (status != 200) return new VolumeMark.Failed(new VolumeFailure.Refused(status));
+            return MarkJson.decode(response.entity().as(byte[].class)).fold(VolumeMark.Garbled::new, VolumeMark.Stamped::new);
+        } catch (RuntimeException e) {
+            return new VolumeMark.Failed(VolumeFailures.of(e));
+        }
+    }
+
+    @Override
+    public Transfer writeMark(Volume volume, ClusterId cluster, String requestId) {
+        return put(new Replica(volume, 0), base(volume) + MarkJson.PATH, MarkJson.encode(cluster), requestId, MediaTypes.APPLICATION_JSON);
     }
 
     @Override

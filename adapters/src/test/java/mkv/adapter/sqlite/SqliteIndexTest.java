@@ -111,11 +111,52 @@ class SqliteIndexTest extends IndexContract {
     void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
         Path file = freshFile();
         try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
-            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(1);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(2);
             try (var rs = s.executeQuery("PRAGMA journal_mode")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
             }
+        }
+    }
+
+    @Test
+    void a_version_1_file_is_upgraded_in_place_keeping_its_rows_and_gains_a_cluster_id_once() throws SQLException {
+        Path file = freshFile();
+        Entry kept = Entry.live(new Key("/from/version/1"), io.vavr.collection.List.of(new mkv.domain.Replica(new mkv.domain.Volume("v", 1), 0)),
+                5, new mkv.domain.Md5("0123456789abcdef0123456789abcdef"), java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        try (var index = SqliteIndex.open(file)) {
+            assertThat(index.reserve(io.vavr.control.Option.none(), kept)).isTrue();
+        }
+        try (Connection c = raw(file); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE meta");
+            s.execute("PRAGMA user_version = 1");
+        }
+        mkv.domain.ClusterId id = new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+        try (var index = SqliteIndex.open(file)) {
+            assertThat(index.get(kept.key())).isEqualTo(io.vavr.control.Option.some(kept));
+            assertThat(index.cluster()).isEqualTo(io.vavr.control.Option.none());
+            assertThat(index.claim(id)).isTrue();
+        }
+        try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
+            assertThat(Schema.version(c)).isEqualTo(2);
+            assertThat(index.cluster()).isEqualTo(io.vavr.control.Option.some(id));
+        }
+    }
+
+    @Test
+    void one_process_at_a_time_writes_an_index_and_the_refusal_names_the_holder() {
+        Path file = freshFile();
+        try (var first = SqliteIndex.openAsSoleWriter(file, SqliteIndex.Options.defaults())) {
+            first.announce("coordinator on 127.0.0.1:3000");
+            assertThatThrownBy(() -> SqliteIndex.openAsSoleWriter(file, SqliteIndex.Options.defaults()))
+                    .isInstanceOf(mkv.domain.port.IndexInUse.class)
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid() + ", coordinator on 127.0.0.1:3000");
+            // A refused attempt must not loosen the holder's lock.
+            assertThatThrownBy(() -> SqliteIndex.openAsSoleWriter(file, SqliteIndex.Options.defaults()))
+                    .isInstanceOf(mkv.domain.port.IndexInUse.class);
+        }
+        try (var next = SqliteIndex.openAsSoleWriter(file, SqliteIndex.Options.defaults())) {
+            assertThat(next.count()).isZero();
         }
     }
 

@@ -194,6 +194,9 @@ public final class Coordinator {
         for (Entry stale : index.writingSince(cutoff, limit)) {
             if (!locks.tryLock(stale.key())) continue;
             try {
+                // Read again under the lock: a write of this process may have finished (and turned
+                // the row LIVE) between the scan and the lock, and its files must not be deleted.
+                if (!index.get(stale.key()).contains(stale)) continue;
                 if (StaleWrites.settle(index, volumes, stale, requestId)) settled++;
             } finally {
                 locks.unlock(stale.key());

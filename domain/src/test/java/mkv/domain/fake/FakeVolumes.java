@@ -50,6 +50,7 @@ public final class FakeVolumes implements Volumes {
     private final Map<File, Md5> md5s = new HashMap<>();
     private final Set<Volume> down = new HashSet<>();
     private final Map<File, Sidecar> sidecars = new HashMap<>();
+    private final Map<Volume, mkv.domain.ClusterId> marks = new HashMap<>();
     private Consumer<Call> beforeEach = call -> {};
 
     /** Every {@code op} on {@code replica} fails. */
@@ -279,5 +280,19 @@ public final class FakeVolumes implements Volumes {
     @Override
     public String url(Replica replica, Key key) {
         return "http://" + replica.volume() + BlobPath.of(key, replica).path();
+    }
+
+    @Override
+    public synchronized mkv.domain.port.VolumeMark readMark(Volume volume) {
+        if (down.contains(volume)) return new mkv.domain.port.VolumeMark.Failed(new VolumeFailure.Unreachable(volume + " is down"));
+        mkv.domain.ClusterId id = marks.get(volume);
+        return id == null ? new mkv.domain.port.VolumeMark.Blank() : new mkv.domain.port.VolumeMark.Stamped(id);
+    }
+
+    @Override
+    public synchronized Transfer writeMark(Volume volume, mkv.domain.ClusterId cluster, String requestId) {
+        if (down.contains(volume)) return new Transfer.Failed(new Replica(volume, 0), new VolumeFailure.Unreachable(volume + " is down"));
+        marks.put(volume, cluster);
+        return new Transfer.Done(new Replica(volume, 0));
     }
 }
