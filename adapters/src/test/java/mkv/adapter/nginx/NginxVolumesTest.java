@@ -98,10 +98,7 @@ class NginxVolumesTest {
         long seed = length * 7 + 3;
         Seq<Replica> targets = threeReplicas(5);
 
-        long started = System.nanoTime();
         BlobWrite write = volumes.write(key, targets, new Body(TestBodies.pattern(length, seed), length), "req-size");
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("NginxVolumesTest: wrote %d bytes to 3 nginx volumes in %d ms%n", length, millis);
 
         assertThat(write.bodyError()).isEmpty();
         assertThat(write.transfers()).containsExactlyElementsOf(targets.map(Transfer.Done::new));
