@@ -29,6 +29,8 @@ import mkv.domain.port.Body;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.VolumeFailure;
+import mkv.domain.port.Volumes;
+import mkv.domain.port.VolumesContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** NginxVolumes against three real nginx volumes, each started by NginxVolumeProcess in a temp folder. */
-class NginxVolumesTest {
+/**
+ * NginxVolumes against three real nginx volumes, each started by NginxVolumeProcess in a temp
+ * folder: the {@link VolumesContract} the fake also holds to, and what only files on disk show.
+ */
+class NginxVolumesTest extends VolumesContract {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
@@ -46,11 +51,13 @@ class NginxVolumesTest {
 
     private static final java.util.List<NginxVolumeProcess> processes = new ArrayList<>();
     private static NginxVolumes volumes;
+    private static int downPort;
 
     @BeforeAll
     static void start_three_volumes() throws IOException {
         try {
             for (int i = 0; i < 3; i++) processes.add(startVolume(root.resolve("vol" + i)));
+            downPort = freePort();
         } catch (IOException | RuntimeException e) {
             stop_volumes();
             throw e;
@@ -77,6 +84,22 @@ class NginxVolumesTest {
 
     private static Volume volume(int i) {
         return new Volume("127.0.0.1", processes.get(i).config().port());
+    }
+
+    @Override
+    protected Volumes volumes() {
+        return volumes;
+    }
+
+    @Override
+    protected Volume up(int i) {
+        return volume(i);
+    }
+
+    /** A loopback port that nothing listens on. */
+    @Override
+    protected Volume down() {
+        return new Volume("127.0.0.1", downPort);
     }
 
     private static Seq<Replica> threeReplicas(int subvolume) {
