@@ -29,6 +29,8 @@ import mkv.domain.port.Body;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.VolumeFailure;
+import mkv.domain.port.Volumes;
+import mkv.domain.port.VolumesContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** NginxVolumes against three real nginx volumes, each started by NginxVolumeProcess in a temp folder. */
-class NginxVolumesTest {
+/**
+ * NginxVolumes against three real nginx volumes, each started by NginxVolumeProcess in a temp
+ * folder: the {@link VolumesContract} the fake also holds to, and what only files on disk show.
+ */
+class NginxVolumesTest extends VolumesContract {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
@@ -46,11 +51,13 @@ class NginxVolumesTest {
 
     private static final java.util.List<NginxVolumeProcess> processes = new ArrayList<>();
     private static NginxVolumes volumes;
+    private static int downPort;
 
     @BeforeAll
     static void start_three_volumes() throws IOException {
         try {
             for (int i = 0; i < 3; i++) processes.add(startVolume(root.resolve("vol" + i)));
+            downPort = freePort();
         } catch (IOException | RuntimeException e) {
             stop_volumes();
             throw e;
@@ -79,6 +86,22 @@ class NginxVolumesTest {
         return new Volume("127.0.0.1", processes.get(i).config().port());
     }
 
+    @Override
+    protected Volumes volumes() {
+        return volumes;
+    }
+
+    @Override
+    protected Volume up(int i) {
+        return volume(i);
+    }
+
+    /** A loopback port that nothing listens on. */
+    @Override
+    protected Volume down() {
+        return new Volume("127.0.0.1", downPort);
+    }
+
     private static Seq<Replica> threeReplicas(int subvolume) {
         return List.range(0, 3).map(i -> new Replica(volume(i), subvolume));
     }
@@ -98,10 +121,7 @@ class NginxVolumesTest {
         long seed = length * 7 + 3;
         Seq<Replica> targets = threeReplicas(5);
 
-        long started = System.nanoTime();
         BlobWrite write = volumes.write(key, targets, new Body(TestBodies.pattern(length, seed), length), "req-size");
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("NginxVolumesTest: wrote %d bytes to 3 nginx volumes in %d ms%n", length, millis);
 
         assertThat(write.bodyError()).isEmpty();
         assertThat(write.transfers()).containsExactlyElementsOf(targets.map(Transfer.Done::new));

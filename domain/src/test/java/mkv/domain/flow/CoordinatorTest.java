@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The use cases against fakes that record every volume call and can fail any of them: these
- * prove the order of effects that keeps data safe (DESIGN.md decision 3).
+ * prove the order of effects that keeps data safe (PHILOSOPHY.md, "The write protocol").
  */
 class CoordinatorTest {
 
