@@ -181,7 +181,11 @@ final class KeyHandler implements Handler {
             case PutResult.EmptyBody e -> error(res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
             case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
                     "a target volume is down, nothing was written: " + u.down().mkString(", "), k);
-            case PutResult.BodyBroken b -> error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+            case PutResult.BodyBroken b -> {
+                // Clients abort uploads routinely: one line, no stack trace, the id to find the request by.
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + b.detail());
+                error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+            }
             case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
                     + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);
             case PutResult.ReplicaFailed f -> {

@@ -1,5 +1,6 @@
 package mkv.adapter.nginx;
 
+import io.helidon.common.buffers.DataReader;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -43,6 +44,14 @@ final class VolumeFailures {
             if (t.getCause() == t) break;
         }
         return null;
+    }
+
+    /**
+     * Why the client's body broke off, in words: Helidon's server reports a client that hung up
+     * mid-body as an InsufficientDataAvailableException without a message.
+     */
+    static String describeBody(Throwable t) {
+        return t instanceof DataReader.InsufficientDataAvailableException ? "the client closed the connection" : describe(t);
     }
 
     static String describe(Throwable t) {
