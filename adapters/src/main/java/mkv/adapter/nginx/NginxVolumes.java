@@ -120,7 +120,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 bodyError = Option.some("body ended after " + size + " of " + body.length() + " bytes");
             }
         } catch (IOException | RuntimeException e) {
-            bodyError = Option.some("body broke off after " + size + " bytes: " + VolumeFailures.describe(e));
+            bodyError = Option.some("body broke off after " + size + " bytes: " + VolumeFailures.describeBody(e));
         } catch (InterruptedException e) {
             interrupted = true;
             bodyError = Option.some("interrupted while streaming the body");
@@ -159,9 +159,12 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, 0))).toVector(),
                         n + 1, Md5.of(md5().digest(bytes)), Option.some("body is longer than its declared " + bytes.length + " bytes"));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a client gone mid-body unchecked (InsufficientDataAvailableException,
+            // UncheckedIOException): a broken body like any other, never an escaped exception that
+            // would leave the WRITING row behind (and the key busy) until recovery.
             return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, 0))).toVector(),
-                    0, Md5.of(md5().digest()), Option.some("body broke off: " + VolumeFailures.describe(e)));
+                    0, Md5.of(md5().digest()), Option.some("body broke off: " + VolumeFailures.describeBody(e)));
         }
         Md5 digest = Md5.of(md5().digest(java.util.Arrays.copyOf(bytes, n)));
         if (n < bytes.length) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -154,6 +155,27 @@ class NginxVolumesTest extends VolumesContract {
                 new Body(TestBodies.breaking(4 * 1024 * 1024, 2, 1024 * 1024 + 5), 4 * 1024 * 1024), "req-broken");
 
         assertThat(write.bodyError().isDefined()).isTrue();
+        assertThat(write.transfers()).noneMatch(Transfer::ok);
+        for (int v = 0; v < 3; v++) assertThat(blobFile(v, key, 2)).doesNotExist();
+    }
+
+    @Test
+    void a_small_body_that_breaks_off_with_an_unchecked_exception_is_a_broken_body_not_an_escape() {
+        // Helidon reports a client gone mid-body with unchecked exceptions; a body that fits one
+        // chunk is read whole before any upload, so nothing may reach a volume either.
+        Key key = freshKey("broken-small");
+        InputStream goneAfter500 = new InputStream() {
+            private int left = 500;
+
+            @Override
+            public int read() {
+                if (left-- > 0) return 'x';
+                throw new IllegalStateException("client closed the connection");
+            }
+        };
+        BlobWrite write = volumes.write(key, threeReplicas(2), new Body(goneAfter500, 1000), "req-broken-small");
+
+        assertThat(write.bodyError().get()).contains("client closed the connection");
         assertThat(write.transfers()).noneMatch(Transfer::ok);
         for (int v = 0; v < 3; v++) assertThat(blobFile(v, key, 2)).doesNotExist();
     }
