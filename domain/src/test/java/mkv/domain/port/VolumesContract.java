@@ -421,6 +421,19 @@ public abstract class VolumesContract {
     }
 
     @Test
+    void a_cluster_marker_reads_back_as_written_and_a_new_one_replaces_it() {
+        var first = new mkv.domain.ClusterId(java.util.UUID.randomUUID().toString());
+        var second = new mkv.domain.ClusterId(java.util.UUID.randomUUID().toString());
+        assertThat(volumes().writeMark(up(2), first, "req-mark").ok()).isTrue();
+        assertThat(volumes().readMark(up(2))).isEqualTo(new VolumeMark.Stamped(first));
+        assertThat(volumes().writeMark(up(2), second, "req-mark").ok()).isTrue();
+        assertThat(volumes().readMark(up(2))).isEqualTo(new VolumeMark.Stamped(second));
+        unreachable(volumes().writeMark(down(), first, "req-mark"), new Replica(down(), 0));
+        assertThat(volumes().readMark(down())).isInstanceOfSatisfying(VolumeMark.Failed.class,
+                f -> assertThat(f.failure()).isInstanceOf(VolumeFailure.Unreachable.class));
+    }
+
+    @Test
     void every_call_to_a_volume_that_is_down_fails_as_unreachable_and_none_throws() {
         Key key = freshKey("down");
         byte[] bytes = bytes(SMALL, 17);
