@@ -7,6 +7,7 @@ import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -84,8 +85,23 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
+    public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        return current.get().deleteTemp(volume, file, requestId);
+    }
+
+    @Override
     public String url(Replica replica, Key key) {
         return current.get().url(replica, key);
+    }
+
+    @Override
+    public mkv.domain.port.VolumeMark readMark(Volume volume) {
+        return current.get().readMark(volume);
+    }
+
+    @Override
+    public Transfer writeMark(Volume volume, mkv.domain.ClusterId cluster, String requestId) {
+        return current.get().writeMark(volume, cluster, requestId);
     }
 
     @Override

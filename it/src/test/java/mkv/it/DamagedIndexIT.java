@@ -71,6 +71,13 @@ class DamagedIndexIT {
         }
     }
 
+    /** The index file and whatever lies beside it (-wal, -shm, .lock), by name. */
+    private static List<String> indexFiles(Cluster cluster) throws IOException {
+        try (var files = Files.list(cluster.db().getParent())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(cluster.db().getFileName().toString())).sorted().toList();
+        }
+    }
+
     private static JsonNode json(HttpResponse<byte[]> r) throws IOException {
         return JSON.readTree(r.body());
     }
@@ -82,6 +89,7 @@ class DamagedIndexIT {
             fill(cluster);
             IndexDamage.garblePages(cluster.db(), 8);
             byte[] before = Files.readAllBytes(cluster.db());
+            List<String> filesBefore = indexFiles(cluster);
             String db = cluster.db().toString();
 
             Cluster.Run server = cluster.mkv(Duration.ofSeconds(120), "server", "--db", db, "--volumes", cluster.volumeList(),
@@ -98,6 +106,7 @@ class DamagedIndexIT {
                 assertThat(run.output()).as(tool).contains("mkv " + tool + ": the index " + db + " is damaged").contains("mkv rebuild");
             }
             assertThat(Files.readAllBytes(cluster.db())).as("nothing wrote to the refused file").isEqualTo(before);
+            assertThat(indexFiles(cluster)).as("no lock or log file left beside it").isEqualTo(filesBefore);
 
             // With the check turned off the same file is served, and the damage is met at run time.
             int port = Ports.free();

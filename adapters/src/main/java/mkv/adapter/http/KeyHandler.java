@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vavr.collection.Seq;
 import io.vavr.control.Either;
+import io.vavr.control.Option;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -16,6 +17,7 @@ import mkv.domain.EntryState;
 import mkv.domain.InvalidKey;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
+import mkv.domain.Md5;
 import mkv.domain.ReadResult;
 import mkv.domain.flow.Coordinator;
 import mkv.domain.flow.DeleteResult;
@@ -24,6 +26,7 @@ import mkv.domain.flow.PutResult;
 import mkv.domain.port.Body;
 import mkv.domain.port.IndexFailure;
 import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
 
 /** Every request of the data port: parse, one use-case call, map the outcome to HTTP. */
 final class KeyHandler implements Handler {
@@ -162,7 +165,13 @@ final class KeyHandler implements Handler {
             error(res, Status.LENGTH_REQUIRED_411, "a PUT needs a body: send Content-Length or a chunked body", key.get().value());
             return;
         }
-        Body body = new Body(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1);
+        // A declared md5 is checked before any byte is read: a malformed one writes nothing.
+        Either<String, Option<Md5>> declared = ContentMd5.declared(req.headers().all(CONTENT_MD5, java.util.List::of));
+        if (declared.isLeft()) {
+            error(res, Status.BAD_REQUEST_400, declared.getLeft(), key.get().value());
+            return;
+        }
+        Body body = new Body(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1, declared.get());
         String k = key.get().value();
         switch (coordinator.put(key.get(), body, requestId)) {
             case PutResult.Created c -> {
@@ -175,10 +184,17 @@ final class KeyHandler implements Handler {
             case PutResult.EmptyBody e -> error(res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
             case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
                     "a target volume is down, nothing was written: " + u.down().mkString(", "), k);
-            case PutResult.BodyBroken b -> error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+            case PutResult.BodyBroken b -> {
+                // Clients abort uploads routinely: one line, no stack trace, the id to find the request by.
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + b.detail());
+                error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+            }
+            case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
+                    + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);
             case PutResult.ReplicaFailed f -> {
-                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + describe(f.failures()));
-                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + describe(f.failures()), k);
+                String why = describe(f.failures()) + refusedPutHint(f.failures());
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + why);
+                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + why, k);
             }
         }
     }
@@ -216,6 +232,16 @@ final class KeyHandler implements Handler {
     private static String describe(Seq<Transfer.Failed> failures) {
         return failures.isEmpty() ? "the index changed under the write"
                 : failures.map(f -> f.replica().volume() + " " + f.failure().describe()).mkString("; ");
+    }
+
+    /**
+     * nginx answers a PUT it cannot store with a bare 500: a full disk looks like any other write
+     * error, and only the volume's own error log tells them apart. So the answer names the volume
+     * and says where to look, and never claims "full" on a guess.
+     */
+    private static String refusedPutHint(Seq<Transfer.Failed> failures) {
+        return failures.exists(f -> f.failure() instanceof VolumeFailure.Refused r && r.status() == 500)
+                ? " (nginx answers 500 when it cannot store a PUT, e.g. its disk is full: see that volume's error log)" : "";
     }
 
     private static void invalidKey(ServerResponse res, InvalidKey invalid) {

@@ -5,6 +5,7 @@ import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -109,8 +110,26 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
+    public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        long start = System.nanoTime();
+        Transfer t = volumes.deleteTemp(volume, file, requestId);
+        telemetry.volumeCall(volume, "delete", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
     public String url(Replica replica, Key key) {
         return volumes.url(replica, key);
+    }
+
+    @Override
+    public mkv.domain.port.VolumeMark readMark(Volume volume) {
+        return volumes.readMark(volume);
+    }
+
+    @Override
+    public Transfer writeMark(Volume volume, mkv.domain.ClusterId cluster, String requestId) {
+        return volumes.writeMark(volume, cluster, requestId);
     }
 
     private static String outcome(Transfer t) {

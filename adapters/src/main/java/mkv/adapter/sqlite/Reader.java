@@ -34,6 +34,7 @@ final class Reader implements AutoCloseable {
     private PreparedStatement scanAfter;
     private PreparedStatement writingSince;
     private PreparedStatement count;
+    private PreparedStatement meta;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
@@ -54,6 +55,15 @@ final class Reader implements AutoCloseable {
         writingSince = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = "
                 + Rows.code(EntryState.WRITING) + " AND updated < ? ORDER BY updated, key LIMIT ?");
         count = connection.prepareStatement("SELECT count(*) FROM entries");
+        meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
+    }
+
+    /** A named fact about the index (see {@link Schema}), if recorded. */
+    Option<String> meta(String name) throws SQLException {
+        meta.setString(1, name);
+        try (ResultSet rs = meta.executeQuery()) {
+            return rs.next() ? Option.of(rs.getString(1)) : Option.none();
+        }
     }
 
     /**
@@ -174,7 +184,7 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count);
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, meta);
     }
 
     @Override

@@ -2,9 +2,11 @@ package mkv.domain.port;
 
 import io.vavr.collection.Seq;
 import mkv.domain.BlobPath;
+import mkv.domain.ClusterId;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 
 /** The nginx volumes, seen as blob and sidecar files under a key's blob path. */
@@ -50,6 +52,15 @@ public interface Volumes {
 
     /** Deletes the blob and then the sidecar at {@code path}, whatever key they belong to: orphans. */
     Transfer deleteFiles(Volume volume, BlobPath path, String requestId);
+
+    /** Reads the volume's cluster marker: whose volume it is, if anyone's. */
+    VolumeMark readMark(Volume volume);
+
+    /** Writes the cluster marker: the volume now belongs to {@code cluster}. */
+    Transfer writeMark(Volume volume, ClusterId cluster, String requestId);
+
+    /** Deletes a temp file nginx left; one already gone counts as done. Never touches a blob: see {@link TempFile}. */
+    Transfer deleteTemp(Volume volume, TempFile file, String requestId);
 
     /** Volume URL of the key's blob on this replica, for redirects. */
     String url(Replica replica, Key key);
