@@ -65,9 +65,9 @@ public final class NginxVolumeProcess implements AutoCloseable {
         }
     }
 
-    /** Blocks until nginx exits by itself or is stopped; true when it exited cleanly. */
-    public boolean awaitExit() throws InterruptedException {
-        return process.waitFor() == 0;
+    /** Blocks until nginx exits by itself or is stopped; its exit status (128 + n when signal n killed it). */
+    public int awaitExitStatus() throws InterruptedException {
+        return process.waitFor();
     }
 
     /** Creates the volume's folders and writes its config; returns the config file. */
