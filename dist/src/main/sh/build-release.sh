@@ -20,13 +20,17 @@ for tool in jdeps jlink; do
   [ -x "$jdk/bin/$tool" ] || { echo "build-release: $jdk has no bin/$tool: build with a full JDK >= 21 (bin/test finds one)" >&2; exit 1; }
 done
 
-# 1. The runtime. jdeps sees only static references; modules used through reflection or
-#    ServiceLoader alone would be missed, which ReleaseIT catches by running a cluster on it.
+# 1. The runtime. jdeps follows mkv's own classes; modules reached only through reflection or
+#    ServiceLoader would be missed, which ReleaseIT would catch by running a cluster on it, and
+#    are named here: jdk.management, where Micrometer reads process CPU and file descriptors
+#    (com.sun.management) when it is present.
+extra=jdk.management
 runtime=$target/runtime
-key="$("$jdk/bin/java" -version 2>&1 | head -n 1) $(cd "$jars" && ls -l --time-style=+%s -- *.jar | awk '{print $5, $6, $7}' | md5sum)"
+key="$("$jdk/bin/java" -version 2>&1 | head -n 1) $extra $(cd "$jars" && ls -l --time-style=+%s -- *.jar | awk '{print $5, $6, $7}' | md5sum)"
 if [ ! -x "$runtime/bin/java" ] || [ "$(cat "$target/runtime.key" 2>/dev/null)" != "$key" ]; then
   modules=$("$jdk/bin/jdeps" -q --multi-release 21 --ignore-missing-deps --print-module-deps --recursive \
     --class-path "$jars/*" "$app")
+  modules=$modules,$extra
   echo "build-release: linking a runtime with $modules" >&2
   rm -rf "$runtime" "$target/runtime.key"
   "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress zip-6 \
@@ -59,7 +63,7 @@ install -m 0644 "$repo/docs/OPERATIONS.md" "$repo/docs/ADMIN.md" "$repo/docs/GUA
 epoch=$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)
 tarball=$target/$name-linux-x64.tar.gz
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" -C "$target/stage" -cf - "$name" \
-  | gzip -9n > "$tarball.part"
+  | gzip -6n > "$tarball.part"
 mv "$tarball.part" "$tarball"
 echo "build-release: $tarball ($(du -h "$tarball" | cut -f1))" >&2
 

@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 /** {@code mkv volume}: one nginx volume, configured by mkv; the launcher execs nginx in its place. */
 @Command(name = "volume", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Runs one volume: writes an nginx config for it into DIR/run and runs nginx in the foreground.",
+            "Runs one volume: writes an nginx config for it into DIR/run, then runs nginx.",
             "Blobs live in DIR/data; nginx's temp files, logs and pid in DIR/run. Nothing is written outside DIR.",
-            "The bin/mkv launcher runs nginx in place of itself (no JVM stays beside it): the process is nginx,",
-            "SIGQUIT stops it gracefully, SIGTERM at once, and if nginx dies the volume's exit status says so.",
-            "Run from the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying",
-            "exits 1. A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
+            "Through bin/mkv, nginx runs in mkv's place, with no JVM beside it: SIGQUIT stops it gracefully, SIGTERM at once, "
+                    + "and a killed nginx is a non-zero exit.",
+            "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
+            "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
             ""})
 final class VolumeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());

@@ -89,6 +89,9 @@ class ReleaseIT {
 
     /** lintian with the package's own overrides; each override says why in src/deb/lintian-overrides. */
     private static String lintian() {
+        if (!java.nio.file.Files.isExecutable(Path.of("/usr/bin/lintian"))) {
+            throw new AssertionError("lintian is not installed: bin/test installs it (as root), or: apt-get install lintian");
+        }
         // lintian exits non-zero on errors and warnings with --fail-on; exec then fails with its report.
         return Release.exec(Duration.ofMinutes(5), "lintian", "--fail-on", "error,warning", Release.deb().toString());
     }
