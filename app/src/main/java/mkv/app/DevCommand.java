@@ -74,6 +74,10 @@ final class DevCommand implements Callable<Integer> {
             started.forEach(NginxVolumeProcess::close);
             stopped.countDown();
         }, "mkv-dev-shutdown"));
+        Signals.onStop("the local cluster", () -> {
+            running.close();
+            started.forEach(NginxVolumeProcess::close);
+        });
         String base = "http://127.0.0.1:" + port;
         System.out.println("""
                 mkv: a local cluster is up: coordinator on %s, %d volumes on ports %d-%d, %d replicas, data in %s

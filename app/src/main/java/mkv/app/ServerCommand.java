@@ -65,6 +65,7 @@ final class ServerCommand implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "mkv-shutdown"));
+        Signals.onStop("the coordinator", running::close);
         Settings s = settings.get();
         System.out.println("mkv: coordinator listening on port " + running.port()
                 + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "") + ", index " + s.db()
