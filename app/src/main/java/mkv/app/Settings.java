@@ -23,6 +23,7 @@ public record Settings(
         Duration connectTimeout,
         Duration readTimeout,
         Duration healthInterval,
+        Duration healthTimeout,
         int healthFailures,
         int healthSuccesses,
         boolean protect,

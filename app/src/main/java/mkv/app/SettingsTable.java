@@ -67,8 +67,13 @@ final class SettingsTable {
             "How long a volume may stay silent during a call; a hung volume fails a PUT within it.").rule(Rule.positive());
     static final Setting<Duration> HEALTH_INTERVAL = Setting.of("health-interval", DURATION, "1s", RESTART, Settings::healthInterval,
             "How often each volume is probed.").rule(Rule.positive());
+    static final Setting<Duration> HEALTH_TIMEOUT = Setting.of("health-timeout", DURATION, "1s", LIVE, Settings::healthTimeout,
+            "How long a probe waits to connect and for an answer. A volume that misses one probe is suspect: GETs go to its "
+                    + "other replicas from then on, and a failed PUT leaves its files there to recovery rather than wait on it.")
+            .rule(Rule.positive());
     static final Setting<Integer> HEALTH_FAILURES = Setting.of("health-failures", INT, "2", RESTART, Settings::healthFailures,
-            "Failed probes in a row before a volume counts as down (PUTs to it then answer 503 at once, GETs avoid it).")
+            "Failed probes in a row before a volume counts as down (PUTs placed on it then answer 503 at once; GETs avoid it "
+                    + "already after one).")
             .rule(Rule.atLeast(1));
     static final Setting<Integer> HEALTH_SUCCESSES = Setting.of("health-successes", INT, "2", RESTART, Settings::healthSuccesses,
             "Good probes in a row before it counts as up again.").rule(Rule.atLeast(1));
@@ -99,7 +104,7 @@ final class SettingsTable {
 
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
     static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, REPLICAS, SUBVOLUMES, VNODES,
-            CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
+            CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
             MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, RECOVERY_GRACE, SHUTDOWN_GRACE);
 
     /** A rule over several settings, checked whenever each setting it reads is valid on its own. */
@@ -127,9 +132,9 @@ final class SettingsTable {
     static Settings settings(Setting.Values v) {
         return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT), v.get(REPLICAS),
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
-                v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK), v.get(MAX_KEY_BYTES),
-                v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG), v.get(SYNC_FULL),
-                v.get(RECOVERY_GRACE), v.get(SHUTDOWN_GRACE));
+                v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
+                v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
+                v.get(SYNC_FULL), v.get(RECOVERY_GRACE), v.get(SHUTDOWN_GRACE));
     }
 
     /** The settings table of docs/OPERATIONS.md, one row per setting. */

@@ -97,7 +97,8 @@ final class Wiring {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                 return;
             }
-            if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())) {
+            if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())
+                    || !old.healthTimeout().equals(next.healthTimeout())) {
                 NginxVolumes retired = volumes.swap(nginx(next));
                 // Calls in flight on the old client end within its read timeout; close it after that.
                 Thread.ofVirtual().start(() -> {
@@ -136,7 +137,8 @@ final class Wiring {
     }
 
     static NginxVolumes nginx(Settings s) {
-        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout()));
+        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout())
+                .withPingTimeout(s.healthTimeout()));
     }
 
     /** Starts everything; {@code reload} re-reads the settings when SIGHUP arrives. */
