@@ -35,7 +35,9 @@ public record Settings(
         boolean accessLog,
         boolean syncFull,
         Duration recoveryGrace,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int bodyMinRate,
+        Duration bodyRateWindow) {
 
     /** What a reload may not change in a running coordinator: each differing setting, named. */
     public Seq<String> needsRestart(Settings next) {

@@ -101,11 +101,22 @@ final class SettingsTable {
                     + "at start-up, all are.").rule(Rule.positive());
     static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("shutdown-grace", DURATION, "30s", RESTART, Settings::shutdownGrace,
             "On SIGTERM, how long in-flight requests may take to finish.").rule(Rule.notNegativeDuration());
+    static final Setting<Integer> BODY_MIN_RATE = Setting.of("body-min-rate", INT, "1024", RESTART, Settings::bodyMinRate,
+            "Bytes per second a PUT body must bring, on average over each `body-rate-window` spent waiting for it (time spent "
+                    + "waiting on a slow volume does not count); `0` turns the limit off. A body that falls behind is aborted and "
+                    + "rolled back like a client that disconnected, and answered 408 while the client still listens. The "
+                    + "default stops only a body slower than any real link: it never hurts a real upload, however large.")
+            .label("BYTES_PER_SECOND").rule(Rule.atLeast(0));
+    static final Setting<Duration> BODY_RATE_WINDOW = Setting.of("body-rate-window", DURATION, "30s", RESTART, Settings::bodyRateWindow,
+            "The window `body-min-rate` is measured over; a body that sends nothing at all for this long has its connection "
+                    + "closed. So a client that trickles its body holds its key (409 for everyone else) for about this long at most.")
+            .rule(Rule.positive());
 
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
     static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
-            MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, RECOVERY_GRACE, SHUTDOWN_GRACE);
+            MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, RECOVERY_GRACE, SHUTDOWN_GRACE,
+            BODY_MIN_RATE, BODY_RATE_WINDOW);
 
     /** A rule over several settings, checked whenever each setting it reads is valid on its own. */
     record Across(List<Setting<?>> reads, Function<Setting.Values, Option<String>> check) {}
@@ -134,7 +145,7 @@ final class SettingsTable {
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
-                v.get(SYNC_FULL), v.get(RECOVERY_GRACE), v.get(SHUTDOWN_GRACE));
+                v.get(SYNC_FULL), v.get(RECOVERY_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW));
     }
 
     /** The settings table of docs/OPERATIONS.md, one row per setting. */

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
+import mkv.adapter.http.BodyPace;
 import mkv.adapter.http.DataRoutes;
 import mkv.adapter.http.ListRateLimit;
 import mkv.adapter.http.RequestIds;
@@ -166,7 +167,8 @@ final class Wiring {
                 .shutdownHook(false)
                 .shutdownGracePeriod(s.shutdownGrace())
                 .featuresDiscoverServices(false)
-                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get));
+                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get,
+                        new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index, health, policy.get());
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))

@@ -94,4 +94,79 @@ class StallIT {
         assertThat(Http.text(http.read(fresh.get(0)))).isEqualTo("now");
         assertThat(http.get(fresh.get(1)).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void a_body_trickled_a_byte_every_two_seconds_is_answered_408_within_the_window_and_rolled_back() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--body-min-rate", "100", "--body-rate-window", "3s");
+        http = new Http(cluster.base());
+        String key = "/slow/trickle";
+        String answer = null;
+        Instant start = Instant.now();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", cluster.port), 2000);
+            s.setSoTimeout(2000); // the trickle's pace: one byte, then two seconds listening for an answer
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("PUT " + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] buffer = new byte[4096];
+            while (answer == null && Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(60)) < 0) {
+                out.write('x');
+                out.flush();
+                try {
+                    int n = in.read(buffer);
+                    answer = n < 0 ? "closed without an answer" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                } catch (SocketTimeoutException e) {
+                    // no answer yet: send the next byte
+                }
+            }
+        }
+        Duration answered = Duration.between(start, Instant.now());
+        System.out.printf("StallIT: the trickled PUT was answered after %d ms: %s%n", answered.toMillis(),
+                answer == null ? "nothing" : answer.lines().findFirst().orElse(""));
+        assertThat(answer).startsWith("HTTP/1.1 408").contains("too slowly");
+        assertThat(answered).isLessThan(Duration.ofSeconds(15)); // the 3 s window, a byte's pace and slack
+
+        Ports.await("the trickled PUT to be rolled back", Duration.ofSeconds(30),
+                () -> !cluster.hasFiles(key) && http.put(key, "whole").statusCode() == 201);
+        assertThat(Http.text(http.read(key))).isEqualTo("whole");
+
+        // The same limit never stands in the way of a body that arrives at any real speed.
+        byte[] big = new byte[20 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(big);
+        assertThat(http.put("/slow/fast", big).statusCode()).isEqualTo(201);
+        assertThat(Http.md5(http.read("/slow/fast").body())).isEqualTo(Http.md5(big));
+        assertThat(cluster.filesOnVolumes()).hasSize(8);
+    }
+
+    @Test
+    void a_body_that_falls_silent_has_its_connection_closed_within_the_window_and_is_rolled_back() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--body-min-rate", "100", "--body-rate-window", "3s");
+        http = new Http(cluster.base());
+        String key = "/slow/silent";
+        Instant start = Instant.now();
+        String outcome;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", cluster.port), 2000);
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("PUT " + key + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            try {
+                int n = s.getInputStream().read(new byte[4096]);
+                outcome = n < 0 ? "closed" : "answered";
+            } catch (SocketTimeoutException e) {
+                outcome = "still open after 60 s";
+            } catch (IOException e) {
+                outcome = "closed"; // reset
+            }
+        }
+        Duration closed = Duration.between(start, Instant.now());
+        System.out.printf("StallIT: the silent PUT's connection was %s after %d ms%n", outcome, closed.toMillis());
+        assertThat(outcome).isEqualTo("closed");
+        assertThat(closed).isLessThan(Duration.ofSeconds(15));
+        Ports.await("the silent PUT to be rolled back", Duration.ofSeconds(30),
+                () -> !cluster.hasFiles(key) && http.put(key, "whole").statusCode() == 201);
+        assertThat(Http.text(http.read(key))).isEqualTo("whole");
+        assertThat(cluster.filesOnVolumes()).hasSize(4);
+    }
 }

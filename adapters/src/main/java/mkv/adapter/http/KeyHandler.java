@@ -38,11 +38,13 @@ final class KeyHandler implements Handler {
     private final Coordinator coordinator;
     private final Supplier<String> requestIds;
     private final ListRateLimit listLimit;
+    private final BodyPace pace;
 
-    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit) {
+    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit, BodyPace pace) {
         this.coordinator = coordinator;
         this.requestIds = requestIds;
         this.listLimit = listLimit;
+        this.pace = pace;
     }
 
     @Override
@@ -160,9 +162,16 @@ final class KeyHandler implements Handler {
             error(res, Status.LENGTH_REQUIRED_411, "a PUT needs a body: send Content-Length or a chunked body", key.get().value());
             return;
         }
-        Body body = new Body(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1);
+        PacedBody paced = pace.watch(req.content().inputStream());
+        Body body = new Body(paced, length.isPresent() ? length.getAsLong() : -1);
         String k = key.get().value();
-        switch (coordinator.put(key.get(), body, requestId)) {
+        PutResult result;
+        try {
+            result = coordinator.put(key.get(), body, requestId);
+        } finally {
+            pace.release(paced);
+        }
+        switch (result) {
             case PutResult.Created c -> {
                 res.status(Status.CREATED_201);
                 res.header(CONTENT_MD5, c.entry().md5().get().hex());
@@ -173,7 +182,15 @@ final class KeyHandler implements Handler {
             case PutResult.EmptyBody e -> error(res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
             case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
                     "a target volume is down, nothing was written: " + u.down().mkString(", "), k);
-            case PutResult.BodyBroken b -> error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+            case PutResult.BodyBroken b -> {
+                if (paced.tooSlow()) {
+                    // The rest of the body was never read, so this connection cannot carry another request.
+                    res.header(HeaderValues.CONNECTION_CLOSE);
+                    error(res, Status.REQUEST_TIMEOUT_408, "the request body came too slowly (" + b.detail() + "); nothing was kept", k);
+                } else {
+                    error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+                }
+            }
             case PutResult.ReplicaFailed f -> {
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + describe(f.failures()));
                 error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + describe(f.failures()), k);
