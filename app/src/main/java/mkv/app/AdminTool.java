@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Identity;
 import mkv.domain.Volume;
+import mkv.domain.flow.Clusters;
+import mkv.domain.port.Index;
+import mkv.domain.port.Volumes;
 
 /** What rebuild, rebalance and verify share: their exit codes, volume and index opening, usage errors. */
 final class AdminTool {
@@ -36,6 +40,21 @@ final class AdminTool {
     static Either<String, SqliteIndex> existingIndex(Path db) {
         if (!Files.isRegularFile(db)) return Either.left("--db: no index at " + db);
         return Either.right(SqliteIndex.open(db, SqliteIndex.Options.defaults()));
+    }
+
+    /**
+     * Whether the index and the volumes are one cluster's (see {@link Identity#mismatches}):
+     * every reason they are not; empty when they are. Blank volumes (new ones, e.g. added for
+     * a rebalance) are stamped with the index's id when {@code stampBlank}.
+     */
+    static io.vavr.collection.Seq<String> sameCluster(Index index, Volumes volumes, io.vavr.collection.Seq<Volume> all, boolean stampBlank) {
+        var seen = Clusters.look(volumes, all, false);
+        var mismatches = Identity.mismatches(index.cluster(), seen);
+        if (mismatches.isEmpty() && stampBlank && index.cluster().isDefined()) {
+            var blank = seen.filter(s -> s.mark() instanceof mkv.domain.port.VolumeMark.Blank).map(Identity.Seen::volume);
+            Clusters.stamp(volumes, blank, index.cluster().get(), "mkv-admin").forEach(w -> System.err.println("mkv: " + w));
+        }
+        return mismatches;
     }
 
     static NginxVolumes volumes(Duration readTimeout) {

@@ -33,6 +33,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--volumes", defaultValue = "3", paramLabel = "N", description = "How many volumes to start (default ${DEFAULT-VALUE}).")
     int count;
 
+    @Option(names = "--allow-fresh-index", description = "As for 'mkv server': start a new or empty index over volumes that hold data.")
+    boolean allowFreshIndex;
+
     @Mixin
     ServerOptions options;
 
@@ -55,7 +58,10 @@ final class DevCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try {
             for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i));
-            coordinator = Wiring.start(settings.get(), () -> SettingsLoader.load(options.sources(own)));
+            coordinator = Wiring.start(settings.get(), allowFreshIndex, () -> SettingsLoader.load(options.sources(own)));
+        } catch (Wiring.Refused | mkv.domain.port.IndexInUse e) {
+            started.forEach(NginxVolumeProcess::close);
+            return ServerCommand.refuse(e instanceof Wiring.Refused r ? r.reasons : List.of(e.getMessage()));
         } catch (RuntimeException e) {
             if (coordinator != null) coordinator.close();
             started.forEach(NginxVolumeProcess::close);

@@ -18,11 +18,26 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        // One line per log record, ISO time first: readable in a terminal and in journald.
+        configureLogging();
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * One line per log record, ISO time first: readable in a terminal and in journald. The bundled
+     * logging.properties (formatter {@link LogLine}) applies unless the user names their own.
+     */
+    static void configureLogging() {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         }
-        System.exit(commandLine().execute(args));
+        if (System.getProperty("java.util.logging.config.file") != null || System.getProperty("java.util.logging.config.class") != null) {
+            return;
+        }
+        try (java.io.InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+            if (in != null) java.util.logging.LogManager.getLogManager().readConfiguration(in);
+        } catch (java.io.IOException e) {
+            System.err.println("mkv: could not read the bundled logging.properties, logging with the JDK's defaults: " + e.getMessage());
+        }
     }
 
     static CommandLine commandLine() {

@@ -78,6 +78,8 @@ final class RebalanceCommand implements Callable<Integer> {
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
         Ring ring = Ring.of(parsed.get(), vnodes, subvolumes);
         try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+            var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), !dryRun);
+            if (!strangers.isEmpty()) return AdminTool.usage("rebalance", strangers.toList());
             long total = index.count();
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
                     "rebalance: %s%d entries checked, %d keys moved (%d keys/s), %s copied, %d errors, %.0fs",

@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Identity;
 import mkv.domain.Volume;
+import mkv.domain.flow.Clusters;
+import mkv.domain.port.IndexInUse;
 import mkv.domain.flow.Rebuilder;
 import mkv.domain.port.Progress.Counter;
 import picocli.CommandLine.Command;
@@ -64,13 +67,28 @@ final class RebuildCommand implements Callable<Integer> {
         if (Files.isDirectory(db)) return AdminTool.usage("rebuild", List.of("--db: " + db + " is a folder"));
         boolean existed = Files.exists(db) && Files.size(db) > 0;
         List<Volume> all = parsed.get();
-        try (SqliteIndex index = SqliteIndex.open(db, SqliteIndex.Options.defaults());
-             NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+        SqliteIndex opened;
+        try {
+            // The sole writer, like a coordinator: rebuilding under a running one would race its writes.
+            opened = SqliteIndex.openAsSoleWriter(db, SqliteIndex.Options.defaults());
+        } catch (IndexInUse e) {
+            return AdminTool.usage("rebuild", List.of("--db: " + e.getMessage()));
+        }
+        try (SqliteIndex index = opened; NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+            index.announce("mkv rebuild");
+            // The rebuilt index belongs to the volumes' cluster: their marker names it.
+            var cluster = Identity.fromVolumes(Clusters.look(nginx, all, false));
+            if (cluster.isLeft()) return AdminTool.usage("rebuild", cluster.getLeft().toList());
+            if (cluster.get().isDefined() && index.cluster().isDefined() && !index.cluster().equals(cluster.get())) {
+                return AdminTool.usage("rebuild", List.of("--db: " + db + " belongs to cluster " + index.cluster().get()
+                        + ", the volumes to " + cluster.get().get() + "; rebuild into a new file"));
+            }
             long before = existed ? index.count() : 0;
             if (before > 0 && !force) {
                 return AdminTool.usage("rebuild", List.of("--db: " + db + " already holds " + before
                         + " entries; rebuild into a new file, or pass --force to write into this one"));
             }
+            cluster.get().forEach(index::claim);
             Rebuilder.Report report;
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
                     "rebuild: %s%d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",

@@ -24,9 +24,10 @@ final class Recovery implements AutoCloseable {
         this.grace = grace;
     }
 
-    static Recovery start(Coordinator coordinator, Clock clock, Duration grace) {
+    /** Settles the WRITING rows last touched before {@code started} (an earlier process's), then keeps watch. */
+    static Recovery start(Coordinator coordinator, Clock clock, Duration grace, java.time.Instant started) {
         Recovery r = new Recovery(coordinator, clock, grace);
-        r.settle(clock.instant().plusMillis(1), "startup");
+        r.settle(started, "startup");
         r.periodic = Periodic.every(grace, "mkv-recovery", () -> r.settle(clock.instant().minus(grace), "periodic"));
         return r;
     }

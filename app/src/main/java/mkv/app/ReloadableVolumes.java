@@ -89,6 +89,16 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
+    public mkv.domain.port.VolumeMark readMark(Volume volume) {
+        return current.get().readMark(volume);
+    }
+
+    @Override
+    public Transfer writeMark(Volume volume, mkv.domain.ClusterId cluster, String requestId) {
+        return current.get().writeMark(volume, cluster, requestId);
+    }
+
+    @Override
     public void close() {
         current.get().close();
     }

@@ -5,8 +5,11 @@ import io.vavr.control.Either;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.vavr.collection.List;
+import mkv.domain.port.IndexInUse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code mkv server}: runs the coordinator until SIGTERM or Ctrl-C; SIGHUP re-reads its settings. */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ServerOptions.SettingFlags.class,
@@ -24,6 +27,12 @@ import picocli.CommandLine.Mixin;
             ""})
 final class ServerCommand implements Callable<Integer> {
 
+    @Option(names = "--allow-fresh-index",
+            description = "Start even though the index is new or empty while a volume holds data, belongs to a cluster, or cannot be "
+                    + "reached to tell. Without it such a start is refused: the usual cure is 'mkv rebuild'. Not a setting: "
+                    + "it applies to this start only.")
+    boolean allowFreshIndex;
+
     @Mixin
     ServerOptions options;
 
@@ -34,7 +43,14 @@ final class ServerCommand implements Callable<Integer> {
         if (settings.isLeft()) return fail(settings.getLeft());
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Wiring.Running running = Wiring.start(settings.get(), () -> SettingsLoader.load(options.sources(own)));
+        Wiring.Running running;
+        try {
+            running = Wiring.start(settings.get(), allowFreshIndex, () -> SettingsLoader.load(options.sources(own)));
+        } catch (Wiring.Refused e) {
+            return refuse(e.reasons);
+        } catch (IndexInUse e) {
+            return refuse(List.of(e.getMessage()));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
             stopped.countDown();
@@ -46,6 +62,13 @@ final class ServerCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** A start refused for what it found (the index in use, the volumes another cluster's, the port taken): exit 2. */
+    static int refuse(Seq<String> reasons) {
+        System.err.println("mkv: cannot start:");
+        reasons.forEach(p -> System.err.println("  " + p));
+        return 2;
     }
 
     static int fail(Seq<String> problems) {

@@ -48,6 +48,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "Mend what is found (see above).")
     boolean repair;
 
+    @Option(names = "--force",
+            description = "With --repair: mend even when the index is empty, or when the orphans found are more than 1% of the entries "
+                    + "(at least 100), which usually means a wrong --db or --volumes rather than damage. Run without --repair first "
+                    + "and read the list.")
+    boolean force;
+
     @Option(names = "--grace", defaultValue = "1h", paramLabel = "DURATION",
             description = "Leave WRITING entries and files younger than this alone: a write may still be working on them (default ${DEFAULT-VALUE}).")
     Duration grace;
@@ -68,7 +74,15 @@ final class VerifyCommand implements Callable<Integer> {
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
         try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+            var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), false);
+            if (!strangers.isEmpty()) return AdminTool.usage("verify", strangers.toList());
             long total = index.count();
+            if (repair && total == 0 && !force) {
+                return AdminTool.usage("verify", List.of("--db: the index " + db + " holds no entries, so --repair would take every file on "
+                        + "the volumes for an orphan. If the index was lost, rebuild it: mkv rebuild --volumes "
+                        + parsed.get().mkString(",") + " --db NEW.db. To repair anyway (orphans with whole values are adopted, "
+                        + "not deleted), pass --force."));
+            }
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
                     "verify: %s%d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
                     p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED),
@@ -77,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier.Report report;
             try (progress) {
                 report = new Verifier(index, nginx, Clock.systemUTC(), progress,
-                        new Verifier.Options(deep, repair, grace, concurrency)).run(parsed.get());
+                        new Verifier.Options(deep, repair, grace, concurrency, force)).run(parsed.get());
             }
             System.out.printf("mkv verify: %d entries checked%s in %.1f s; findings: %s; repaired %d, left %d; errors %d%n",
                     report.entries(), deep ? " (deep)" : "", progress.seconds(),

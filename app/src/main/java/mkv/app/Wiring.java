@@ -25,7 +25,12 @@ import mkv.adapter.metrics.MeteredVolumes;
 import mkv.adapter.metrics.Telemetry;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
+import io.vavr.control.Option;
+import java.util.UUID;
+import mkv.domain.ClusterId;
+import mkv.domain.Identity;
 import mkv.domain.Key;
+import mkv.domain.flow.Clusters;
 import mkv.domain.Ring;
 import mkv.domain.flow.Coordinator;
 import mkv.domain.flow.Policy;
@@ -142,22 +147,95 @@ final class Wiring {
                 .withPingTimeout(s.healthTimeout()));
     }
 
-    /** Starts everything; {@code reload} re-reads the settings when SIGHUP arrives. */
-    static Running start(Settings s, Supplier<Either<Seq<String>, Settings>> reload) {
+    /** The coordinator must not start: each reason, and the advice that fits them. */
+    static final class Refused extends RuntimeException {
+        final Seq<String> reasons;
+
+        Refused(Seq<String> reasons) {
+            super(reasons.mkString("; "));
+            this.reasons = reasons;
+        }
+    }
+
+    /**
+     * Starts everything, in the order that changes nothing until it is sure it may run:
+     * 1. the index, as its one writer (a second coordinator is refused here); 2. the cluster
+     * identity of index and volumes, decided from what they hold; 3. the ports, bound;
+     * 4. only then the changes: the id recorded, volumes stamped, and the WRITING rows of
+     * earlier processes settled. {@code reload} re-reads the settings when SIGHUP arrives.
+     */
+    static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
+        Runnable undo = undoCreation(s.db());
+        SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
+                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL));
+        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
+        try {
+            Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
+            return start(s, index, nginx, identity, reload);
+        } catch (RuntimeException e) {
+            index.close();
+            nginx.close();
+            undo.run();
+            throw e;
+        }
+    }
+
+    private static Identity.Verdict.Proceed identity(Settings s, boolean allowFreshIndex, SqliteIndex index, ReloadableVolumes volumes) {
+        Option<ClusterId> cluster = index.cluster();
+        // Only an index without an id needs its size (a full count) and the volumes walked for data.
+        long entries = cluster.isEmpty() ? index.count() : -1;
+        boolean fresh = cluster.isEmpty() && entries == 0;
+        var seen = Clusters.look(volumes, s.volumes(), fresh);
+        return switch (Identity.atStart(cluster, entries, seen, allowFreshIndex, new ClusterId(UUID.randomUUID().toString()))) {
+            case Identity.Verdict.Proceed go -> go;
+            case Identity.Verdict.Refuse no -> throw new Refused(no.freshIndex()
+                    ? no.reasons().prepend("the index " + s.db() + " is new or empty, and starting it over these volumes could hide their data"
+                                    + " (and a later 'mkv verify --repair' would take it for orphans):")
+                            .append("if the index was lost or replaced, rebuild it from the volumes: mkv rebuild --volumes "
+                                    + s.volumes().mkString(",") + " --db " + s.db() + ", then start the server on it")
+                            .append("to start this empty index anyway, pass --allow-fresh-index: the volumes' data stays, unseen by it")
+                    : no.reasons());
+        };
+    }
+
+    /**
+     * What puts the index's files back as they are now, for a start that gives up: the files
+     * it creates (the index, its lock) are removed, and an index that was an empty file is
+     * emptied again. A refused start leaves the folder as it found it.
+     */
+    private static Runnable undoCreation(java.nio.file.Path db) {
+        java.util.List<java.nio.file.Path> absent = java.util.stream.Stream.of("", "-wal", "-shm", ".lock")
+                .map(suffix -> db.resolveSibling(db.getFileName() + suffix))
+                .filter(p -> !java.nio.file.Files.exists(p)).toList();
+        boolean wasEmptyFile;
+        try {
+            wasEmptyFile = java.nio.file.Files.isRegularFile(db) && java.nio.file.Files.size(db) == 0;
+        } catch (java.io.IOException e) {
+            wasEmptyFile = false;
+        }
+        boolean truncate = wasEmptyFile;
+        return () -> {
+            try {
+                for (java.nio.file.Path p : absent) java.nio.file.Files.deleteIfExists(p);
+                if (truncate) java.nio.file.Files.write(db, new byte[0]);
+            } catch (java.io.IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot put " + db + " back as it was: " + e.getMessage());
+            }
+        };
+    }
+
+    private static Running start(Settings s, SqliteIndex index, ReloadableVolumes nginx, Identity.Verdict.Proceed identity,
+                                 Supplier<Either<Seq<String>, Settings>> reload) {
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         Telemetry telemetry = new Telemetry(Services.get(MeterRegistry.class), Services.get(MetricsFactory.class));
-        SqliteIndex index = SqliteIndex.open(s.db(), SqliteIndex.Options.defaults()
-                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL));
         index.onCommit(telemetry::committed);
-        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
         MeteredVolumes volumes = new MeteredVolumes(nginx, telemetry);
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         telemetry.watchHealth(s.volumes(), health::snapshot);
-        Coordinator coordinator = new Coordinator(index, volumes, health, Clock.systemUTC(), new Random(), policy::get);
-        // Any WRITING row left by an earlier process is settled before traffic arrives.
-        Recovery recovery = Recovery.start(coordinator, Clock.systemUTC(), s.recoveryGrace());
+        Clock clock = Clock.systemUTC();
+        Coordinator coordinator = new Coordinator(index, volumes, health, clock, new Random(), policy::get);
         ListRateLimit listLimit = new ListRateLimit(Clock.systemUTC(), new ListRateLimit.Limits(s.listBurst(), s.listRate()));
         AtomicBoolean accessLog = new AtomicBoolean(s.accessLog());
 
@@ -179,16 +257,39 @@ final class Wiring {
                             .addObserver(MetricsObserver.builder().endpoint("metrics").build())
                             .build());
         }
-        Running running;
+        // Every WRITING row older than this instant is an earlier process's: this one's writes
+        // come later, and their keys are locked while they run (see Coordinator.recover).
+        java.time.Instant started = clock.instant();
+        WebServer web;
         try {
-            running = new Running(server.build().start(), health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry);
+            web = server.build().start();
+            if (!web.isRunning() || web.port() < 1 || (s.adminPort() > 0 && web.port("admin") < 1)) {
+                web.stop();
+                throw new Refused(List.of("cannot listen on " + s.host() + ":" + s.port()
+                        + (s.adminPort() > 0 ? " and admin port " + s.adminPort() : "") + " (is the port taken?)"));
+            }
         } catch (RuntimeException e) {
-            recovery.close();
             health.close();
-            index.close();
-            nginx.close();
             throw e;
         }
+        Recovery recovery;
+        try {
+            // Bound: now the changes. The identity first, so nothing else is done under a wrong one.
+            if (identity.claimIndex() && !index.claim(identity.id())) {
+                LOG.log(System.Logger.Level.WARNING, "the index already records another cluster id than " + identity.id());
+            }
+            Clusters.stamp(volumes, identity.stamp(), identity.id(), "mkv-start")
+                    .appendAll(identity.warnings())
+                    .forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+            index.announce("coordinator on " + s.host() + ":" + web.port() + (s.adminPort() > 0 ? " (admin " + web.port("admin") + ")" : "")
+                    + ", cluster " + identity.id() + ", since " + started);
+            recovery = Recovery.start(coordinator, clock, s.recoveryGrace(), started);
+        } catch (RuntimeException e) {
+            web.stop();
+            health.close();
+            throw e;
+        }
+        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry);
         Signals.onHangup(() -> running.reload(reload.get()));
         return running;
     }

@@ -1,6 +1,7 @@
 package mkv.domain;
 
 import io.vavr.collection.Seq;
+import io.vavr.control.Option;
 import java.time.Instant;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Transfer;
@@ -25,29 +26,37 @@ public final class Fanout {
         /** The body turned out to be empty (possible only when chunked). */
         record EmptyBody() implements Failure {}
 
+        /** The body arrived whole but its md5 is not the one the client declared: a client error. */
+        record Md5Mismatch(Md5 declared, Md5 computed) implements Failure {}
+
         /** At least one replica failed. */
         record ReplicasFailed(Seq<Transfer.Failed> failures) implements Failure {}
     }
 
     /**
-     * Pure. After the blobs: LIVE only when the body arrived whole and non-empty and every
-     * target took it; otherwise roll back every replica the reservation names, except a target
-     * that was never reached (nothing can be there, and its volume is likely down: trying to
-     * delete would fail and leave the key busy until recovery).
+     * Pure. After the blobs: LIVE only when the body arrived whole and non-empty, hashes to the
+     * md5 the client declared (if it declared one), and every target took it; otherwise roll back
+     * every replica the reservation names, except a target that was never reached (nothing can be
+     * there, and its volume is likely down: trying to delete would fail and leave the key busy
+     * until recovery). A client's fault (a broken body, a wrong md5) is named before a replica's,
+     * so the same request always gets the same answer.
      */
-    public static Settled afterBlobs(Entry writing, Seq<Replica> targets, BlobWrite write, Instant now) {
+    public static Settled afterBlobs(Entry writing, Seq<Replica> targets, BlobWrite write, Option<Md5> declared, Instant now) {
         Seq<Transfer.Failed> failed = failures(write.transfers());
         Seq<Replica> neverReached = failed.filter(f -> f.failure() instanceof VolumeFailure.Unreachable).map(Transfer.Failed::replica);
         Seq<Replica> rollBack = writing.replicas().removeAll(neverReached);
         if (write.bodyError().isDefined()) {
             return new Settled.RollBack(rollBack, new Failure.BodyBroken(write.bodyError().get()));
         }
+        if (declared.isDefined() && !declared.get().equals(write.md5())) {
+            return new Settled.RollBack(rollBack, new Failure.Md5Mismatch(declared.get(), write.md5()));
+        }
         if (!failed.isEmpty() || write.transfers().size() != targets.size()) {
             return new Settled.RollBack(rollBack, new Failure.ReplicasFailed(failed));
         }
         if (write.size() == 0) return new Settled.RollBack(rollBack, new Failure.EmptyBody());
         return new Settled.Live(new Entry(writing.key(), EntryState.LIVE, targets, write.size(),
-                io.vavr.control.Option.of(write.md5()), writing.created(), now));
+                Option.of(write.md5()), writing.created(), now));
     }
 
     /** Pure. After the sidecars: any failure rolls back the whole write. */

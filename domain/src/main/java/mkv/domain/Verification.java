@@ -37,6 +37,13 @@ public final class Verification {
         /** Files on a volume that no entry names; {@code key} none when they have no readable sidecar. */
         record Orphan(Volume volume, BlobPath path, Option<Key> key) implements Finding {}
 
+        /**
+         * Whole values (blob and sidecar agreeing; with {@code --deep} on the md5 too) that no
+         * entry names: an index restored from an older backup, or one that lost rows. A repair
+         * adopts them into the index, never deletes them.
+         */
+        record Unindexed(Entry entry, Seq<BlobPath> paths) implements Finding {}
+
         /** A WRITING entry older than the grace period: a crashed or abandoned write. */
         record StaleWriting(Entry entry) implements Finding {}
     }
@@ -127,6 +134,15 @@ public final class Verification {
         return entry.isEmpty() || !entry.get().replicas().contains(replica);
     }
 
+    /**
+     * Pure. How many orphans a repair mends without {@code --force}: 1% of the entries, at
+     * least 100. More than that is rarely damage; it is usually the wrong index or the wrong
+     * volumes, and deleting on that evidence would destroy data.
+     */
+    public static long orphanAllowance(long entries) {
+        return Math.max(100, entries / 100);
+    }
+
     /** Pure. One line naming the finding, for reports. */
     public static String describe(Finding f) {
         return switch (f) {
@@ -142,6 +158,9 @@ public final class Verification {
             case Finding.Lost l -> "lost: " + l.key() + " has no good replica left";
             case Finding.Orphan o -> "orphan: " + o.volume() + o.path().path()
                     + o.key().map(k -> " (key " + k + ")").getOrElse(" (no sidecar)");
+            case Finding.Unindexed u -> "orphan: " + u.entry().replicas().head().volume() + u.paths().head().path()
+                    + " (key " + u.entry().key() + ") is a whole " + u.entry().state() + " value of " + u.entry().size() + " bytes on "
+                    + u.entry().replicas().mkString(",") + " that no entry names: --repair adopts it into the index";
             case Finding.StaleWriting s -> "stale WRITING entry: " + s.entry().key() + " since " + s.entry().updated()
                     + " on " + s.entry().replicas().mkString(",");
         };

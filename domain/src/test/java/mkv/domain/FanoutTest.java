@@ -40,7 +40,7 @@ class FanoutTest {
     @Test
     void every_target_done_makes_the_entry_live_on_the_targets() {
         Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
-        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), new Transfer.Done(B)), LATER);
+        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), new Transfer.Done(B)), Option.none(), LATER);
 
         assertThat(s).isEqualTo(new Settled.Live(new Entry(KEY, EntryState.LIVE, List.of(A, B), 12, Option.of(MD5), T0, LATER)));
     }
@@ -48,7 +48,7 @@ class FanoutTest {
     @Test
     void one_failed_replica_rolls_back_everything_the_reservation_names() {
         Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
-        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), failed(B)), LATER);
+        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), failed(B)), Option.none(), LATER);
 
         assertThat(s).isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(List.of(failed(B)))));
     }
@@ -57,18 +57,18 @@ class FanoutTest {
     void a_target_that_was_never_reached_is_not_rolled_back_but_a_lost_connection_is() {
         Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
         var unreachable = new Transfer.Failed(B, new VolumeFailure.Unreachable("refused"));
-        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), unreachable), LATER);
+        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), unreachable), Option.none(), LATER);
         assertThat(s).isEqualTo(new Settled.RollBack(List.of(A, OLD), new Failure.ReplicasFailed(List.of(unreachable))));
 
         var lost = new Transfer.Failed(B, new VolumeFailure.Lost("reset"));
-        Settled t = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), lost), LATER);
+        Settled t = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), lost), Option.none(), LATER);
         assertThat(t).isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(List.of(lost))));
     }
 
     @Test
     void a_missing_reply_counts_as_a_failure() {
         Entry writing = Entry.writing(KEY, List.of(A, B), T0);
-        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A)), LATER);
+        Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A)), Option.none(), LATER);
 
         assertThat(s).isInstanceOf(Settled.RollBack.class);
         assertThat(((Settled.RollBack) s).delete()).containsExactlyInAnyOrder(A, B);
@@ -79,15 +79,36 @@ class FanoutTest {
         Entry writing = Entry.writing(KEY, List.of(A, B), T0);
         BlobWrite broken = new BlobWrite(List.of(failed(A), failed(B)), 3, MD5, Option.of("client went away"));
 
-        assertThat(Fanout.afterBlobs(writing, List.of(A, B), broken, LATER))
+        assertThat(Fanout.afterBlobs(writing, List.of(A, B), broken, Option.none(), LATER))
                 .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.BodyBroken("client went away")));
     }
 
     @Test
     void an_empty_body_is_rolled_back_even_though_every_replica_took_it() {
         Entry writing = Entry.writing(KEY, List.of(A), T0);
-        assertThat(Fanout.afterBlobs(writing, List.of(A), wrote(0, new Transfer.Done(A)), LATER))
+        assertThat(Fanout.afterBlobs(writing, List.of(A), wrote(0, new Transfer.Done(A)), Option.none(), LATER))
                 .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.EmptyBody()));
+    }
+
+    @Test
+    void a_body_whose_md5_differs_from_the_declared_one_rolls_back_everything_and_names_both() {
+        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
+        Md5 declared = Gens.md5(8);
+
+        assertThat(Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), new Transfer.Done(B)), Option.of(declared), LATER))
+                .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.Md5Mismatch(declared, MD5)));
+    }
+
+    @Test
+    void a_wrong_md5_is_blamed_on_the_client_before_a_failed_replica_but_after_a_broken_body() {
+        Entry writing = Entry.writing(KEY, List.of(A, B), T0);
+        Md5 declared = Gens.md5(8);
+
+        assertThat(Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), failed(B)), Option.of(declared), LATER))
+                .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.Md5Mismatch(declared, MD5)));
+        BlobWrite broken = new BlobWrite(List.of(failed(A), failed(B)), 3, MD5, Option.of("client went away"));
+        assertThat(Fanout.afterBlobs(writing, List.of(A, B), broken, Option.of(declared), LATER))
+                .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.BodyBroken("client went away")));
     }
 
     @Test
@@ -118,7 +139,7 @@ class FanoutTest {
                     // Sometimes the adapter (wrongly) drops replies: the fold must not be fooled.
                     Seq<Transfer> replies = transfers.dropRight(extra == 3 ? 1 : 0);
                     Entry writing = Entry.writing(KEY, targets, T0);
-                    Settled s = Fanout.afterBlobs(writing, targets, new BlobWrite(replies, size, MD5, Option.none()), LATER);
+                    Settled s = Fanout.afterBlobs(writing, targets, new BlobWrite(replies, size, MD5, Option.none()), Option.none(), LATER);
 
                     boolean whole = replies.size() == targets.size() && replies.forAll(Transfer::ok) && size > 0;
                     assertThat(s instanceof Settled.Live).isEqualTo(whole);
@@ -132,6 +153,28 @@ class FanoutTest {
                         assertThat(live.replicas()).containsExactlyInAnyOrderElementsOf(targets);
                         assertThat(live.is(EntryState.LIVE)).isTrue();
                         assertThat(live.size()).isEqualTo(size);
+                    }
+                });
+    }
+
+    @Test
+    void folding_never_yields_live_when_the_declared_md5_differs_and_a_matching_one_changes_nothing() {
+        qt().withExamples(1000)
+                .forAll(Gens.replicaSets(1, 4), lists().of(booleans().all()).ofSize(4), longs().between(0, 1000),
+                        integers().between(0, 20))
+                .checkAssert((targets, oks, size, seed) -> {
+                    Seq<Transfer> replies = targets.zipWith(oks, (r, ok) -> ok ? new Transfer.Done(r) : failed(r));
+                    Entry writing = Entry.writing(KEY, targets, T0);
+                    BlobWrite write = new BlobWrite(replies, size, MD5, Option.none());
+                    Md5 declared = Gens.md5(seed);
+
+                    Settled undeclared = Fanout.afterBlobs(writing, targets, write, Option.none(), LATER);
+                    Settled checked = Fanout.afterBlobs(writing, targets, write, Option.of(declared), LATER);
+
+                    if (declared.equals(MD5)) {
+                        assertThat(checked).isEqualTo(undeclared);
+                    } else {
+                        assertThat(checked).isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.Md5Mismatch(declared, MD5)));
                     }
                 });
     }

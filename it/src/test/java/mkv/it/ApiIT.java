@@ -271,4 +271,54 @@ class ApiIT {
         }
         assertThat(http.get("/api/badlen").statusCode()).isEqualTo(404);
     }
+
+    private static HttpResponse<byte[]> putWithMd5(String key, byte[] value, String contentMd5, boolean chunked) {
+        var body = chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(value))
+                : HttpRequest.BodyPublishers.ofByteArray(value);
+        return Http.send(HttpRequest.newBuilder(http.uri(key)).header("Content-MD5", contentMd5).PUT(body));
+    }
+
+    private static String base64Md5(byte[] value) {
+        return java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(md5(value)));
+    }
+
+    @Test
+    void a_wrong_content_md5_answers_400_keeps_nothing_anywhere_and_the_key_stays_writable() throws Exception {
+        // A small value (read whole, pooled PUTs), a large one (streamed), and a chunked one.
+        record Case(String key, byte[] value, boolean chunked) {}
+        byte[] large = new byte[3_000_000];
+        new Random(11).nextBytes(large);
+        for (Case c : List.of(new Case("/md5/small", "checked".getBytes(StandardCharsets.UTF_8), false),
+                new Case("/md5/large", large, false), new Case("/md5/chunked", large, true))) {
+            String wrong = md5("something else".getBytes(StandardCharsets.UTF_8));
+
+            HttpResponse<byte[]> refused = putWithMd5(c.key(), c.value(), wrong, c.chunked());
+
+            assertThat(refused.statusCode()).as(c.key()).isEqualTo(400);
+            assertThat(json(refused).get("error").asText()).as(c.key()).contains(wrong).contains(md5(c.value()));
+            assertThat(cluster.hasFiles(c.key())).as("files of %s on any volume", c.key()).isFalse();
+            assertThat(http.get(c.key()).statusCode()).as(c.key()).isEqualTo(404);
+
+            // The right md5, in either encoding, is accepted at once.
+            String right = c.chunked() ? md5(c.value()) : base64Md5(c.value());
+            HttpResponse<byte[]> stored = putWithMd5(c.key(), c.value(), right, c.chunked());
+            assertThat(stored.statusCode()).as(c.key()).isEqualTo(201);
+            assertThat(stored.headers().firstValue("Content-Md5")).contains(md5(c.value()));
+            assertThat(md5(http.read(c.key()).body())).isEqualTo(md5(c.value()));
+            cluster.assertEveryReplicaHolds(c.key());
+        }
+    }
+
+    @Test
+    void a_malformed_content_md5_answers_400_before_anything_is_written() throws Exception {
+        byte[] value = "never stored".getBytes(StandardCharsets.UTF_8);
+        for (String bad : List.of("abc", md5(value) + "0", "XUFAKrxLKna5cZ2REBfFkg=", "not base64 at all!!!!!!!")) {
+            HttpResponse<byte[]> r = putWithMd5("/md5/malformed", value, bad, false);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(json(r).get("error").asText()).as(bad).contains("Content-MD5");
+            assertThat(json(r).get("key").asText()).isEqualTo("/md5/malformed");
+        }
+        assertThat(cluster.hasFiles("/md5/malformed")).isFalse();
+        assertThat(http.get("/md5/malformed").statusCode()).isEqualTo(404);
+    }
 }

@@ -264,6 +264,14 @@ final class Cluster implements AutoCloseable {
                     if (!coordinator.isAlive()) throw new AssertionError("the coordinator exited: " + log());
                     return Ports.open(port) && (extraArgs.contains("--admin-port") || Ports.open(adminPort));
                 });
+        // The coordinator stamps its running volumes with the cluster id just after binding.
+        for (int i = 0; i < volumePorts.size(); i++) {
+            Path marker = volumeData(i).resolve(mkv.adapter.nginx.MarkJson.PATH.substring(1));
+            // With placement in the test's own config file, which volumes it names is the test's business.
+            if (!placementFlags || volumes.get(i) == null || !served.contains(volumePorts.get(i))) continue;
+            Ports.await("the coordinator to stamp volume " + i + " (log: " + root.resolve("coordinator.log") + ")", Duration.ofSeconds(20),
+                    () -> Files.exists(marker));
+        }
     }
 
     long coordinatorPid() {
@@ -338,14 +346,15 @@ final class Cluster implements AutoCloseable {
         return md5;
     }
 
-    /** Every regular file under every volume's data folder. */
+    /** Every regular file under every volume's data folder but the cluster marker: blobs, sidecars, leftovers. */
     List<Path> filesOnVolumes() {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < volumePorts.size(); i++) {
             Path data = volumeData(i);
             if (!Files.isDirectory(data)) continue;
             try (Stream<Path> walk = Files.walk(data)) {
-                walk.filter(Files::isRegularFile).forEach(files::add);
+                Path marker = data.resolve(mkv.adapter.nginx.MarkJson.PATH.substring(1));
+                walk.filter(Files::isRegularFile).filter(p -> !p.equals(marker)).forEach(files::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vavr.collection.Seq;
 import io.vavr.control.Either;
+import io.vavr.control.Option;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -16,6 +17,7 @@ import mkv.domain.EntryState;
 import mkv.domain.InvalidKey;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
+import mkv.domain.Md5;
 import mkv.domain.ReadResult;
 import mkv.domain.flow.Coordinator;
 import mkv.domain.flow.DeleteResult;
@@ -162,8 +164,14 @@ final class KeyHandler implements Handler {
             error(res, Status.LENGTH_REQUIRED_411, "a PUT needs a body: send Content-Length or a chunked body", key.get().value());
             return;
         }
+        // A declared md5 is checked before any byte is read: a malformed one writes nothing.
+        Either<String, Option<Md5>> declared = ContentMd5.declared(req.headers().all(CONTENT_MD5, java.util.List::of));
+        if (declared.isLeft()) {
+            error(res, Status.BAD_REQUEST_400, declared.getLeft(), key.get().value());
+            return;
+        }
         PacedBody paced = pace.watch(req.content().inputStream());
-        Body body = new Body(paced, length.isPresent() ? length.getAsLong() : -1);
+        Body body = new Body(paced, length.isPresent() ? length.getAsLong() : -1, declared.get());
         String k = key.get().value();
         PutResult result;
         try {
@@ -183,6 +191,8 @@ final class KeyHandler implements Handler {
             case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
                     "a target volume is down, nothing was written: " + u.down().mkString(", "), k);
             case PutResult.BodyBroken b -> {
+                // Clients abort uploads routinely: one line, no stack trace, the id to find the request by.
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + b.detail());
                 if (paced.tooSlow()) {
                     // The rest of the body was never read, so this connection cannot carry another request.
                     res.header(HeaderValues.CONNECTION_CLOSE);
@@ -191,6 +201,8 @@ final class KeyHandler implements Handler {
                     error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
                 }
             }
+            case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
+                    + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);
             case PutResult.ReplicaFailed f -> {
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + describe(f.failures()));
                 error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + describe(f.failures()), k);

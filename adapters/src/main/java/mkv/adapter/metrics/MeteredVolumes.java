@@ -113,6 +113,16 @@ public final class MeteredVolumes implements Volumes {
         return volumes.url(replica, key);
     }
 
+    @Override
+    public mkv.domain.port.VolumeMark readMark(Volume volume) {
+        return volumes.readMark(volume);
+    }
+
+    @Override
+    public Transfer writeMark(Volume volume, mkv.domain.ClusterId cluster, String requestId) {
+        return volumes.writeMark(volume, cluster, requestId);
+    }
+
     private static String outcome(Transfer t) {
         return t instanceof Transfer.Failed f ? failure(f.failure()) : "ok";
     }

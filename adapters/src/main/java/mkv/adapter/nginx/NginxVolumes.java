@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import mkv.domain.BlobPath;
+import mkv.domain.ClusterId;
 import mkv.domain.Key;
 import mkv.domain.Md5;
 import mkv.domain.Replica;
@@ -27,6 +28,7 @@ import mkv.domain.port.SidecarRead;
 import mkv.domain.port.Stat;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.VolumeFailure;
+import mkv.domain.port.VolumeMark;
 import mkv.domain.port.Volumes;
 
 /**
@@ -134,7 +136,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 bodyError = Option.some("body ended after " + size + " of " + body.length() + " bytes");
             }
         } catch (IOException | RuntimeException e) {
-            bodyError = Option.some("body broke off after " + size + " bytes: " + VolumeFailures.describe(e));
+            bodyError = Option.some("body broke off after " + size + " bytes: " + VolumeFailures.describeBody(e));
         } catch (InterruptedException e) {
             interrupted = true;
             bodyError = Option.some("interrupted while streaming the body");
@@ -173,9 +175,12 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, 0))).toVector(),
                         n + 1, Md5.of(md5().digest(bytes)), Option.some("body is longer than its declared " + bytes.length + " bytes"));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a client gone mid-body unchecked (InsufficientDataAvailableException,
+            // UncheckedIOException): a broken body like any other, never an escaped exception that
+            // would leave the WRITING row behind (and the key busy) until recovery.
             return new BlobWrite(targets.map(r -> (Transfer) new Transfer.Failed(r, new VolumeFailure.ShortWrite(bytes.length, 0))).toVector(),
-                    0, Md5.of(md5().digest()), Option.some("body broke off: " + VolumeFailures.describe(e)));
+                    0, Md5.of(md5().digest()), Option.some("body broke off: " + VolumeFailures.describeBody(e)));
         }
         Md5 digest = Md5.of(md5().digest(java.util.Arrays.copyOf(bytes, n)));
         if (n < bytes.length) {
@@ -347,6 +352,23 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return new Checksum.Unknown(VolumeFailures.of(e));
         }
+    }
+
+    @Override
+    public VolumeMark readMark(Volume volume) {
+        try (HttpClientResponse response = client.get().uri(base(volume) + MarkJson.PATH).request()) {
+            int status = response.status().code();
+            if (status == 404) return new VolumeMark.Blank();
+            if (status != 200) return new VolumeMark.Failed(new VolumeFailure.Refused(status));
+            return MarkJson.decode(response.entity().as(byte[].class)).fold(VolumeMark.Garbled::new, VolumeMark.Stamped::new);
+        } catch (RuntimeException e) {
+            return new VolumeMark.Failed(VolumeFailures.of(e));
+        }
+    }
+
+    @Override
+    public Transfer writeMark(Volume volume, ClusterId cluster, String requestId) {
+        return put(new Replica(volume, 0), base(volume) + MarkJson.PATH, MarkJson.encode(cluster), requestId, MediaTypes.APPLICATION_JSON);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package mkv.adapter.nginx;
 
+import io.helidon.common.buffers.DataReader;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -43,6 +44,21 @@ final class VolumeFailures {
             if (t.getCause() == t) break;
         }
         return null;
+    }
+
+    /**
+     * Why the client's body broke off, in words: Helidon's server reports a client that hung up
+     * mid-body as an InsufficientDataAvailableException without a message, and one that reset the
+     * connection as a ServerConnectionException caused by "Connection reset".
+     */
+    static String describeBody(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataReader.InsufficientDataAvailableException) return "the client closed the connection";
+            if (t instanceof java.net.SocketException && String.valueOf(t.getMessage()).contains("Connection reset")) {
+                return "the client reset the connection";
+            }
+        }
+        return describe(thrown);
     }
 
     static String describe(Throwable t) {

@@ -25,6 +25,7 @@ final class Reader implements AutoCloseable {
     private final PreparedStatement scanAfter;
     private final PreparedStatement writingSince;
     private final PreparedStatement count;
+    private final PreparedStatement meta;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
@@ -42,6 +43,15 @@ final class Reader implements AutoCloseable {
         writingSince = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = "
                 + Rows.code(EntryState.WRITING) + " AND updated < ? ORDER BY updated, key LIMIT ?");
         count = connection.prepareStatement("SELECT count(*) FROM entries");
+        meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
+    }
+
+    /** A named fact about the index (see {@link Schema}), if recorded. */
+    Option<String> meta(String name) throws SQLException {
+        meta.setString(1, name);
+        try (ResultSet rs = meta.executeQuery()) {
+            return rs.next() ? Option.of(rs.getString(1)) : Option.none();
+        }
     }
 
     Option<Entry> get(Key key) throws SQLException {

@@ -13,8 +13,11 @@ import mkv.domain.port.IndexFailure;
 final class Schema {
     private Schema() {}
 
-    /** The layout this build writes. 1: the entries table and its two partial indexes. */
-    static final int VERSION = 1;
+    /**
+     * The layout this build writes. 1: the entries table and its two partial indexes;
+     * 2: the meta table (the cluster id).
+     */
+    static final int VERSION = 2;
 
     /** The settings of the one write connection. */
     static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
@@ -74,6 +77,7 @@ final class Schema {
                             + ": upgrade mkv before opening it", null);
                 }
                 if (found < 1) createVersion1(s);
+                if (found < 2) createVersion2(s);
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -91,6 +95,11 @@ final class Schema {
         try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
+    }
+
+    private static void createVersion2(Statement s) throws SQLException {
+        // Facts about the index as a whole, by name: 'cluster' is the id shared with the volumes.
+        s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID, STRICT");
     }
 
     private static void createVersion1(Statement s) throws SQLException {

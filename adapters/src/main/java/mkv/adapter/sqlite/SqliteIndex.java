@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import mkv.domain.ClusterId;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -92,6 +93,7 @@ public final class SqliteIndex implements Index {
     private final Options options;
     private final Writer writer;
     private final Readers readers;
+    private WriterLock lock;
 
     private SqliteIndex(Path file, Options options, Writer writer, Readers readers) {
         this.file = file;
@@ -148,6 +150,29 @@ public final class SqliteIndex implements Index {
             if (e instanceof IndexFailure f) throw f;
             throw new IndexFailure("cannot open the index " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens the index as its one writing process, the coordinator or a rebuild: takes the
+     * index's {@link WriterLock} first and holds it until {@link #close()}; throws
+     * {@link mkv.domain.port.IndexInUse} naming the holder when another process has it. The
+     * admin tools that run beside a coordinator (verify, rebalance) open with {@link #open}.
+     */
+    public static SqliteIndex openAsSoleWriter(Path file, Options options) {
+        WriterLock lock = WriterLock.acquire(file);
+        try {
+            SqliteIndex index = open(file, options);
+            index.lock = lock;
+            return index;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Says who holds the writer lock (e.g. "coordinator on port 3000"), for a second process's refusal. */
+    public void announce(String what) {
+        if (lock != null) lock.describe(what);
     }
 
     public static SqliteIndex open(Path file) {
@@ -260,6 +285,25 @@ public final class SqliteIndex implements Index {
     }
 
     @Override
+    public Option<ClusterId> cluster() {
+        return readers.with("reading the cluster id", r -> r.meta("cluster")).map(text -> ClusterId.parse(text)
+                .getOrElseThrow(why -> new IndexFailure("the index " + file + " records a bad cluster id: " + why, null)));
+    }
+
+    /** The first id recorded stays; a later, different one is refused by the answer false. */
+    @Override
+    public boolean claim(ClusterId cluster) {
+        writer.submit(s -> {
+            try (var insert = s.connection().prepareStatement(
+                    "INSERT INTO meta (name, value) VALUES ('cluster', ?) ON CONFLICT (name) DO NOTHING")) {
+                insert.setString(1, cluster.value());
+                return insert.executeUpdate() == 1;
+            }
+        });
+        return cluster().contains(cluster);
+    }
+
+    @Override
     public long count() {
         return readers.with("counting entries", Reader::count);
     }
@@ -290,6 +334,8 @@ public final class SqliteIndex implements Index {
             if (failure == null) failure = e;
             else failure.addSuppressed(e);
         }
+        // Last: the next writer may start only once this one has let go of the file.
+        if (lock != null) lock.close();
         if (failure != null) throw failure;
     }
 }

@@ -13,6 +13,7 @@ import mkv.domain.Md5;
 import mkv.domain.Sidecar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The sidecar codec: what encode writes, decode reads back exactly; anything else rebuild must not trust is refused. */
@@ -63,31 +64,36 @@ class SidecarJsonTest {
     void a_missing_field_is_refused(String field) {
         String json = GOOD.replaceAll("\"" + field + "\":(\"[^\"]*\"|\\d+),?", "").replace(",}", "}");
         assertThat(json).doesNotContain("\"" + field + "\"");
-        assertThat(SidecarJson.decode(bytes(json)).isLeft()).isTrue();
+        assertThat(SidecarJson.decode(bytes(json)).getLeft()).startsWith("sidecar has no ").endsWith("'" + field + "'");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "\"md5\":\"0123456789abcdef0123456789abcde\"",
-            "\"md5\":\"0123456789abcdef0123456789abcdeg\"",
-            "\"md5\":5",
-            "\"key\":\"no-leading-slash\"",
-            "\"key\":\"/a/../b\"",
-            "\"state\":\"WRITING\"",
-            "\"size\":-1",
-            "\"size\":\"5\"",
-            "\"created\":1.5",
-            "\"format\":0"})
-    void a_bad_field_is_refused(String replacement) {
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "\"md5\":\"0123456789abcdef0123456789abcde\"  | sidecar not an md5 hex digest: 0123456789abcdef0123456789abcde",
+            "\"md5\":\"0123456789abcdef0123456789abcdeg\" | sidecar not an md5 hex digest: 0123456789abcdef0123456789abcdeg",
+            "\"md5\":5                                 | sidecar has no text 'md5'",
+            "\"key\":\"no-leading-slash\"                | sidecar holds an invalid key: not a valid key: no-leading-slash",
+            "\"key\":\"/a/../b\"                         | sidecar holds an invalid key: not a valid key: /a/../b",
+            "\"state\":\"WRITING\"                       | sidecar state 'WRITING' is neither LIVE nor UNLINKED",
+            "\"size\":-1                               | sidecar has a negative size",
+            "\"size\":\"5\"                              | sidecar has no integer 'size'",
+            "\"created\":1.5                           | sidecar has no integer 'created'",
+            "\"format\":0                              | sidecar format 0 is not a known format"})
+    void a_bad_field_is_refused_with_the_reason(String replacement, String reason) {
         String field = replacement.substring(1, replacement.indexOf('"', 1));
         String json = GOOD.replaceAll("\"" + field + "\":(\"[^\"]*\"|\\d+)", java.util.regex.Matcher.quoteReplacement(replacement));
         assertThat(json).contains(replacement);
-        assertThat(SidecarJson.decode(bytes(json)).isLeft()).isTrue();
+        assertThat(SidecarJson.decode(bytes(json)).getLeft()).isEqualTo(reason);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "[]", "null", "{", "\"text\""})
-    void something_that_is_not_a_sidecar_object_is_refused(String json) {
-        assertThat(SidecarJson.decode(bytes(json)).isLeft()).isTrue();
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "``       | sidecar is not a JSON object",
+            "[]       | sidecar is not a JSON object",
+            "null     | sidecar is not a JSON object",
+            "{        | sidecar is not JSON: ",
+            "\"text\" | sidecar is not a JSON object"})
+    void something_that_is_not_a_sidecar_object_is_refused_with_the_reason(String json, String reason) {
+        assertThat(SidecarJson.decode(bytes(json)).getLeft()).startsWith(reason);
     }
 }

@@ -17,11 +17,24 @@ class SizeTest {
     }
 
     @Test
-    void a_range_gives_each_key_a_size_inside_it_and_the_same_one_every_time() {
+    void a_range_gives_each_key_a_size_inside_it_spread_over_all_of_it() {
         Size s = Size.parse("1KiB-64KiB");
+        long[] quarters = new long[4];
         for (long i = 0; i < 10_000; i++) {
-            assertThat(s.forKey(i)).isBetween(1024L, 65536L).isEqualTo(s.forKey(i));
+            long size = s.forKey(i);
+            assertThat(size).isBetween(1024L, 65536L);
+            quarters[(int) ((size - 1024) * 4 / (65536 - 1024 + 1))]++;
         }
+        // 2,500 per quarter on average; 2,250 is over five standard deviations away.
+        for (long n : quarters) assertThat(n).isBetween(2250L, 2750L);
+    }
+
+    /** Golden: a rerun of bench (any build) writes the same sizes, so its figures compare. */
+    @Test
+    void each_key_gets_the_same_size_on_every_run() {
+        Size s = Size.parse("1KiB-64KiB");
+        assertThat(new long[] {s.forKey(1), s.forKey(2), s.forKey(3), s.forKey(4)}).containsExactly(40992, 36332, 18887, 38784);
+        assertThat(Size.parse("4KiB").forKey(12345)).isEqualTo(4096);
     }
 
     @Test

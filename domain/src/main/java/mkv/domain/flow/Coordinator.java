@@ -47,7 +47,8 @@ public final class Coordinator {
 
     /**
      * Stores a new value. WRITING is recorded before any byte goes out, LIVE only once every
-     * replica holds the blob and its sidecar; any failure deletes what was written.
+     * replica holds the blob and its sidecar; any failure, or a body whose md5 differs from the
+     * one the client declared, deletes what was written.
      */
     public PutResult put(Key key, Body body, String requestId) {
         if (body.length() == 0) return new PutResult.EmptyBody();
@@ -77,7 +78,7 @@ public final class Coordinator {
 
         // 3. Stream the body to every target at once, then write the sidecars.
         BlobWrite blobs = volumes.write(key, go.targets(), body, requestId);
-        Fanout.Settled settled = Fanout.afterBlobs(writing, go.targets(), blobs, clock.instant());
+        Fanout.Settled settled = Fanout.afterBlobs(writing, go.targets(), blobs, body.declaredMd5(), clock.instant());
         if (settled instanceof Fanout.Settled.Live(Entry live)) {
             Seq<Transfer> sidecars = Parallel.each(go.targets(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
             settled = Fanout.afterSidecars(writing, live, sidecars);
@@ -99,6 +100,7 @@ public final class Coordinator {
                 yield switch (why) {
                     case Fanout.Failure.BodyBroken b -> new PutResult.BodyBroken(b.detail());
                     case Fanout.Failure.EmptyBody e -> new PutResult.EmptyBody();
+                    case Fanout.Failure.Md5Mismatch m -> new PutResult.Md5Mismatch(m.declared(), m.computed());
                     case Fanout.Failure.ReplicasFailed f -> new PutResult.ReplicaFailed(f.failures());
                 };
             }
@@ -199,6 +201,9 @@ public final class Coordinator {
         for (Entry stale : index.writingSince(cutoff, limit)) {
             if (!locks.tryLock(stale.key())) continue;
             try {
+                // Read again under the lock: a write of this process may have finished (and turned
+                // the row LIVE) between the scan and the lock, and its files must not be deleted.
+                if (!index.get(stale.key()).contains(stale)) continue;
                 if (StaleWrites.settle(index, volumes, stale, requestId)) settled++;
             } finally {
                 locks.unlock(stale.key());

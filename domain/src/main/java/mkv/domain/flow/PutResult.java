@@ -2,6 +2,7 @@ package mkv.domain.flow;
 
 import io.vavr.collection.Seq;
 import mkv.domain.Entry;
+import mkv.domain.Md5;
 import mkv.domain.Volume;
 import mkv.domain.port.Transfer;
 
@@ -20,6 +21,9 @@ public sealed interface PutResult {
 
     /** The client's body broke off; what was written is rolled back. */
     record BodyBroken(String detail) implements PutResult {}
+
+    /** The body's md5 is not the one the client declared; what was written is rolled back. */
+    record Md5Mismatch(Md5 declared, Md5 computed) implements PutResult {}
 
     /** A replica failed; what was written is rolled back (or left WRITING for recovery if that failed too). */
     record ReplicaFailed(Seq<Transfer.Failed> failures) implements PutResult {}

@@ -33,11 +33,23 @@ import mkv.domain.port.Volumes;
 public final class Verifier {
 
     /** How to verify. */
-    public record Options(boolean deep, boolean repair, java.time.Duration grace, int concurrency) {
+    /** How to verify; {@code force}: repair orphans past {@link Verification#orphanAllowance}. */
+    public record Options(boolean deep, boolean repair, java.time.Duration grace, int concurrency, boolean force) {
         public Options {
             if (grace.isNegative()) throw new IllegalArgumentException("grace must not be negative");
             if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
         }
+
+        public Options(boolean deep, boolean repair, java.time.Duration grace, int concurrency) {
+            this(deep, repair, grace, concurrency, false);
+        }
+    }
+
+    /** A repair of an orphan, held until the walk has counted them all (see {@link #repairOrphans}). */
+    private sealed interface OrphanRepair {
+        record Delete(Replica replica, mkv.domain.BlobPath path, Option<Key> key, Instant modified) implements OrphanRepair {}
+
+        record Adopt(Entry entry) implements OrphanRepair {}
     }
 
     /** What a run found and mended, by kind. */
@@ -67,6 +79,8 @@ public final class Verifier {
     private long unrepaired;
     private long errors;
     private long entries;
+    private final java.util.List<OrphanRepair> pending = new java.util.ArrayList<>();
+    private long orphansBeyond;
 
     public Verifier(Index index, Volumes volumes, Clock clock, Progress progress, Options options) {
         this.index = index;
@@ -81,7 +95,9 @@ public final class Verifier {
         Instant cutoff = clock.instant().minus(options.grace());
         checkEntries();
         settleStaleWrites(cutoff);
-        long listingFailures = new VolumeWalk(volumes, progress, options.concurrency()).walk(all, g -> orphans(g, cutoff));
+        long allowance = options.force() ? Long.MAX_VALUE : Verification.orphanAllowance(entries);
+        long listingFailures = new VolumeWalk(volumes, progress, options.concurrency()).walk(all, g -> orphans(g, cutoff, allowance));
+        repairOrphans(cutoff, allowance);
         synchronized (this) {
             return new Report(entries, findings, repaired, unrepaired, errors + listingFailures, options.repair());
         }
@@ -165,41 +181,98 @@ public final class Verifier {
         }
     }
 
-    // 3. Files that no entry names, one aa/bb group at a time.
-    private void orphans(Seq<VolumeWalk.Position> group, Instant cutoff) {
+    // 3. Files that no entry names, one aa/bb group at a time: whole values are adopted, the rest deleted.
+    private void orphans(Seq<VolumeWalk.Position> group, Instant cutoff, long allowance) {
         // The group's keys, from whichever sidecars can be read.
         io.vavr.collection.Map<String, Key> keys = HashMap.empty();
-        io.vavr.collection.Map<VolumeWalk.Position, Option<Key>> keyOf = HashMap.empty();
+        io.vavr.collection.Map<VolumeWalk.Position, Option<mkv.domain.Sidecar>> sidecarOf = HashMap.empty();
         for (VolumeWalk.Position p : group) {
-            Option<Key> key = Option.none();
+            Option<mkv.domain.Sidecar> sidecar = Option.none();
             if (p.sidecar() && p.modified().isBefore(cutoff)) {
-                if (volumes.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) key = Option.some(f.sidecar().key());
+                if (volumes.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) sidecar = Option.some(f.sidecar());
             }
-            keyOf = keyOf.put(p, key);
-            if (key.isDefined()) keys = keys.put(p.path().digest(), key.get());
+            sidecarOf = sidecarOf.put(p, sidecar);
+            if (sidecar.isDefined()) keys = keys.put(p.path().digest(), sidecar.get().key());
         }
         io.vavr.collection.Map<Key, Option<Entry>> entryOf = HashMap.empty();
+        List<VolumeWalk.Position> orphans = List.empty();
         for (VolumeWalk.Position p : group) {
             if (!p.modified().isBefore(cutoff)) continue;
-            Option<Key> key = keyOf.get(p).get().orElse(keys.get(p.path().digest()));
+            Option<Key> key = sidecarOf.get(p).get().map(mkv.domain.Sidecar::key).orElse(keys.get(p.path().digest()));
             Option<Entry> entry = Option.none();
             if (key.isDefined()) {
                 if (!entryOf.containsKey(key.get())) entryOf = entryOf.put(key.get(), index.get(key.get()));
                 entry = entryOf.get(key.get()).get();
             }
-            if (!Verification.orphan(entry, p.replica(), p.modified(), cutoff)) continue;
+            if (Verification.orphan(entry, p.replica(), p.modified(), cutoff)) orphans = orphans.append(p);
+        }
+        // Whole values of keys no entry names: adopted, never deleted.
+        io.vavr.collection.Map<VolumeWalk.Position, Option<mkv.domain.Sidecar>> sidecars = sidecarOf;
+        io.vavr.collection.Map<Key, Option<Entry>> rows = entryOf;
+        Seq<mkv.domain.Rebuild.Found> unindexed = orphans
+                .filter(p -> sidecars.get(p).get().exists(s -> rows.get(s.key()).exists(Option::isEmpty)))
+                .map(p -> new mkv.domain.Rebuild.Found(p.replica(), p.path(), sidecars.get(p).get(), p.blobSize()))
+                .filter(f -> !options.deep() || wholeByMd5(f));
+        Seq<Entry> adoptable = mkv.domain.Rebuild.merge(unindexed, clock.instant()).entries();
+        for (Entry e : adoptable) {
+            Seq<VolumeWalk.Position> held = orphans.filter(p -> e.replicas().contains(p.replica()) && p.path().digest().equals(e.key().digest()));
+            orphans = orphans.removeAll(held);
+            found(new Finding.Unindexed(e, held.map(VolumeWalk.Position::path)));
+            plan(new OrphanRepair.Adopt(e), allowance);
+        }
+        for (VolumeWalk.Position p : orphans) {
+            Option<Key> key = sidecarOf.get(p).get().map(mkv.domain.Sidecar::key).orElse(keys.get(p.path().digest()));
             found(new Finding.Orphan(p.replica().volume(), p.path(), key));
             // A blob with no sidecar anywhere may still be a live key whose sidecars were all lost;
             // only a deep pass, which has just rewritten every live key's sidecar, proves it is not.
-            boolean deletable = key.isDefined() || options.deep();
-            if (!options.repair() || !deletable) {
-                unrepairedAdd(1);
-                continue;
+            if (key.isDefined() || options.deep()) plan(new OrphanRepair.Delete(p.replica(), p.path(), key, p.modified()), allowance);
+            else unrepairedAdd(1);
+        }
+    }
+
+    /** {@code --deep}: the blob's bytes have its sidecar's md5, so the pair is a whole value. */
+    private boolean wholeByMd5(mkv.domain.Rebuild.Found f) {
+        mkv.domain.Sidecar s = f.sidecar().get();
+        return volumes.checksum(f.replica(), s.key()) instanceof mkv.domain.port.Checksum.Computed c
+                && c.size() == s.size() && c.md5().equals(s.md5());
+    }
+
+    // Orphan repairs wait until the walk has counted them: past the allowance, none is made.
+    private synchronized void plan(OrphanRepair repair, long allowance) {
+        if (!options.repair()) unrepaired++;
+        else if (pending.size() < allowance) pending.add(repair);
+        else orphansBeyond++;
+    }
+
+    private void repairOrphans(Instant cutoff, long allowance) {
+        java.util.List<OrphanRepair> planned;
+        synchronized (this) {
+            planned = java.util.List.copyOf(pending);
+            pending.clear();
+            if (orphansBeyond > 0) {
+                unrepaired += planned.size() + orphansBeyond;
+                progress.note("repair refused for orphans: " + (planned.size() + orphansBeyond) + " found, more than the " + allowance
+                        + " (1% of " + entries + " entries, at least 100) mended without --force; nothing was deleted or adopted. "
+                        + "A count this high usually means a wrong --db or --volumes; read the findings, then run again with --force.");
+                return;
             }
-            // Look again just before deleting: the key may have been written here since.
-            Option<Entry> again = key.isDefined() ? index.get(key.get()) : Option.none();
-            if (!Verification.orphan(again, p.replica(), p.modified(), cutoff)) continue;
-            mended(volumes.deleteFiles(p.replica().volume(), p.path(), REQUEST_ID), "delete the orphan " + p.replica().volume() + p.path().path());
+        }
+        if (!planned.isEmpty()) progress.note("repairing " + planned.size() + " orphans: each is named below as it is mended");
+        for (OrphanRepair r : planned) {
+            switch (r) {
+                case OrphanRepair.Adopt a -> {
+                    boolean adopted = index.reserve(Option.none(), a.entry());
+                    if (adopted || index.get(a.entry().key()).isEmpty()) mended(adopted, "adopt " + a.entry().key() + " from its sidecars");
+                    else progress.note("skipped adopting " + a.entry().key() + ": it was written meanwhile");
+                }
+                case OrphanRepair.Delete d -> {
+                    // Look again just before deleting: the key may have been written here since.
+                    Option<Entry> again = d.key().isDefined() ? index.get(d.key().get()) : Option.none();
+                    if (!Verification.orphan(again, d.replica(), d.modified(), cutoff)) continue;
+                    mended(volumes.deleteFiles(d.replica().volume(), d.path(), REQUEST_ID),
+                            "delete the orphan " + d.replica().volume() + d.path().path());
+                }
+            }
         }
     }
 

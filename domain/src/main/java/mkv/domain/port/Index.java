@@ -2,6 +2,7 @@ package mkv.domain.port;
 
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
+import mkv.domain.ClusterId;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -42,6 +43,15 @@ public interface Index extends AutoCloseable {
 
     /** Inserts or overwrites entries in bulk, unconditionally: the rebuild path. */
     void putAll(Seq<Entry> entries);
+
+    /** The cluster this index belongs to; none for a new index, or one made before clusters had ids. */
+    Option<ClusterId> cluster();
+
+    /**
+     * Records the cluster id unless one is already recorded; true when the index now belongs
+     * to {@code cluster}, false when it already belonged to another (which stays).
+     */
+    boolean claim(ClusterId cluster);
 
     /** Number of entries, all states. */
     long count();

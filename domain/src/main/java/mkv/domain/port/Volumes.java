@@ -2,6 +2,7 @@ package mkv.domain.port;
 
 import io.vavr.collection.Seq;
 import mkv.domain.BlobPath;
+import mkv.domain.ClusterId;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
@@ -50,6 +51,12 @@ public interface Volumes {
 
     /** Deletes the blob and then the sidecar at {@code path}, whatever key they belong to: orphans. */
     Transfer deleteFiles(Volume volume, BlobPath path, String requestId);
+
+    /** Reads the volume's cluster marker: whose volume it is, if anyone's. */
+    VolumeMark readMark(Volume volume);
+
+    /** Writes the cluster marker: the volume now belongs to {@code cluster}. */
+    Transfer writeMark(Volume volume, ClusterId cluster, String requestId);
 
     /** Volume URL of the key's blob on this replica, for redirects. */
     String url(Replica replica, Key key);

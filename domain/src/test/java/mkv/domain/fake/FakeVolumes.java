@@ -32,7 +32,8 @@ import mkv.domain.port.Volumes;
 /**
  * Volumes in memory: records every call on every replica in order, keeps the files a real
  * volume would hold, and fails the calls a test names (by step number or by operation and
- * replica), so use-case tests can prove the order of effects.
+ * replica), so use-case tests can prove the order of effects. Held to the same
+ * {@link mkv.domain.port.VolumesContract} as the nginx volumes ({@code FakeVolumesTest}).
  */
 public final class FakeVolumes implements Volumes {
 
@@ -50,6 +51,7 @@ public final class FakeVolumes implements Volumes {
     private final Map<File, Md5> md5s = new HashMap<>();
     private final Set<Volume> down = new HashSet<>();
     private final Map<File, Sidecar> sidecars = new HashMap<>();
+    private final Map<Volume, mkv.domain.ClusterId> marks = new HashMap<>();
     private Consumer<Call> beforeEach = call -> {};
 
     /** Every {@code op} on {@code replica} fails. */
@@ -145,6 +147,14 @@ public final class FakeVolumes implements Volumes {
         return new Transfer.Failed(r, new VolumeFailure.Refused(507));
     }
 
+    private static Transfer.Failed unreachable(Replica r) {
+        return new Transfer.Failed(r, new VolumeFailure.Unreachable("down"));
+    }
+
+    private synchronized boolean isDown(Volume volume) {
+        return down.contains(volume);
+    }
+
     @Override
     public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
         MessageDigest md5;
@@ -159,20 +169,29 @@ public final class FakeVolumes implements Volumes {
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) > 0; size += n) md5.update(buf, 0, n);
         } catch (IOException e) {
-            bodyError = Option.of(e.getMessage());
+            // Never none: a body that broke without a message is still broken.
+            bodyError = Option.of(e.getMessage() != null ? e.getMessage() : "body broke off after " + size + " bytes: " + e);
+        }
+        // As nginx: a body that does not match its declared length is a broken body.
+        if (bodyError.isEmpty() && !body.chunked() && size != body.length()) {
+            bodyError = Option.of("body of " + size + " bytes, declared " + body.length());
         }
         Md5 digest = Md5.of(md5.digest());
         List<Transfer> transfers = List.empty();
         for (Replica r : targets) {
             boolean fails = call(Op.WRITE, r, key, Option.none());
+            boolean unreachable = isDown(r.volume());
             synchronized (this) {
-                // A real volume keeps whatever arrived, even from a broken body: rollback must delete it.
-                if (!fails) {
+                // The nginx adapter leaves nothing behind an abandoned upload, but the port does not
+                // promise it (a lost connection may still land): the fake keeps what arrived, the
+                // worst case, so rollback must delete it.
+                if (!fails && !unreachable) {
                     blobs.put(new File(r, key), size);
                     md5s.put(new File(r, key), digest);
                 }
             }
             Transfer t = fails ? refused(r)
+                    : unreachable ? unreachable(r)
                     : bodyError.isDefined() ? new Transfer.Failed(r, new VolumeFailure.ShortWrite(body.length(), size))
                     : new Transfer.Done(r);
             transfers = transfers.append(t);
@@ -183,6 +202,7 @@ public final class FakeVolumes implements Volumes {
     @Override
     public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
         if (call(Op.SIDECAR, replica, sidecar.key(), Option.of(sidecar))) return refused(replica);
+        if (isDown(replica.volume())) return unreachable(replica);
         synchronized (this) {
             sidecars.put(new File(replica, sidecar.key()), sidecar);
         }
@@ -192,6 +212,7 @@ public final class FakeVolumes implements Volumes {
     @Override
     public Transfer delete(Replica replica, Key key, String requestId) {
         if (call(Op.DELETE, replica, key, Option.none())) return refused(replica);
+        if (isDown(replica.volume())) return unreachable(replica);
         synchronized (this) {
             blobs.remove(new File(replica, key));
             sidecars.remove(new File(replica, key));
@@ -201,6 +222,7 @@ public final class FakeVolumes implements Volumes {
 
     @Override
     public synchronized Stat stat(Replica replica, Key key) {
+        if (down.contains(replica.volume())) return new Stat.Unknown(new VolumeFailure.Unreachable("down"));
         Long size = blobs.get(new File(replica, key));
         return size == null ? new Stat.Missing() : new Stat.Present(size);
     }
@@ -246,14 +268,14 @@ public final class FakeVolumes implements Volumes {
     public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
         if (call(Op.COPY, to, sidecar.key(), Option.of(sidecar))) return refused(to);
         synchronized (this) {
-            if (down.contains(from.volume()) || down.contains(to.volume())) {
-                return new Transfer.Failed(to, new VolumeFailure.Unreachable("down"));
-            }
+            // In nginx's order: the source is read first (its failures name it), then the target is
+            // written, and only the bytes that arrived are checked against the md5.
             File source = new File(from, sidecar.key());
-            if (!blobs.containsKey(source)) return new Transfer.Failed(to, new VolumeFailure.Refused(404));
-            if (blobs.get(source) != sidecar.size() || !sidecar.md5().equals(md5s.get(source))) {
-                return new Transfer.Failed(to, new VolumeFailure.Mismatch("source does not match"));
-            }
+            if (down.contains(from.volume())) return unreachable(from);
+            if (!blobs.containsKey(source)) return new Transfer.Failed(from, new VolumeFailure.Refused(404));
+            if (blobs.get(source) != sidecar.size()) return new Transfer.Failed(from, new VolumeFailure.Mismatch("source size differs"));
+            if (down.contains(to.volume())) return unreachable(to);
+            if (!sidecar.md5().equals(md5s.get(source))) return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied md5 differs"));
             blobs.put(new File(to, sidecar.key()), blobs.get(source));
             md5s.put(new File(to, sidecar.key()), md5s.get(source));
             sidecars.put(new File(to, sidecar.key()), sidecar);
@@ -271,6 +293,7 @@ public final class FakeVolumes implements Volumes {
     @Override
     public synchronized Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
         Replica replica = new Replica(volume, path.subvolume());
+        if (down.contains(volume)) return unreachable(replica);
         blobs.keySet().removeIf(f -> f.replica().equals(replica) && f.key().digest().equals(path.digest()));
         sidecars.keySet().removeIf(f -> f.replica().equals(replica) && f.key().digest().equals(path.digest()));
         return new Transfer.Done(replica);
@@ -279,5 +302,19 @@ public final class FakeVolumes implements Volumes {
     @Override
     public String url(Replica replica, Key key) {
         return "http://" + replica.volume() + BlobPath.of(key, replica).path();
+    }
+
+    @Override
+    public synchronized mkv.domain.port.VolumeMark readMark(Volume volume) {
+        if (down.contains(volume)) return new mkv.domain.port.VolumeMark.Failed(new VolumeFailure.Unreachable(volume + " is down"));
+        mkv.domain.ClusterId id = marks.get(volume);
+        return id == null ? new mkv.domain.port.VolumeMark.Blank() : new mkv.domain.port.VolumeMark.Stamped(id);
+    }
+
+    @Override
+    public synchronized Transfer writeMark(Volume volume, mkv.domain.ClusterId cluster, String requestId) {
+        if (down.contains(volume)) return new Transfer.Failed(new Replica(volume, 0), new VolumeFailure.Unreachable(volume + " is down"));
+        marks.put(volume, cluster);
+        return new Transfer.Done(new Replica(volume, 0));
     }
 }

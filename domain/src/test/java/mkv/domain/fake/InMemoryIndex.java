@@ -15,6 +15,18 @@ import mkv.domain.port.Index;
 /** The index as a sorted map under one lock: the reference the SQLite index is held to. */
 public final class InMemoryIndex implements Index {
     private final TreeMap<Key, Entry> rows = new TreeMap<>();
+    private Option<mkv.domain.ClusterId> cluster = Option.none();
+
+    @Override
+    public synchronized Option<mkv.domain.ClusterId> cluster() {
+        return cluster;
+    }
+
+    @Override
+    public synchronized boolean claim(mkv.domain.ClusterId id) {
+        if (cluster.isEmpty()) cluster = Option.some(id);
+        return cluster.contains(id);
+    }
 
     @Override
     public synchronized Option<Entry> get(Key key) {

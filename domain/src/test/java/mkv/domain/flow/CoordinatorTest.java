@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The use cases against fakes that record every volume call and can fail any of them: these
- * prove the order of effects that keeps data safe (DESIGN.md decision 3).
+ * prove the order of effects that keeps data safe (PHILOSOPHY.md, "The write protocol").
  */
 class CoordinatorTest {
 
@@ -63,8 +63,12 @@ class CoordinatorTest {
     }
 
     private static Body body(String s) {
+        return body(s, Option.none());
+    }
+
+    private static Body body(String s, Option<Md5> declared) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return new Body(new ByteArrayInputStream(b), b.length);
+        return new Body(new ByteArrayInputStream(b), b.length, declared);
     }
 
     /** A chunked body that delivers a few bytes, then the client goes away. */
@@ -219,6 +223,37 @@ class CoordinatorTest {
         assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void a_body_whose_md5_differs_from_the_declared_one_is_rolled_back_without_sidecars_and_the_key_stays_writable() {
+        Md5 wrong = Gens.md5(1);
+        java.util.List<String> seen = watchRow();
+
+        PutResult result = coordinator.put(KEY, body("hello", Option.of(wrong)), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.Md5Mismatch(wrong, HELLO_MD5));
+        // The same path as a failed replica: the bytes went out under a WRITING row, then every
+        // target was deleted before the row; no sidecar was ever written.
+        assertThat(seen).containsExactly("WRITE WRITING", "WRITE WRITING", "DELETE WRITING", "DELETE WRITING");
+        assertThat(volumes.calls().subList(2, 4)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+
+        assertThat(coordinator.put(KEY, body("hello", Option.of(HELLO_MD5)), "r2")).isInstanceOf(PutResult.Created.class);
+        assertThat(index.get(KEY).get().md5()).contains(HELLO_MD5);
+    }
+
+    @Test
+    void a_wrong_declared_md5_whose_rollback_delete_fails_leaves_the_row_writing_for_recovery() {
+        volumes.failOn(DELETE, SECOND);
+
+        PutResult result = coordinator.put(KEY, body("hello", Option.of(Gens.md5(1))), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.Md5Mismatch(Gens.md5(1), HELLO_MD5));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
+        assertThat(volumes.ops()).doesNotContain(SIDECAR);
     }
 
     @Test

@@ -91,6 +91,25 @@ public abstract class IndexContract {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    // ---- cluster id -------------------------------------------------------------------------
+
+    static final mkv.domain.ClusterId CLUSTER = new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+    static final mkv.domain.ClusterId OTHER_CLUSTER = new mkv.domain.ClusterId("11111111-2222-4333-8444-555555555555");
+
+    @Test
+    void a_new_index_belongs_to_no_cluster() {
+        assertThat(index().cluster()).isEqualTo(Option.none());
+    }
+
+    @Test
+    void the_first_claimed_cluster_id_stays_and_another_is_refused() {
+        Index index = index();
+        assertThat(index.claim(CLUSTER)).isTrue();
+        assertThat(index.claim(CLUSTER)).isTrue();
+        assertThat(index.claim(OTHER_CLUSTER)).isFalse();
+        assertThat(index.cluster()).isEqualTo(Option.some(CLUSTER));
+    }
+
     // ---- get --------------------------------------------------------------------------------
 
     @Test
