@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 @Command(name = "volume", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Runs one volume: writes an nginx config for it into DIR/run and runs nginx in the foreground.",
-            "Blobs live in DIR/data; nginx's temp files, logs and pid in DIR/run. Nothing is written outside DIR.",
+            "Blobs live in DIR/data; nginx's logs and pid in DIR/run. Nothing is written outside DIR.",
+            "An upload streams into a .tmp folder on its destination's disk, then is renamed into place:",
+            "DIR/data/.tmp, and DIR/data/svNN/.tmp for each svNN folder present at start (mount a",
+            "subvolume's disk on DIR/data/svNN before starting the volume).",
             "Stops nginx on SIGTERM or Ctrl-C. Needs Debian's nginx (apt-get install nginx-light).",
             ""})
 final class VolumeCommand implements Callable<Integer> {

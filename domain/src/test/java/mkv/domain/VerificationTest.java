@@ -56,4 +56,14 @@ class VerificationTest {
         Entry writing = Entry.writing(KEY, List.of(elsewhere), T0);
         assertThat(Verification.orphan(Option.some(writing), elsewhere, T0, cutoff)).isFalse();
     }
+
+    @Test
+    void a_temp_file_is_left_over_only_once_it_is_older_than_the_grace_period() {
+        var cutoff = T0.plusSeconds(3600);
+        assertThat(Verification.leftover(T0, cutoff)).isTrue();
+        assertThat(Verification.leftover(cutoff, cutoff)).as("still within the grace period: maybe an upload in progress").isFalse();
+        TempFile file = new TempFile("/sv03/.tmp/0000000042");
+        assertThat(Verification.describe(new Finding.TempLeftover(Gens.volume(1), file, 7)))
+                .isEqualTo("temp file left: " + Gens.volume(1) + "/sv03/.tmp/0000000042 (7 bytes)");
+    }
 }

@@ -26,6 +26,7 @@ import mkv.domain.flow.PutResult;
 import mkv.domain.port.Body;
 import mkv.domain.port.IndexFailure;
 import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
 
 /** Every request of the data port: parse, one use-case call, map the outcome to HTTP. */
 final class KeyHandler implements Handler {
@@ -204,8 +205,9 @@ final class KeyHandler implements Handler {
             case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
                     + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);
             case PutResult.ReplicaFailed f -> {
-                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + describe(f.failures()));
-                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + describe(f.failures()), k);
+                String why = describe(f.failures()) + refusedPutHint(f.failures());
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + why);
+                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + why, k);
             }
         }
     }
@@ -243,6 +245,16 @@ final class KeyHandler implements Handler {
     private static String describe(Seq<Transfer.Failed> failures) {
         return failures.isEmpty() ? "the index changed under the write"
                 : failures.map(f -> f.replica().volume() + " " + f.failure().describe()).mkString("; ");
+    }
+
+    /**
+     * nginx answers a PUT it cannot store with a bare 500: a full disk looks like any other write
+     * error, and only the volume's own error log tells them apart. So the answer names the volume
+     * and says where to look, and never claims "full" on a guess.
+     */
+    private static String refusedPutHint(Seq<Transfer.Failed> failures) {
+        return failures.exists(f -> f.failure() instanceof VolumeFailure.Refused r && r.status() == 500)
+                ? " (nginx answers 500 when it cannot store a PUT, e.g. its disk is full: see that volume's error log)" : "";
     }
 
     private static void invalidKey(ServerResponse res, InvalidKey invalid) {

@@ -19,6 +19,7 @@ import mkv.domain.Key;
 import mkv.domain.Md5;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.Body;
 import mkv.domain.port.BlobWrite;
@@ -377,6 +378,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         Transfer blob = deleteFile(replica, base(volume) + path.path(), requestId);
         if (!blob.ok()) return blob;
         return deleteFile(replica, base(volume) + path.sidecarPath(), requestId);
+    }
+
+    @Override
+    public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        return deleteFile(new Replica(volume, file.subvolume()), base(volume) + file.path(), requestId);
     }
 
     /**

@@ -265,9 +265,10 @@ class NginxVolumesTest extends VolumesContract {
             NginxConfig config = process.config();
             assertThat(config.dir().startsWith(root)).isTrue();
             try (Stream<Path> top = Files.list(config.dataRoot())) {
-                assertThat(top).allMatch(p -> p.getFileName().toString().matches("sv\\d\\d") && Files.isDirectory(p));
+                assertThat(top).allMatch(p -> p.getFileName().toString().matches("sv\\d\\d|\\.tmp") && Files.isDirectory(p)
+                        || p.getFileName().toString().equals(MarkJson.PATH.substring(1)) && Files.isRegularFile(p));
             }
-            try (Stream<Path> temp = Files.list(config.tempDir("client_body"))) {
+            try (Stream<Path> temp = Files.list(config.uploadTempDir())) {
                 assertThat(temp).as("finished uploads were renamed out of the temp folder").isEmpty();
             }
             assertThat(config.pidFile()).exists();
