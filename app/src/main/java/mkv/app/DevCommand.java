@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv dev}: a whole local cluster, N nginx volumes and a coordinator, in one command. */
-@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ServerOptions.SettingFlags.class,
         description = {
             "Starts a local cluster: --volumes nginx volumes on ports PORT+1..PORT+N and the coordinator on PORT,",
             "all on 127.0.0.1, with everything (blobs, index, nginx logs) under --data. Prints curl lines to try.",

@@ -17,6 +17,7 @@ import mkv.domain.Replica;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
 import mkv.domain.port.Health;
+import mkv.domain.port.HealthSnapshot;
 import mkv.domain.port.Index;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
@@ -109,10 +110,14 @@ public final class Coordinator {
     /**
      * Deletes what a failed write may have left, then its row. If a delete fails, the row
      * stays WRITING so that recovery finishes the job: never a file without a row naming it.
+     * A replica on a volume the health checker no longer trusts is left to recovery too: a
+     * delete there would most likely wait out a whole read timeout before the client is answered.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        Seq<Transfer> deletes = Parallel.each(delete, r -> volumes.delete(r, writing.key(), requestId));
-        if (deletes.forAll(Transfer::ok)) index.remove(writing);
+        HealthSnapshot now = health.snapshot();
+        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
+        Seq<Transfer> deletes = Parallel.each(reachable, r -> volumes.delete(r, writing.key(), requestId));
+        if (reachable.size() == delete.size() && deletes.forAll(Transfer::ok)) index.remove(writing);
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */

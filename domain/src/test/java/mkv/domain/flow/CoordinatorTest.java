@@ -182,6 +182,21 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_rollback_leaves_the_replica_on_a_suspect_volume_to_recovery_instead_of_waiting_on_it() {
+        volumes.failOn(WRITE, SECOND);
+        health.suspect(SECOND.volume());
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(SECOND))));
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE);
+        assertThat(volumes.calls().get(2).replica()).isEqualTo(FIRST);
+        assertThat(volumes.holdsBlob(FIRST, KEY)).isFalse();
+        // The row still names both replicas, so recovery deletes whatever the suspect volume holds.
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+    }
+
+    @Test
     void an_empty_chunked_body_is_rolled_back_as_empty_body() {
         PutResult result = coordinator.put(KEY, new Body(new ByteArrayInputStream(new byte[0]), -1), "r1");
 
