@@ -235,7 +235,10 @@ final class Wiring {
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         telemetry.watchHealth(s.volumes(), health::snapshot);
         Clock clock = Clock.systemUTC();
-        Coordinator coordinator = new Coordinator(index, volumes, health, clock, new Random(), policy::get);
+        // Every WRITING row older than this instant is an earlier process's: this one's writes
+        // come later, and their keys are locked while they run (see Coordinator.recover).
+        java.time.Instant started = clock.instant();
+        Coordinator coordinator = new Coordinator(index, volumes, health, clock, new Random(), policy::get, started);
         ListRateLimit listLimit = new ListRateLimit(Clock.systemUTC(), new ListRateLimit.Limits(s.listBurst(), s.listRate()));
         AtomicBoolean accessLog = new AtomicBoolean(s.accessLog());
 
@@ -257,9 +260,6 @@ final class Wiring {
                             .addObserver(MetricsObserver.builder().endpoint("metrics").build())
                             .build());
         }
-        // Every WRITING row older than this instant is an earlier process's: this one's writes
-        // come later, and their keys are locked while they run (see Coordinator.recover).
-        java.time.Instant started = clock.instant();
         WebServer web;
         try {
             web = server.build().start();

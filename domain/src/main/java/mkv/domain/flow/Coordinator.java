@@ -31,14 +31,36 @@ public final class Coordinator {
     private final RandomGenerator random;
     private final Supplier<Policy> policy;
     private final KeyLocks locks = new KeyLocks();
+    private final java.time.Instant since;
 
     public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
+        this(index, volumes, health, clock, random, policy, java.time.Instant.MIN);
+    }
+
+    /**
+     * {@code since}: when this process started. A WRITING row last touched before it is an
+     * earlier process's (one index has one writer), and a request that meets it settles it.
+     */
+    public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
+                       java.time.Instant since) {
         this.index = index;
         this.volumes = volumes;
         this.health = health;
         this.clock = clock;
         this.random = random;
         this.policy = policy;
+        this.since = since;
+    }
+
+    /**
+     * The key's row, under its lock. A WRITING row an earlier process left (no request of this
+     * one can own it) is settled first, as recovery would, so a client meeting it just after a
+     * restart gets an answer instead of 409 until start-up recovery reaches it.
+     */
+    private Option<Entry> current(Key key, String requestId) {
+        Option<Entry> row = index.get(key);
+        if (row.isEmpty() || !row.get().is(EntryState.WRITING) || !row.get().updated().isBefore(since)) return row;
+        return StaleWrites.settle(index, volumes, row.get(), requestId) ? index.get(key) : row;
     }
 
     public Policy policy() {
@@ -56,7 +78,7 @@ public final class Coordinator {
         try {
             // 1. Read and decide: nothing is written for a live, busy or unplaceable key.
             Policy p = policy.get();
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             Seq<Replica> targets = p.ring().replicasFor(key, p.replicas());
             switch (PutDecision.decide(existing, targets, health.snapshot())) {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
@@ -137,7 +159,7 @@ public final class Coordinator {
     public DeleteResult delete(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             switch (Removal.decideDelete(existing, policy.get().protect(), health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
@@ -171,7 +193,7 @@ public final class Coordinator {
     public DeleteResult unlink(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             switch (Removal.decideUnlink(existing, health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }

@@ -347,6 +347,31 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_writing_row_an_earlier_process_left_is_settled_by_the_request_that_meets_it() {
+        Entry leftover = Entry.writing(KEY, TARGETS, T0);
+        index.putAll(List.of(leftover));
+        volumes.seedBlob(FIRST, KEY, 5, HELLO_MD5);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        Coordinator restarted = new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
+
+        assertThat(restarted.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+        assertThat(index.get(KEY).get().is(EntryState.LIVE)).isTrue();
+        assertThat(volumes.calls().head().op()).isEqualTo(FakeVolumes.Op.DELETE);
+    }
+
+    @Test
+    void a_writing_row_of_this_process_is_not_settled_by_another_request() {
+        Coordinator started = new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
+        index.putAll(List.of(Entry.writing(KEY, TARGETS, clock.instant())));
+
+        assertThat(started.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
+        assertThat(started.delete(KEY, "r2")).isEqualTo(new DeleteResult.Busy());
+        assertThat(volumes.calls()).isEmpty();
+    }
+
+    @Test
     void the_lock_is_released_after_every_put() {
         volumes.failOn(WRITE, FIRST);
         assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.ReplicaFailed.class);
