@@ -357,7 +357,7 @@ class CoordinatorTest {
 
         assertThat(restarted.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
         assertThat(index.get(KEY).get().is(EntryState.LIVE)).isTrue();
-        assertThat(volumes.calls().head().op()).isEqualTo(FakeVolumes.Op.DELETE);
+        assertThat(volumes.calls().get(0).op()).isEqualTo(FakeVolumes.Op.DELETE);
     }
 
     @Test
