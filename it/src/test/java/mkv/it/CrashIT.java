@@ -173,7 +173,11 @@ class CrashIT {
             Ports.await("reads to avoid the hung volume", Duration.ofSeconds(20),
                     () -> onHung.stream().noneMatch(key -> http.get(key).headers().firstValue("Location").orElse("").contains(hung)));
             for (String key : onHung) assertThat(Http.text(http.read(key))).isEqualTo("v" + key.substring("/hang/".length()));
-            // ...and PUTs placed on it are refused up front.
+            // ...and, once health-failures probes in a row have failed (reads moved after the first),
+            // PUTs placed on it are refused up front.
+            String hungVolume = "127.0.0.1:" + cluster.volumePorts.get(0);
+            Ports.await("the checker to mark the volume down", Duration.ofSeconds(20),
+                    () -> cluster.log().contains("volume " + hungVolume + " is now down"));
             assertThat(http.put(fresh.get(1), "never").statusCode()).isEqualTo(503);
         } finally {
             cluster.signalVolume(0, "CONT");

@@ -41,11 +41,13 @@ final class KeyHandler implements Handler {
     private final Coordinator coordinator;
     private final Supplier<String> requestIds;
     private final ListRateLimit listLimit;
+    private final BodyPace pace;
 
-    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit) {
+    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit, BodyPace pace) {
         this.coordinator = coordinator;
         this.requestIds = requestIds;
         this.listLimit = listLimit;
+        this.pace = pace;
     }
 
     @Override
@@ -171,9 +173,16 @@ final class KeyHandler implements Handler {
             error(res, Status.BAD_REQUEST_400, declared.getLeft(), key.get().value());
             return;
         }
-        Body body = new Body(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1, declared.get());
+        PacedBody paced = pace.watch(req.content().inputStream());
+        Body body = new Body(paced, length.isPresent() ? length.getAsLong() : -1, declared.get());
         String k = key.get().value();
-        switch (coordinator.put(key.get(), body, requestId)) {
+        PutResult result;
+        try {
+            result = coordinator.put(key.get(), body, requestId);
+        } finally {
+            pace.release(paced);
+        }
+        switch (result) {
             case PutResult.Created c -> {
                 res.status(Status.CREATED_201);
                 res.header(CONTENT_MD5, c.entry().md5().get().hex());
@@ -187,7 +196,13 @@ final class KeyHandler implements Handler {
             case PutResult.BodyBroken b -> {
                 // Clients abort uploads routinely: one line, no stack trace, the id to find the request by.
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + b.detail());
-                error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+                if (paced.tooSlow()) {
+                    // The rest of the body was never read, so this connection cannot carry another request.
+                    res.header(HeaderValues.CONNECTION_CLOSE);
+                    error(res, Status.REQUEST_TIMEOUT_408, "the request body came too slowly (" + b.detail() + "); nothing was kept", k);
+                } else {
+                    error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+                }
             }
             case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
                     + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);

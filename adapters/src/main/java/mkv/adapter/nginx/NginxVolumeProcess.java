@@ -71,9 +71,9 @@ public final class NginxVolumeProcess implements AutoCloseable {
         }
     }
 
-    /** Blocks until nginx exits by itself or is stopped; true when it exited cleanly. */
-    public boolean awaitExit() throws InterruptedException {
-        return process.waitFor() == 0;
+    /** Blocks until nginx exits by itself or is stopped; its exit status (128 + n when signal n killed it). */
+    public int awaitExitStatus() throws InterruptedException {
+        return process.waitFor();
     }
 
     /** The subvolumes whose {@code svNN} folders exist in {@code dataRoot}; none when it does not exist yet. */

@@ -17,6 +17,7 @@ import mkv.domain.Replica;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
 import mkv.domain.port.Health;
+import mkv.domain.port.HealthSnapshot;
 import mkv.domain.port.Index;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
@@ -30,14 +31,36 @@ public final class Coordinator {
     private final RandomGenerator random;
     private final Supplier<Policy> policy;
     private final KeyLocks locks = new KeyLocks();
+    private final java.time.Instant since;
 
     public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
+        this(index, volumes, health, clock, random, policy, java.time.Instant.MIN);
+    }
+
+    /**
+     * {@code since}: when this process started. A WRITING row last touched before it is an
+     * earlier process's (one index has one writer), and a request that meets it settles it.
+     */
+    public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
+                       java.time.Instant since) {
         this.index = index;
         this.volumes = volumes;
         this.health = health;
         this.clock = clock;
         this.random = random;
         this.policy = policy;
+        this.since = since;
+    }
+
+    /**
+     * The key's row, under its lock. A WRITING row an earlier process left (no request of this
+     * one can own it) is settled first, as recovery would, so a client meeting it just after a
+     * restart gets an answer instead of 409 until start-up recovery reaches it.
+     */
+    private Option<Entry> current(Key key, String requestId) {
+        Option<Entry> row = index.get(key);
+        if (row.isEmpty() || !row.get().is(EntryState.WRITING) || !row.get().updated().isBefore(since)) return row;
+        return StaleWrites.settle(index, volumes, row.get(), requestId) ? index.get(key) : row;
     }
 
     public Policy policy() {
@@ -55,7 +78,7 @@ public final class Coordinator {
         try {
             // 1. Read and decide: nothing is written for a live, busy or unplaceable key.
             Policy p = policy.get();
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             Seq<Replica> targets = p.ring().replicasFor(key, p.replicas());
             switch (PutDecision.decide(existing, targets, health.snapshot())) {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
@@ -109,10 +132,14 @@ public final class Coordinator {
     /**
      * Deletes what a failed write may have left, then its row. If a delete fails, the row
      * stays WRITING so that recovery finishes the job: never a file without a row naming it.
+     * A replica on a volume the health checker no longer trusts is left to recovery too: a
+     * delete there would most likely wait out a whole read timeout before the client is answered.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        Seq<Transfer> deletes = Parallel.each(delete, r -> volumes.delete(r, writing.key(), requestId));
-        if (deletes.forAll(Transfer::ok)) index.remove(writing);
+        HealthSnapshot now = health.snapshot();
+        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
+        Seq<Transfer> deletes = Parallel.each(reachable, r -> volumes.delete(r, writing.key(), requestId));
+        if (reachable.size() == delete.size() && deletes.forAll(Transfer::ok)) index.remove(writing);
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */
@@ -132,7 +159,7 @@ public final class Coordinator {
     public DeleteResult delete(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             switch (Removal.decideDelete(existing, policy.get().protect(), health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
@@ -166,7 +193,7 @@ public final class Coordinator {
     public DeleteResult unlink(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             switch (Removal.decideUnlink(existing, health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
