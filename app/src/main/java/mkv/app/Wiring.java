@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import mkv.adapter.health.RingHealth;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
 import mkv.adapter.http.BodyPace;
@@ -235,7 +236,9 @@ final class Wiring {
         MeteredVolumes volumes = new MeteredVolumes(nginx, telemetry);
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
+        RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes(), health::snapshot);
+        telemetry.watchRing(() -> ringHealth.read().writable());
         Clock clock = Clock.systemUTC();
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
@@ -253,9 +256,9 @@ final class Wiring {
                 .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get,
                         new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
         if (s.adminPort() > 0) {
-            AdminRoutes.Readiness readiness = () -> readiness(index, health, policy.get());
+            AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
-                    .routing("admin", r -> AdminRoutes.routing(r, readiness))
+                    .routing("admin", r -> AdminRoutes.routing(r, readiness, ringHealth::read))
                     .addFeature(ObserveFeature.builder()
                             .sockets(java.util.List.of("admin"))
                             .endpoint("/")
@@ -297,10 +300,12 @@ final class Wiring {
     }
 
     /**
-     * Ready when the index answers, has met no damage since the start, and enough volumes are up
-     * to place a write. Damage is not ready until a restart: only a rebuild repairs it.
+     * Ready when the index answers and has met no damage since the start: whether this coordinator
+     * can serve. Volumes are left out on purpose (docs/OPERATIONS.md, "Health"): they are shared
+     * by every coordinator, so a failing volume must not take the only one out of a load balancer.
+     * Damage is not ready until a restart: only a rebuild repairs it.
      */
-    private static Seq<String> readiness(SqliteIndex index, VolumeHealthChecker health, Policy policy) {
+    private static Seq<String> readiness(SqliteIndex index) {
         List<String> problems = List.empty();
         try {
             index.get(READINESS_PROBE);
@@ -309,11 +314,6 @@ final class Wiring {
         }
         if (index.corruption().isDefined()) {
             problems = problems.append("index: damaged, rebuild it with 'mkv rebuild' (" + index.corruption().get().getMessage() + ")");
-        }
-        var snapshot = health.snapshot();
-        int up = policy.ring().volumes().count(snapshot::isUp);
-        if (up < policy.replicas()) {
-            problems = problems.append("volumes: " + up + " up, " + policy.replicas() + " needed to place a write");
         }
         return problems;
     }

@@ -59,19 +59,44 @@ class OpsIT {
         }
     }
 
+    /**
+     * Readiness is this coordinator's own: it stays 200 whatever the volumes do (it used to turn
+     * 503 when fewer volumes than replicas were up, which took the only coordinator out of a load
+     * balancer while every GET still worked). Volume health is information: the body of /readyz,
+     * mkv_volume_up and mkv_ring_writable_ratio.
+     */
     @Test
-    void readyz_turns_503_when_too_few_volumes_are_up_to_place_a_write() {
+    void readyz_stays_200_with_volumes_down_and_reports_them_in_the_body_and_the_metrics() {
         try (Cluster cluster = Cluster.start(dir, 3, 2)) {
+            Http http = new Http(cluster.base());
             Http admin = new Http(cluster.adminBase());
+            assertThat(http.put("/ready/a", "x").statusCode()).isEqualTo(201);
             assertThat(admin.get("/livez").statusCode()).isEqualTo(200);
             assertThat(admin.get("/readyz").statusCode()).isEqualTo(200);
+            assertThat(Http.text(admin.get("/readyz"))).contains("\"up\":3").contains("\"writable\":1.0");
+            assertThat(metric(admin, "mkv_ring_writable_ratio")).isEqualTo(1.0);
+
             cluster.stopVolume(0);
+            Ports.await("volume 0 to be seen down", Duration.ofSeconds(10), () -> Http.text(admin.get("/readyz")).contains("\"up\":2"));
+            double oneDown = metric(admin, "mkv_ring_writable_ratio");
+            assertThat(oneDown).isGreaterThan(0.1).isLessThan(0.9);
+            assertThat(metric(admin, "mkv_volume_up", "volume=\"" + cluster.volume(0) + "\"")).isEqualTo(0);
+            assertThat(admin.get("/readyz").statusCode()).isEqualTo(200);
+
             cluster.stopVolume(1);
-            Ports.await("readyz to turn 503", Duration.ofSeconds(10), () -> admin.get("/readyz").statusCode() == 503);
-            assertThat(Http.text(admin.get("/readyz"))).contains("1 up, 2 needed");
+            Ports.await("volume 1 to be seen down", Duration.ofSeconds(10), () -> Http.text(admin.get("/readyz")).contains("\"up\":1"));
+            HttpResponse<byte[]> ready = admin.get("/readyz");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(Http.text(ready)).contains("\"ready\":true").contains(cluster.volume(0).toString()).contains(cluster.volume(1).toString())
+                    .contains("\"writable\":0.0");
+            assertThat(metric(admin, "mkv_ring_writable_ratio")).isEqualTo(0.0);
+            assertThat(http.put("/ready/b", "y").statusCode()).isEqualTo(503);
             assertThat(admin.get("/livez").statusCode()).isEqualTo(200);
+
             cluster.startVolume(0);
-            Ports.await("readyz to turn 200 again", Duration.ofSeconds(10), () -> admin.get("/readyz").statusCode() == 200);
+            Ports.await("volume 0 to be seen up again", Duration.ofSeconds(10), () -> metric(admin, "mkv_ring_writable_ratio") > 0.1);
+            assertThat(Http.text(admin.get("/readyz"))).contains("\"up\":2");
+            assertThat(admin.get("/readyz").statusCode()).isEqualTo(200);
         }
     }
 

@@ -2,6 +2,7 @@ package mkv.adapter.metrics;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsFactory;
 import io.helidon.metrics.api.Tag;
@@ -9,6 +10,7 @@ import io.helidon.metrics.api.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import mkv.domain.Volume;
 import mkv.domain.port.HealthSnapshot;
@@ -28,7 +30,7 @@ public final class Telemetry {
     private final MetricsFactory factory;
     private final ConcurrentHashMap<List<String>, Timer> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<List<String>, Timer> volumeCalls = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Volume, Boolean> watchedVolumes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Volume, Gauge<?>> watchedVolumes = new ConcurrentHashMap<>();
     private final Counter bytesIn;
     private final DistributionSummary batchSizes;
     private final Timer commits;
@@ -82,13 +84,28 @@ public final class Telemetry {
         corruption.increment();
     }
 
-    /** Publishes {@code mkv_volume_up{volume}} (1 up, 0 down) for each volume, read from the health snapshot. */
-    public void watchHealth(Iterable<Volume> volumes, Supplier<HealthSnapshot> health) {
-        for (Volume v : volumes) {
-            if (watchedVolumes.putIfAbsent(v, Boolean.TRUE) != null) continue;
-            registry.getOrCreate(factory.gaugeBuilder("mkv.volume.up", () -> health.get().isUp(v) ? 1 : 0)
-                    .tags(List.of(Tag.create("volume", v.toString())))
-                    .description("Whether the health checker sees the volume as up (1) or down (0)"));
+    /**
+     * Publishes {@code mkv_volume_up{volume}} (1 up, 0 down) for each of these volumes, read from
+     * the health snapshot, and drops the series of volumes no longer listed (after a reload).
+     */
+    public synchronized void watchHealth(Iterable<Volume> volumes, Supplier<HealthSnapshot> health) {
+        java.util.Set<Volume> listed = new java.util.HashSet<>();
+        volumes.forEach(listed::add);
+        watchedVolumes.entrySet().removeIf(e -> {
+            if (listed.contains(e.getKey())) return false;
+            registry.remove(e.getValue());
+            return true;
+        });
+        for (Volume v : listed) {
+            watchedVolumes.computeIfAbsent(v, k -> registry.getOrCreate(factory.gaugeBuilder("mkv.volume.up", () -> health.get().isUp(k) ? 1 : 0)
+                    .tags(List.of(Tag.create("volume", k.toString())))
+                    .description("Whether the health checker sees the volume as up (1) or down (0)")));
         }
+    }
+
+    /** Publishes {@code mkv_ring_writable_ratio}: the share of keys (0 to 1) whose replicas are all up. */
+    public void watchRing(DoubleSupplier writable) {
+        registry.getOrCreate(factory.gaugeBuilder("mkv.ring.writable.ratio", writable::getAsDouble)
+                .description("Share of the key space whose replicas are all up, so a write there can be placed"));
     }
 }
