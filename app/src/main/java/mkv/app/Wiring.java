@@ -1,12 +1,7 @@
 package mkv.app;
 
-import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.MetricsFactory;
-import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Either;
@@ -230,7 +225,8 @@ final class Wiring {
                                  Supplier<Either<Seq<String>, Settings>> reload) {
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
-        Telemetry telemetry = new Telemetry(Services.get(MeterRegistry.class), Services.get(MetricsFactory.class));
+        String version = Wiring.class.getPackage().getImplementationVersion(); // the manifest's, as in mkv --version
+        Telemetry telemetry = new Telemetry(version == null ? "dev" : version);
         index.onCommit(telemetry::committed);
         index.onCorruption(f -> telemetry.indexCorruption());
         MeteredVolumes volumes = new MeteredVolumes(nginx, telemetry);
@@ -258,12 +254,7 @@ final class Wiring {
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
-                    .routing("admin", r -> AdminRoutes.routing(r, readiness, ringHealth::read))
-                    .addFeature(ObserveFeature.builder()
-                            .sockets(java.util.List.of("admin"))
-                            .endpoint("/")
-                            .addObserver(MetricsObserver.builder().endpoint("metrics").build())
-                            .build());
+                    .routing("admin", r -> AdminRoutes.routing(r, readiness, ringHealth::read, telemetry));
         }
         WebServer web;
         try {

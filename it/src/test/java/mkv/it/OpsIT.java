@@ -36,22 +36,22 @@ class OpsIT {
         try (Cluster cluster = Cluster.start(dir, 3, 2, "--access-log")) {
             Http http = new Http(cluster.base());
             Http admin = new Http(cluster.adminBase());
-            double puts = metric(admin, "mkv_http_requests_seconds_count", "method=\"PUT\"", "status=\"201\"");
-            double gets = metric(admin, "mkv_http_requests_seconds_count", "method=\"GET\"", "status=\"302\"");
+            double puts = metric(admin, "mkv_http_request_duration_seconds_count", "method=\"PUT\"", "status=\"201\"");
+            double gets = metric(admin, "mkv_http_request_duration_seconds_count", "method=\"GET\"", "status=\"302\"");
             double bytes = metric(admin, "mkv_put_body_bytes_total");
-            double writes = metric(admin, "mkv_volume_calls_seconds_count", "operation=\"write\"", "outcome=\"ok\"");
-            double batches = metric(admin, "mkv_index_batch_size_count");
+            double writes = metric(admin, "mkv_volume_request_duration_seconds_count", "operation=\"write\"", "outcome=\"ok\"");
+            double batches = metric(admin, "mkv_index_batch_writes_count");
 
             assertThat(http.put("/ops/a", "12345").statusCode()).isEqualTo(201);
             assertThat(http.get("/ops/a").statusCode()).isEqualTo(302);
 
-            assertThat(metric(admin, "mkv_http_requests_seconds_count", "method=\"PUT\"", "status=\"201\"")).isEqualTo(puts + 1);
-            assertThat(metric(admin, "mkv_http_requests_seconds_count", "method=\"GET\"", "status=\"302\"")).isEqualTo(gets + 1);
+            assertThat(metric(admin, "mkv_http_request_duration_seconds_count", "method=\"PUT\"", "status=\"201\"")).isEqualTo(puts + 1);
+            assertThat(metric(admin, "mkv_http_request_duration_seconds_count", "method=\"GET\"", "status=\"302\"")).isEqualTo(gets + 1);
             assertThat(metric(admin, "mkv_put_body_bytes_total")).isEqualTo(bytes + 5);
-            assertThat(metric(admin, "mkv_volume_calls_seconds_count", "operation=\"write\"", "outcome=\"ok\"")).isEqualTo(writes + 2);
-            assertThat(metric(admin, "mkv_index_batch_size_count")).isGreaterThan(batches);
+            assertThat(metric(admin, "mkv_volume_request_duration_seconds_count", "operation=\"write\"", "outcome=\"ok\"")).isEqualTo(writes + 2);
+            assertThat(metric(admin, "mkv_index_batch_writes_count")).isGreaterThan(batches);
             assertThat(metric(admin, "mkv_volume_up", "volume=\"" + cluster.volume(0) + "\"")).isEqualTo(1);
-            assertThat(Http.text(admin.get("/metrics"))).contains("mkv_http_requests_seconds_bucket");
+            assertThat(Http.text(admin.get("/metrics"))).contains("mkv_http_request_duration_seconds_bucket");
             assertThat(http.get("/metrics").statusCode()).isEqualTo(404);
             // The access log has the request, with the id the response carried.
             String id = http.get("/ops/a").headers().firstValue("X-Request-Id").orElseThrow();

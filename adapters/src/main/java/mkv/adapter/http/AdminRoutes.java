@@ -1,18 +1,20 @@
 package mkv.adapter.http;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.vavr.collection.Seq;
 import java.util.function.Supplier;
 import mkv.adapter.health.RingHealth;
+import mkv.adapter.metrics.Telemetry;
 
 /**
  * The admin port's own routes: {@code /livez} (the process answers) and {@code /readyz}
  * (this coordinator can serve: its index answers and is not damaged). Volume health is reported
  * in the body of {@code /readyz} for information and never changes its status, so failing volumes
- * cannot take the only coordinator out of a load balancer. Metrics are added beside them by
- * Helidon's observe feature.
+ * cannot take the only coordinator out of a load balancer. {@code /metrics} serves the
+ * Prometheus text format.
  */
 public final class AdminRoutes {
     private AdminRoutes() {}
@@ -27,7 +29,11 @@ public final class AdminRoutes {
 
     record Live(boolean live) {}
 
-    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes) {
+    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes, Telemetry telemetry) {
+        routing.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, telemetry.contentType());
+            res.send(telemetry.scrape());
+        });
         routing.get("/livez", (req, res) -> {
             res.header(HeaderValues.CONTENT_TYPE_JSON);
             res.send(Json.encode(new Live(true)));
