@@ -235,6 +235,11 @@ final class Wiring {
         RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes(), health::snapshot);
         telemetry.watchRing(() -> ringHealth.read().writable());
+        telemetry.watchWriting(() -> {
+            SqliteIndex.Writing w = index.writing();
+            return new Telemetry.Writing(w.rows(), w.oldest()
+                    .map(t -> Math.max(0, java.time.Duration.between(t, Clock.systemUTC().instant()).toMillis() / 1000.0)).getOrElse(0.0));
+        });
         Clock clock = Clock.systemUTC();
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).

@@ -46,6 +46,7 @@ class MetricsIT {
 
             assertThat(scrape).contains("mkv_http_request_duration_seconds_bucket{method=\"PUT\",status=\"201\",le=\"")
                     .contains("mkv_build_info{version=\"")
+                    .contains("mkv_index_writing_keys 0").contains("mkv_index_writing_oldest_age_seconds 0").contains("mkv_ring_writable_ratio 1")
                     .contains("jvm_memory_used_bytes").contains("process_cpu_seconds_total").contains("process_open_fds")
                     .doesNotContain("scope=").doesNotContain("quantile=").doesNotContain("_max{").doesNotContain("_max ");
             for (String line : scrape.split("\n")) {
@@ -88,6 +89,21 @@ class MetricsIT {
                 assertThat(p99).isGreaterThan(0).isLessThanOrEqualTo(60);
                 assertThat(value(api, "mkv_ring_writable_ratio")).isEqualTo(1.0);
                 assertThat(value(api, "count(mkv_volume_up == 1)")).isEqualTo(2.0);
+
+                // Every query of the Grafana dashboard is valid PromQL that Prometheus evaluates.
+                JsonNode dashboard = JSON.readTree(Path.of("..", "contrib", "grafana-dashboard.json").toFile());
+                int queries = 0;
+                for (JsonNode panel : dashboard.path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        String expr = target.path("expr").asText().replace("$__rate_interval", "1m")
+                                .replace("$job", ".*").replace("$node_job", ".*").replace("$mountpoint", ".*");
+                        var answer = api.get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+                        assertThat(answer.statusCode()).as(expr).isEqualTo(200);
+                        assertThat(JSON.readTree(answer.body()).path("status").asText()).as(expr).isEqualTo("success");
+                        queries++;
+                    }
+                }
+                assertThat(queries).isGreaterThan(15);
             } finally {
                 prometheus.destroy();
                 if (!prometheus.waitFor(30, TimeUnit.SECONDS)) prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -127,6 +127,16 @@ class OpsIT {
             assertThat(cluster.log()).contains("replicas").contains("bogus");
             assertThat(http.put("/reload/still", "z").statusCode()).isEqualTo(201);
             assertThat(http.get("/reload/still").headers().firstValue("Key-Volumes").orElseThrow().split(",")).hasSize(3);
+
+            // mkv_volume_up lists exactly the volumes in force: a reload that drops one drops its series.
+            Http admin = new Http(cluster.adminBase());
+            String third = "mkv_volume_up{volume=\"" + cluster.volume(2) + "\"}";
+            assertThat(Http.text(admin.get("/metrics"))).contains(third);
+            write(config, "volumes: [" + cluster.volume(0) + ", " + cluster.volume(1) + "]\nreplicas: 2\n");
+            cluster.signalCoordinator("HUP");
+            Ports.await("the dropped volume's mkv_volume_up to go", Duration.ofSeconds(10),
+                    () -> !Http.text(admin.get("/metrics")).contains(third));
+            assertThat(Http.text(admin.get("/metrics"))).contains("mkv_volume_up{volume=\"" + cluster.volume(0) + "\"} 1");
         }
     }
 

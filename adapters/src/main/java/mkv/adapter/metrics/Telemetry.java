@@ -123,9 +123,37 @@ public final class Telemetry {
                 .register(registry);
     }
 
-    /** The registry, for meters kept elsewhere (the index's counts). */
-    public PrometheusRegistry registry() {
-        return registry;
+    /** How many index rows are WRITING and the age of the oldest, in seconds (0 when none). */
+    public record Writing(long rows, double oldestAgeSeconds) {}
+
+    /**
+     * Publishes {@code mkv_index_writing_keys} and {@code mkv_index_writing_oldest_age_seconds}, read
+     * at each scrape. A read that fails (the index unavailable or damaged) leaves them out of that
+     * scrape rather than failing it: the corruption counter and the logs say why.
+     */
+    public void watchWriting(Supplier<Writing> writing) {
+        GaugeWithCallback.builder().name("mkv_index_writing_keys")
+                .help("Index rows in the WRITING state: PUTs in flight, or left by a crash until recovery settles them")
+                .callback(c -> {
+                    Writing w = read(writing);
+                    if (w != null) c.call(w.rows());
+                })
+                .register(registry);
+        GaugeWithCallback.builder().name("mkv_index_writing_oldest_age_seconds")
+                .help("Age of the oldest WRITING row's last update (0 when there is none); growing means recovery does not settle it")
+                .callback(c -> {
+                    Writing w = read(writing);
+                    if (w != null) c.call(w.oldestAgeSeconds());
+                })
+                .register(registry);
+    }
+
+    private static Writing read(Supplier<Writing> writing) {
+        try {
+            return writing.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The Prometheus text format (version 0.0.4) of every meter, as {@link #contentType()}. */

@@ -34,6 +34,7 @@ final class Reader implements AutoCloseable {
     private PreparedStatement scanAfter;
     private PreparedStatement writingSince;
     private PreparedStatement count;
+    private PreparedStatement writing;
     private PreparedStatement meta;
 
     Reader(Connection connection) throws SQLException {
@@ -55,6 +56,8 @@ final class Reader implements AutoCloseable {
         writingSince = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = "
                 + Rows.code(EntryState.WRITING) + " AND updated < ? ORDER BY updated, key LIMIT ?");
         count = connection.prepareStatement("SELECT count(*) FROM entries");
+        // Reads only the partial index of WRITING rows (entries_writing_by_updated): they are few.
+        writing = connection.prepareStatement("SELECT count(*), min(updated) FROM entries WHERE state = " + Rows.code(EntryState.WRITING));
         meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
     }
 
@@ -151,6 +154,15 @@ final class Reader implements AutoCloseable {
         return out.reverse();
     }
 
+    SqliteIndex.Writing writing() throws SQLException {
+        try (ResultSet rs = writing.executeQuery()) {
+            rs.next();
+            long rows = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            return new SqliteIndex.Writing(rows, rs.wasNull() ? Option.none() : Option.of(Instant.ofEpochMilli(oldest)));
+        }
+    }
+
     long count() throws SQLException {
         try (ResultSet rs = count.executeQuery()) {
             rs.next();
@@ -184,7 +196,7 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, meta);
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, writing, meta);
     }
 
     @Override

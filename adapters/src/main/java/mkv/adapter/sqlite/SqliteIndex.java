@@ -338,6 +338,14 @@ public final class SqliteIndex implements Index {
         return cluster().contains(cluster);
     }
 
+    /** How many rows are WRITING, and when the oldest of them was last updated. */
+    public record Writing(long rows, Option<Instant> oldest) {}
+
+    /** The WRITING rows, read from their partial index: cheap enough for every scrape. */
+    public Writing writing() {
+        return guarded(() -> readers.with("counting WRITING entries", Reader::writing));
+    }
+
     @Override
     public long count() {
         return guarded(() -> readers.with("counting entries", Reader::count));

@@ -90,6 +90,20 @@ class SqliteIndexTest extends IndexContract {
     }
 
     @Test
+    void writing_counts_the_writing_rows_and_finds_the_oldest() {
+        try (var index = SqliteIndex.open(freshFile())) {
+            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(0, Option.none()));
+            index.reserve(Option.none(), live("/w/live"));
+            index.reserve(Option.none(), Entry.writing(new Key("/w/new"), List.of(REPLICA), T.plusSeconds(60)));
+            Entry old = Entry.writing(new Key("/w/old"), List.of(REPLICA), T);
+            index.reserve(Option.none(), old);
+            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(2, Option.of(T)));
+            index.remove(old);
+            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(1, Option.of(T.plusSeconds(60))));
+        }
+    }
+
+    @Test
     void put_all_in_many_chunks_keeps_the_last_entry_given_for_a_key() {
         var small = new SqliteIndex.Options(2, 512, 100, SqliteIndex.Synchronous.NORMAL, Duration.ofSeconds(5), 8, 0, 1000, true);
         try (var index = SqliteIndex.open(freshFile(), small)) {
