@@ -235,12 +235,12 @@ final class Wiring {
         RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes(), health::snapshot);
         telemetry.watchRing(() -> ringHealth.read().writable());
+        Clock clock = Clock.systemUTC();
         telemetry.watchWriting(() -> {
             SqliteIndex.Writing w = index.writing();
             return new Telemetry.Writing(w.rows(), w.oldest()
-                    .map(t -> Math.max(0, java.time.Duration.between(t, Clock.systemUTC().instant()).toMillis() / 1000.0)).getOrElse(0.0));
+                    .map(t -> Math.max(0, java.time.Duration.between(t, clock.instant()).toMillis() / 1000.0)).getOrElse(0.0));
         });
-        Clock clock = Clock.systemUTC();
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
         java.time.Instant started = clock.instant();
@@ -297,7 +297,7 @@ final class Wiring {
 
     /**
      * Ready when the index answers and has met no damage since the start: whether this coordinator
-     * can serve. Volumes are left out on purpose (docs/OPERATIONS.md, "Health"): they are shared
+     * can serve. Volumes are left out on purpose (docs/OPERATIONS.md, "What /readyz does not say"): they are shared
      * by every coordinator, so a failing volume must not take the only one out of a load balancer.
      * Damage is not ready until a restart: only a rebuild repairs it.
      */
