@@ -255,7 +255,11 @@ final class Wiring {
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index, health, policy.get());
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
-                    .routing("admin", r -> AdminRoutes.routing(r, readiness))
+                    .routing("admin", r -> {
+                        AdminRoutes.routing(r, readiness);
+                        AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
+                                Services.get(MeterRegistry.class)));
+                    })
                     .addFeature(ObserveFeature.builder()
                             .sockets(java.util.List.of("admin"))
                             .endpoint("/")
