@@ -51,6 +51,11 @@ public final class IndexBackup {
                 s.execute("VACUUM INTO '" + partial.toAbsolutePath().toString().replace("'", "''") + "'");
             } finally {
                 watcher.interrupt();
+                try {
+                    watcher.join(1000); // no report of the growing file may follow the final one
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         } catch (SQLException e) {
             deleteQuietly(partial);
@@ -69,6 +74,9 @@ public final class IndexBackup {
         } catch (IOException e) {
             deleteQuietly(partial);
             throw new IndexFailure("cannot move the backup into place at " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(partial);
+            throw e;
         }
     }
 
