@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Run a coordinator:             mkv server --volumes host1:3001,host2:3001,host3:3001 --db /var/lib/mkv/index.db",
             "Run one volume (nginx):        mkv volume --dir /srv/mkv/vol1 --port 3001"},
         subcommands = {ServerCommand.class, VolumeCommand.class, DevCommand.class, RebuildCommand.class, RebalanceCommand.class,
-            VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            VerifyCommand.class, BackupCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -259,7 +259,11 @@ final class Wiring {
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
-                    .routing("admin", r -> AdminRoutes.routing(r, readiness, ringHealth::read, telemetry));
+                    .routing("admin", r -> {
+                        AdminRoutes.routing(r, readiness, ringHealth::read, telemetry);
+                        AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
+                                telemetry::requestCounts));
+                    });
         }
         WebServer web;
         try {

@@ -45,4 +45,13 @@ public final class AdminRoutes {
             res.send(Json.encode(new Ready(problems.isEmpty(), problems.toJavaList(), volumes.get())));
         });
     }
+
+    /** {@code GET /}: the status page, built afresh for each view (see {@link StatusPage}). */
+    public static void statusPage(HttpRouting.Builder routing, java.util.function.Supplier<StatusPage.Model> model) {
+        routing.get("/", (req, res) -> {
+            res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+            res.header(io.helidon.http.HeaderNames.CACHE_CONTROL, "no-store");
+            res.send(StatusPage.render(model.get()));
+        });
+    }
 }

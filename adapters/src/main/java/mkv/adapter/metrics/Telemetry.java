@@ -76,6 +76,15 @@ public final class Telemetry {
                 .observe(nanos / 1e9);
     }
 
+    /** Data-port requests served so far, by (method, status): what the status page shows as rates. */
+    public java.util.Map<List<String>, Long> requestCounts() {
+        java.util.Map<List<String>, Long> counts = new java.util.HashMap<>();
+        for (var point : requests.collect().getDataPoints()) {
+            counts.put(List.of(point.getLabels().get("method"), point.getLabels().get("status")), point.getCount());
+        }
+        return counts;
+    }
+
     /** One volume call: {@code mkv_volume_request_duration_seconds{volume,operation,outcome}}. */
     public void volumeCall(Volume volume, String operation, String outcome, long nanos) {
         volumeSeries.computeIfAbsent(List.of(volume.toString(), operation, outcome), k -> volumeCalls.labelValues(k.get(0), k.get(1), k.get(2)))

@@ -163,6 +163,21 @@ final class Reader implements AutoCloseable {
         }
     }
 
+    /** Keys and bytes in each state: one full pass over the table, so callers cache it. */
+    java.util.Map<EntryState, long[]> countByState() throws SQLException {
+        var out = new java.util.EnumMap<EntryState, long[]>(EntryState.class);
+        for (EntryState state : EntryState.values()) out.put(state, new long[2]);
+        try (PreparedStatement byState = connection.prepareStatement(
+                "SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state"); ResultSet rs = byState.executeQuery()) {
+            while (rs.next()) {
+                for (EntryState state : EntryState.values()) {
+                    if (Rows.code(state) == rs.getInt(1)) out.put(state, new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        return out;
+    }
+
     long count() throws SQLException {
         try (ResultSet rs = count.executeQuery()) {
             rs.next();

@@ -346,6 +346,15 @@ public final class SqliteIndex implements Index {
         return guarded(() -> readers.with("counting WRITING entries", Reader::writing));
     }
 
+    /** Keys and their bytes in one state. */
+    public record StateCount(EntryState state, long keys, long bytes) {}
+
+    /** Keys and bytes by state: a full pass over the index, for a caller that caches it (the status page). */
+    public io.vavr.collection.List<StateCount> countByState() {
+        return guarded(() -> readers.with("counting entries by state", r -> io.vavr.collection.List.ofAll(r.countByState().entrySet())
+                .map(e -> new StateCount(e.getKey(), e.getValue()[0], e.getValue()[1]))));
+    }
+
     @Override
     public long count() {
         return guarded(() -> readers.with("counting entries", Reader::count));
