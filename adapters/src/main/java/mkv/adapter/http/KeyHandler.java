@@ -89,7 +89,7 @@ final class KeyHandler implements Handler {
         switch (coordinator.locate(key.get())) {
             case ReadResult.Found(var entry, var replica) -> {
                 res.status(Status.FOUND_302);
-                res.header(HeaderNames.LOCATION, coordinator.url(replica, entry.key()));
+                res.header(HeaderNames.LOCATION, coordinator.url(replica, entry));
                 res.header(CONTENT_MD5, entry.md5().get().hex());
                 res.header(KEY_VOLUMES, entry.volumes().mkString(","));
                 res.header(HeaderValues.CONTENT_LENGTH_ZERO);

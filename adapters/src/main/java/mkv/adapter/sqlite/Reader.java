@@ -26,6 +26,7 @@ final class Reader implements AutoCloseable {
     private final PreparedStatement writingSince;
     private final PreparedStatement count;
     private final PreparedStatement meta;
+    private final PreparedStatement holding;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
@@ -44,6 +45,15 @@ final class Reader implements AutoCloseable {
                 + Rows.code(EntryState.WRITING) + " AND updated < ? ORDER BY updated, key LIMIT ?");
         count = connection.prepareStatement("SELECT count(*) FROM entries");
         meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
+        holding = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries"
+                + " WHERE (pending IS NOT NULL OR retired IS NOT NULL) AND key > ? ORDER BY key LIMIT ?");
+    }
+
+    /** Entries after {@code after} that hold a pending write or retired generations, by key. */
+    Seq<Entry> holding(Option<Key> after, int limit) throws SQLException {
+        holding.setBytes(1, after.map(Key::bytes).getOrElse(new byte[0]));
+        holding.setInt(2, limit);
+        return entries(holding);
     }
 
     /** A named fact about the index (see {@link Schema}), if recorded. */
@@ -120,6 +130,7 @@ final class Reader implements AutoCloseable {
             scanAfter.close();
             writingSince.close();
             count.close();
+            holding.close();
         }
     }
 }

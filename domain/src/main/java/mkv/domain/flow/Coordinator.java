@@ -3,11 +3,13 @@ package mkv.domain.flow;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Fanout;
+import mkv.domain.HeldGeneration;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
 import mkv.domain.PutDecision;
@@ -29,9 +31,14 @@ public final class Coordinator {
     private final Clock clock;
     private final RandomGenerator random;
     private final Supplier<Policy> policy;
+    private final Generations generations;
     private final KeyLocks locks = new KeyLocks();
 
+    /** Generation numbers are reserved from the index this many at a time. */
+    static final int GENERATION_BLOCK = 1000;
+
     public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
+        this.generations = new Generations(index, GENERATION_BLOCK);
         this.index = index;
         this.volumes = volumes;
         this.health = health;
@@ -69,14 +76,15 @@ public final class Coordinator {
     }
 
     private PutResult write(Key key, PutDecision.Proceed go, Body body, String requestId) {
-        // 2. Reserve: the WRITING row names every replica that may hold bytes of this key
-        //    (the new targets and an unlinked predecessor's), so recovery can clean them all.
-        Seq<Replica> touched = go.targets().appendAll(go.previous().map(Entry::replicas).getOrElse(go.targets().take(0)));
-        Entry writing = Entry.writing(key, touched, clock.instant());
+        // 2. Reserve: the WRITING row names the new generation's targets, and keeps an unlinked
+        //    predecessor's files as retired, so recovery can clean them all.
+        Instant now = clock.instant();
+        Entry writing = Entry.writing(key, go.targets(), generations.next(), now)
+                .withRetired(go.previous().map(Entry::allFiles).getOrElse(io.vavr.collection.List.empty()), now);
         if (!index.reserve(go.previous(), writing)) return new PutResult.Busy();
 
         // 3. Stream the body to every target at once, then write the sidecars.
-        BlobWrite blobs = volumes.write(key, go.targets(), body, requestId);
+        BlobWrite blobs = volumes.write(key, writing.generation(), go.targets(), body, requestId);
         Fanout.Settled settled = Fanout.afterBlobs(writing, go.targets(), blobs, body.declaredMd5(), clock.instant());
         if (settled instanceof Fanout.Settled.Live(Entry live)) {
             Seq<Transfer> sidecars = Parallel.each(go.targets(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
@@ -90,8 +98,11 @@ public final class Coordinator {
                     rollBack(writing, writing.replicas(), requestId);
                     yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
                 }
-                // Replicas of the unlinked predecessor that the new placement no longer uses.
-                writing.replicas().removeAll(live.replicas()).forEach(r -> volumes.delete(r, key, requestId));
+                // The unlinked predecessor's files: deleted now; the row names them until they are.
+                if (!live.retired().isEmpty() && StaleWrites.deleteAll(volumes, key, live.retired(), requestId)) {
+                    Entry clean = live.withRetired(io.vavr.collection.List.empty(), live.updated());
+                    if (index.replace(live, clean)) live = clean;
+                }
                 yield new PutResult.Created(live);
             }
             case Fanout.Settled.RollBack(Seq<Replica> delete, Fanout.Failure why) -> {
@@ -107,12 +118,13 @@ public final class Coordinator {
     }
 
     /**
-     * Deletes what a failed write may have left, then its row. If a delete fails, the row
-     * stays WRITING so that recovery finishes the job: never a file without a row naming it.
+     * Deletes what a failed write may have left (and the files it held as retired), then its
+     * row. If a delete fails, the row stays WRITING so that recovery finishes the job: never a
+     * file without a row naming it.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        Seq<Transfer> deletes = Parallel.each(delete, r -> volumes.delete(r, writing.key(), requestId));
-        if (deletes.forAll(Transfer::ok)) index.remove(writing);
+        Seq<HeldGeneration> files = writing.retired().prepend(new HeldGeneration(writing.generation(), delete, writing.updated()));
+        if (StaleWrites.deleteAll(volumes, writing.key(), files, requestId)) index.remove(writing);
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */
@@ -120,9 +132,9 @@ public final class Coordinator {
         return ReadResult.choose(index.get(key), health.snapshot(), random.nextInt());
     }
 
-    /** The volume URL a client reads this replica of the key from: string building, no IO. */
-    public String url(Replica replica, Key key) {
-        return volumes.url(replica, key);
+    /** The volume URL a client reads this replica of the entry's value from: string building, no IO. */
+    public String url(Replica replica, Entry entry) {
+        return volumes.url(replica, entry.key(), entry.generation());
     }
 
     /**
@@ -141,7 +153,9 @@ public final class Coordinator {
                 case Removal.Decision.Proceed go -> {
                     Entry marker = go.entry().withState(EntryState.WRITING, clock.instant());
                     if (!index.replace(go.entry(), marker)) return new DeleteResult.Busy();
-                    Seq<Transfer> deletes = Parallel.each(marker.replicas(), r -> volumes.delete(r, key, requestId));
+                    // The current value's files and any retired generation's: the row names them all until they are gone.
+                    Seq<Transfer> deletes = StaleWrites.deleteEach(volumes, key,
+                            marker.retired().prepend(marker.current(marker.updated())), requestId);
                     return switch (Removal.afterDelete(marker, deletes, clock.instant())) {
                         case Removal.Deleted.Gone g -> {
                             index.remove(marker);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;
 import mkv.domain.Entry;
+import mkv.domain.HeldGeneration;
 import mkv.domain.EntryState;
 import mkv.domain.Gens;
 import mkv.domain.Key;
@@ -87,14 +88,14 @@ class CoordinatorTest {
 
     /** The state of the key's row, as a volume call sees it. */
     private java.util.List<String> watchRow() {
-        java.util.List<String> seen = new ArrayList<>();
+        java.util.List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>()); // written from parallel volume calls
         volumes.beforeEach(c -> seen.add(c.op() + " " + index.get(KEY).map(e -> e.state().name()).getOrElse("none")));
         return seen;
     }
 
     /** A key stored earlier: its row LIVE and its files on both targets. */
     private Entry storedLive() {
-        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, T0);
+        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 0, T0);
         index.putAll(List.of(live));
         TARGETS.forEach(r -> volumes.seed(r, live.sidecar()));
         return live;
@@ -120,13 +121,14 @@ class CoordinatorTest {
     void put_makes_the_key_live_only_after_every_blob_and_sidecar() {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
-        Entry live = new Entry(KEY, EntryState.LIVE, TARGETS, 5, Option.of(HELLO_MD5), T0, T0);
+        // The first write of an index gets generation 1: 0 is the mark of values written before generations.
+        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 1, T0);
         assertThat(result).isEqualTo(new PutResult.Created(live));
         assertThat(index.get(KEY)).contains(live);
         assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR);
         for (Replica r : TARGETS) {
-            assertThat(volumes.holdsBlob(r, KEY)).isTrue();
-            assertThat(volumes.sidecar(r, KEY)).contains(new Sidecar(KEY, 5, HELLO_MD5, EntryState.LIVE, T0, Sidecar.FORMAT));
+            assertThat(volumes.holdsBlob(r, KEY, 1)).isTrue();
+            assertThat(volumes.sidecar(r, KEY, 1)).contains(new Sidecar(KEY, 5, HELLO_MD5, EntryState.LIVE, T0, 1, Sidecar.FORMAT));
         }
     }
 
@@ -176,7 +178,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
         assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(FIRST))));
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
         // The file the failed delete left behind is named by the WRITING row.
         assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
     }
@@ -236,7 +238,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello", Option.of(Gens.md5(1))), "r1");
 
         assertThat(result).isEqualTo(new PutResult.Md5Mismatch(Gens.md5(1), HELLO_MD5));
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
         assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
         assertThat(volumes.ops()).doesNotContain(SIDECAR);
     }
@@ -280,12 +282,15 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
         assertThat(result).isInstanceOf(PutResult.Created.class);
-        // While in flight, the WRITING row named the old replicas too, so recovery could clean them.
-        assertThat(rows.getFirst().get().replicas()).containsExactlyInAnyOrder(old, FIRST, SECOND);
+        // While in flight, the WRITING row named the old generation's replicas too, so recovery could clean them.
+        assertThat(rows.getFirst().get().replicas()).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(rows.getFirst().get().retired()).extracting(HeldGeneration::replicas).containsExactly(Entry.canonical(List.of(old, FIRST)));
         assertThat(index.get(KEY).get().state()).isEqualTo(EntryState.LIVE);
         assertThat(index.get(KEY).get().replicas()).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(index.get(KEY).get().retired()).isEmpty();
         assertThat(index.get(KEY).get().created()).isEqualTo(T0.plusSeconds(60));
-        assertThat(volumes.calls()).filteredOn(c -> c.op() == DELETE).extracting(Call::replica).containsExactly(old);
+        // The new generation has its own paths: the old one is deleted everywhere, FIRST included.
+        assertThat(volumes.calls()).filteredOn(c -> c.op() == DELETE).extracting(Call::replica).containsExactlyInAnyOrder(old, FIRST);
         assertThat(volumes.files()).isEqualTo(4);
         assertThat(volumes.sidecar(FIRST, KEY).get().md5()).isEqualTo(HELLO_MD5);
     }
@@ -325,7 +330,7 @@ class CoordinatorTest {
 
     @Test
     void a_put_while_another_coordinator_writes_the_key_is_busy() {
-        index.putAll(List.of(Entry.writing(KEY, TARGETS, T0)));
+        index.putAll(List.of(Entry.writing(KEY, TARGETS, 0, T0)));
 
         assertThat(coordinator.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
         assertThat(volumes.calls()).isEmpty();
