@@ -88,6 +88,11 @@ final class ServerOptions {
                     + "at start-up every WRITING entry is (default 1m).")
     String recoveryGrace;
 
+    @picocli.CommandLine.Option(names = "--retire-grace", paramLabel = "DURATION",
+            description = "A value replaced by a new PUT keeps its files this long after the switch, so a redirect handed out "
+                    + "before it still finds its bytes; then recovery deletes them (default 5m).")
+    String retireGrace;
+
     @picocli.CommandLine.Option(names = "--shutdown-grace", paramLabel = "DURATION",
             description = "On SIGTERM, how long in-flight requests may take to finish (default 30s).")
     String shutdownGrace;
@@ -115,6 +120,7 @@ final class ServerOptions {
         put(m, "access-log", accessLog);
         put(m, "sync-full", syncFull);
         put(m, "recovery-grace", recoveryGrace);
+        put(m, "retire-grace", retireGrace);
         put(m, "shutdown-grace", shutdownGrace);
         return m;
     }

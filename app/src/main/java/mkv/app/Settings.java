@@ -32,6 +32,7 @@ public record Settings(
         boolean accessLog,
         boolean syncFull,
         Duration recoveryGrace,
+        Duration retireGrace,
         Duration shutdownGrace) {
 
     /** Every problem with these settings, each naming the setting; empty when they are usable. */
@@ -59,6 +60,7 @@ public record Settings(
         if (listRate < 0) p = p.append("list-rate: must be 0 (no limit) or more");
         if (listRate > 0 && listBurst < 1) p = p.append("list-burst: must be at least 1");
         if (!positive(recoveryGrace)) p = p.append("recovery-grace: must be positive");
+        if (retireGrace == null || retireGrace.isNegative()) p = p.append("retire-grace: must not be negative");
         if (shutdownGrace == null || shutdownGrace.isNegative()) p = p.append("shutdown-grace: must not be negative");
         if (fallback.isDefined() && Volume.parse(fallback.get()).isLeft()) p = p.append("fallback: '" + fallback.get() + "' is not host:port");
         return p;
@@ -75,6 +77,7 @@ public record Settings(
         if (!healthInterval.equals(next.healthInterval) || healthFailures != next.healthFailures
                 || healthSuccesses != next.healthSuccesses) p = p.append("health-*");
         if (!recoveryGrace.equals(next.recoveryGrace)) p = p.append("recovery-grace");
+        if (!retireGrace.equals(next.retireGrace)) p = p.append("retire-grace");
         if (!shutdownGrace.equals(next.shutdownGrace)) p = p.append("shutdown-grace");
         return p;
     }

@@ -48,6 +48,7 @@ final class SettingsLoader {
             .put("access-log", "false")
             .put("sync-full", "false")
             .put("recovery-grace", "1m")
+            .put("retire-grace", "5m")
             .put("shutdown-grace", "30s");
 
     /** Where settings come from: flags given, environment, and the YAML file if any. */
@@ -118,6 +119,7 @@ final class SettingsLoader {
                 r.get("access-log", SettingsLoader::bool, true),
                 r.get("sync-full", SettingsLoader::bool, false),
                 r.get("recovery-grace", DurationConverter::parse, null),
+                r.get("retire-grace", DurationConverter::parse, null),
                 r.get("shutdown-grace", DurationConverter::parse, null));
         problems = problems.appendAll(r.problems);
         if (!r.problems.isEmpty()) return Either.left(problems);

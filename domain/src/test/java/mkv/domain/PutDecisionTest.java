@@ -32,7 +32,7 @@ class PutDecisionTest {
     @Test
     void a_new_key_with_healthy_targets_proceeds_with_no_predecessor() {
         assertThat(PutDecision.decide(Option.none(), TARGETS, HealthSnapshot.allUp()))
-                .isEqualTo(new PutDecision.Proceed(TARGETS, Option.none()));
+                .isEqualTo(new PutDecision.Create(TARGETS));
     }
 
     @Test
@@ -57,10 +57,17 @@ class PutDecisionTest {
     }
 
     @Test
-    void an_unlinked_key_may_be_written_again_and_names_its_predecessor() {
+    void an_unlinked_key_is_replaced_by_a_new_generation_beside_its_value() {
         Entry unlinked = inState(EntryState.UNLINKED);
         assertThat(PutDecision.decide(Option.of(unlinked), TARGETS, HealthSnapshot.allUp()))
-                .isEqualTo(new PutDecision.Proceed(TARGETS, Option.of(unlinked)));
+                .isEqualTo(new PutDecision.Replace(unlinked, TARGETS));
+    }
+
+    @Test
+    void a_key_with_a_replace_in_progress_is_busy() {
+        Entry replacing = inState(EntryState.UNLINKED).withPending(Option.some(new HeldGeneration(9, TARGETS, T0)), T0);
+        assertThat(PutDecision.decide(Option.of(replacing), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Busy(replacing));
     }
 
     @Test
@@ -74,7 +81,7 @@ class PutDecisionTest {
     @Test
     void a_down_volume_outside_the_targets_does_not_matter() {
         assertThat(PutDecision.decide(Option.none(), TARGETS, down(Gens.volume(9))))
-                .isInstanceOf(PutDecision.Proceed.class);
+                .isInstanceOf(PutDecision.Create.class);
     }
 
     @Test
@@ -83,7 +90,7 @@ class PutDecisionTest {
                 .checkAssert((targets, ups) -> {
                     Seq<Volume> downs = targets.zipWith(ups, (r, up) -> up ? null : r.volume()).filter(v -> v != null);
                     PutDecision d = PutDecision.decide(Option.none(), targets, new HealthSnapshot(HashSet.ofAll(downs)));
-                    if (downs.isEmpty()) assertThat(d).isEqualTo(new PutDecision.Proceed(targets, Option.none()));
+                    if (downs.isEmpty()) assertThat(d).isEqualTo(new PutDecision.Create(targets));
                     else assertThat(d).isEqualTo(new PutDecision.Unavailable(downs));
                 });
     }

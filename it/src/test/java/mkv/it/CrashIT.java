@@ -209,6 +209,56 @@ class CrashIT {
     }
 
     @Test
+    void a_put_over_an_unlinked_key_whose_target_volume_is_killed_mid_body_keeps_the_unlinked_value_and_leaves_no_orphan() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--recovery-grace", "1s");
+        http = new Http(cluster.base());
+        String key = null;
+        for (int i = 0; key == null; i++) {
+            if (cluster.placement("/uk/" + i).stream().anyMatch(r -> r.volume().equals(cluster.volume(1)))) key = "/uk/" + i;
+        }
+        String k = key;
+        assertThat(http.put(key, "the unlinked value").statusCode()).isEqualTo(201);
+        long unlinked = cluster.generation(key);
+        assertThat(http.unlink(key).statusCode()).isEqualTo(204);
+
+        long size = 200L * 1024 * 1024;
+        Counting body = new Counting(size);
+        CompletableFuture<Integer> put = bigPut(key, body, size);
+        Ports.await("32 MiB of the body to be sent", Duration.ofSeconds(60), () -> body.sent.get() > 32L * 1024 * 1024);
+        cluster.killVolume(1);
+        assertThat(put.get()).isIn(502, 503);
+        cluster.startVolume(1);
+
+        // Recovery deletes the unfinished generation's files; the unlinked value's stay, whole.
+        Ports.await("recovery to remove the files of the failed PUT", Duration.ofSeconds(30),
+                () -> cluster.generation(k) == unlinked && cluster.filesOnVolumes().size() == 4);
+        assertThat(http.get(key).statusCode()).isEqualTo(404);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.get("/uk/?unlinked").body()).get("keys").toString())
+                .contains(key);
+        for (java.nio.file.Path f : cluster.filesOnVolumes()) {
+            if (!f.getFileName().toString().endsWith(".key")) {
+                assertThat(java.nio.file.Files.readString(f)).as(f.toString()).isEqualTo("the unlinked value");
+            } else {
+                assertThat(java.nio.file.Files.readString(f)).as(f.toString()).contains("\"state\":\"UNLINKED\"");
+            }
+        }
+        // Nothing an index would not name, and a rebuild from the volumes restores the unlinked value.
+        Cluster.Run verify = cluster.mkv(Duration.ofSeconds(120), "verify", "--deep", "--grace", "0s", "--volumes", cluster.volumeList(),
+                "--db", cluster.db().toString());
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        java.nio.file.Path rebuilt = dir.resolve("rebuilt.db");
+        Cluster.Run rebuild = cluster.mkv(Duration.ofSeconds(120), "rebuild", "--volumes", cluster.volumeList(), "--db", rebuilt.toString());
+        assertThat(rebuild.exit()).as(rebuild.output()).isZero();
+        try (var index = mkv.adapter.sqlite.SqliteIndex.open(rebuilt)) {
+            var entry = index.get(new mkv.domain.Key(key)).get();
+            assertThat(entry.state()).isEqualTo(mkv.domain.EntryState.UNLINKED);
+            assertThat(entry.generation()).isEqualTo(unlinked);
+        }
+        assertThat(http.put(key, "written again").statusCode()).isEqualTo(201);
+        assertThat(Http.text(http.read(key))).isEqualTo("written again");
+    }
+
+    @Test
     void a_client_that_disconnects_mid_body_leaves_nothing_and_the_key_stays_writable() throws Exception {
         cluster = Cluster.start(dir, 3, 2);
         http = new Http(cluster.base());

@@ -15,6 +15,7 @@ import mkv.domain.ListQuery;
 import mkv.domain.PutDecision;
 import mkv.domain.ReadResult;
 import mkv.domain.Removal;
+import mkv.domain.Sweep;
 import mkv.domain.Replica;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -52,9 +53,11 @@ public final class Coordinator {
     }
 
     /**
-     * Stores a new value. WRITING is recorded before any byte goes out, LIVE only once every
-     * replica holds the blob and its sidecar; any failure, or a body whose md5 differs from the
-     * one the client declared, deletes what was written.
+     * Stores a new value. A brand-new key is reserved WRITING before any byte goes out and
+     * made LIVE only once every replica holds the blob and its sidecar. A key that has a value
+     * keeps it whole and readable while a new generation is written beside it, then switches
+     * in one conditional commit ({@link #replace}). Any failure, or a body whose md5 differs
+     * from the one the client declared, deletes what was written.
      */
     public PutResult put(Key key, Body body, String requestId) {
         if (body.length() == 0) return new PutResult.EmptyBody();
@@ -68,63 +71,111 @@ public final class Coordinator {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
                 case PutDecision.Busy b -> { return new PutResult.Busy(); }
                 case PutDecision.Unavailable u -> { return new PutResult.Unavailable(u.down()); }
-                case PutDecision.Proceed go -> { return write(key, go, body, requestId); }
+                case PutDecision.Create c -> { return create(key, c.targets(), body, requestId); }
+                case PutDecision.Replace r -> { return replace(r.current(), r.targets(), body, requestId); }
             }
         } finally {
             locks.unlock(key);
         }
     }
 
-    private PutResult write(Key key, PutDecision.Proceed go, Body body, String requestId) {
-        // 2. Reserve: the WRITING row names the new generation's targets, and keeps an unlinked
-        //    predecessor's files as retired, so recovery can clean them all.
-        Instant now = clock.instant();
-        Entry writing = Entry.writing(key, go.targets(), generations.next(), now)
-                .withRetired(go.previous().map(Entry::allFiles).getOrElse(io.vavr.collection.List.empty()), now);
-        if (!index.reserve(go.previous(), writing)) return new PutResult.Busy();
+    private PutResult create(Key key, Seq<Replica> targets, Body body, String requestId) {
+        // 2. Reserve: the WRITING row names every replica the new generation may land on, so
+        //    recovery can clean them all.
+        Entry writing = Entry.writing(key, targets, generations.next(), clock.instant());
+        if (!index.reserve(Option.none(), writing)) return new PutResult.Busy();
 
         // 3. Stream the body to every target at once, then write the sidecars.
-        BlobWrite blobs = volumes.write(key, writing.generation(), go.targets(), body, requestId);
-        Fanout.Settled settled = Fanout.afterBlobs(writing, go.targets(), blobs, body.declaredMd5(), clock.instant());
-        if (settled instanceof Fanout.Settled.Live(Entry live)) {
-            Seq<Transfer> sidecars = Parallel.each(go.targets(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
-            settled = Fanout.afterSidecars(writing, live, sidecars);
-        }
+        Fanout.Settled settled = send(writing, body, requestId);
 
         // 4. Settle: LIVE only after every replica is in place; otherwise roll back.
         return switch (settled) {
             case Fanout.Settled.Live(Entry live) -> {
-                if (!index.replace(writing, live)) {
-                    rollBack(writing, writing.replicas(), requestId);
-                    yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
-                }
-                // The unlinked predecessor's files: deleted now; the row names them until they are.
-                if (!live.retired().isEmpty() && StaleWrites.deleteAll(volumes, key, live.retired(), requestId)) {
-                    Entry clean = live.withRetired(io.vavr.collection.List.empty(), live.updated());
-                    if (index.replace(live, clean)) live = clean;
-                }
-                yield new PutResult.Created(live);
+                if (index.replace(writing, live)) yield new PutResult.Created(live);
+                rollBack(writing, writing.replicas(), requestId);
+                yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
             }
             case Fanout.Settled.RollBack(Seq<Replica> delete, Fanout.Failure why) -> {
                 rollBack(writing, delete, requestId);
-                yield switch (why) {
-                    case Fanout.Failure.BodyBroken b -> new PutResult.BodyBroken(b.detail());
-                    case Fanout.Failure.EmptyBody e -> new PutResult.EmptyBody();
-                    case Fanout.Failure.Md5Mismatch m -> new PutResult.Md5Mismatch(m.declared(), m.computed());
-                    case Fanout.Failure.ReplicasFailed f -> new PutResult.ReplicaFailed(f.failures());
-                };
+                yield failed(why);
             }
         };
     }
 
     /**
-     * Deletes what a failed write may have left (and the files it held as retired), then its
-     * row. If a delete fails, the row stays WRITING so that recovery finishes the job: never a
-     * file without a row naming it.
+     * Writes a new generation of a key that has a value, without a moment where the key has
+     * none: (a) the row records the pending generation, the current value untouched; (b) the
+     * body goes to the pending generation's own paths, then its sidecars; (c) one conditional
+     * commit makes it the value and retires the old one, whose files stay until the retire
+     * sweep (a grace, so a redirect handed out before the switch still finds its bytes); (d) a
+     * failure deletes the pending generation's files and restores the row as it was.
+     */
+    private PutResult replace(Entry current, Seq<Replica> targets, Body body, String requestId) {
+        // (a) Record the pending generation before any byte goes out.
+        Instant now = clock.instant();
+        HeldGeneration pending = new HeldGeneration(generations.next(), targets, now);
+        Entry marked = current.withPending(Option.some(pending), now);
+        if (!index.replace(current, marked)) return new PutResult.Busy();
+
+        // (b) Blobs, then sidecars, of the new generation: paths no other generation shares.
+        Entry writing = Entry.writing(current.key(), targets, pending.generation(), now);
+        Fanout.Settled settled = send(writing, body, requestId);
+
+        return switch (settled) {
+            case Fanout.Settled.Live(Entry live) -> {
+                // (c) The switch: the new generation is the value, the old one retired, in one commit.
+                Instant switchedAt = clock.instant();
+                Entry switched = live.withRetired(current.retired().append(current.current(switchedAt)), switchedAt);
+                if (index.replace(marked, switched)) yield new PutResult.Created(switched);
+                abandon(current, marked, targets, requestId);
+                yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
+            }
+            case Fanout.Settled.RollBack(Seq<Replica> delete, Fanout.Failure why) -> {
+                // (d) The old value was never touched; only the pending generation's files go.
+                abandon(current, marked, delete, requestId);
+                yield failed(why);
+            }
+        };
+    }
+
+    /** Streams the body to the writing entry's replicas, then writes the sidecars: the fan-out's verdict. */
+    private Fanout.Settled send(Entry writing, Body body, String requestId) {
+        BlobWrite blobs = volumes.write(writing.key(), writing.generation(), writing.replicas(), body, requestId);
+        Fanout.Settled settled = Fanout.afterBlobs(writing, writing.replicas(), blobs, body.declaredMd5(), clock.instant());
+        if (settled instanceof Fanout.Settled.Live(Entry live)) {
+            Seq<Transfer> sidecars = Parallel.each(writing.replicas(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
+            settled = Fanout.afterSidecars(writing, live, sidecars);
+        }
+        return settled;
+    }
+
+    private static PutResult failed(Fanout.Failure why) {
+        return switch (why) {
+            case Fanout.Failure.BodyBroken b -> new PutResult.BodyBroken(b.detail());
+            case Fanout.Failure.EmptyBody e -> new PutResult.EmptyBody();
+            case Fanout.Failure.Md5Mismatch m -> new PutResult.Md5Mismatch(m.declared(), m.computed());
+            case Fanout.Failure.ReplicasFailed f -> new PutResult.ReplicaFailed(f.failures());
+        };
+    }
+
+    /**
+     * Deletes what a failed write may have left, then its row. If a delete fails, the row
+     * stays WRITING so that recovery finishes the job: never a file without a row naming it.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        Seq<HeldGeneration> files = writing.retired().prepend(new HeldGeneration(writing.generation(), delete, writing.updated()));
+        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(writing.generation(), delete, writing.updated()));
         if (StaleWrites.deleteAll(volumes, writing.key(), files, requestId)) index.remove(writing);
+    }
+
+    /**
+     * Deletes the pending generation's files, then restores the row exactly as it was before
+     * the replace. If a delete fails, the row keeps naming the pending generation and recovery
+     * finishes the job: never a file without a row naming it.
+     */
+    private void abandon(Entry current, Entry marked, Seq<Replica> delete, String requestId) {
+        HeldGeneration pending = marked.pending().get();
+        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(pending.generation(), delete, pending.since()));
+        if (StaleWrites.deleteAll(volumes, current.key(), files, requestId)) index.replace(marked, current);
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */
@@ -217,6 +268,35 @@ public final class Coordinator {
             } finally {
                 locks.unlock(stale.key());
             }
+        }
+        return settled;
+    }
+
+    /**
+     * Settles the generations rows hold besides their value ({@link Sweep}): pending writes
+     * started before {@code pendingCutoff} that no request of this coordinator is working on,
+     * and retired values replaced before {@code retiredCutoff}. Deletes their files, then drops
+     * them from the row, conditionally; a failed delete leaves the row for the next round.
+     * Returns how many rows were settled.
+     */
+    public int sweep(Instant pendingCutoff, Instant retiredCutoff, int page, String requestId) {
+        int settled = 0;
+        Option<Key> after = Option.none();
+        for (Seq<Entry> rows = index.holding(after, page); !rows.isEmpty(); rows = index.holding(after, page)) {
+            for (Entry row : rows) {
+                if (!locks.tryLock(row.key())) continue;
+                try {
+                    // Read again under the lock: a replace of this process may have switched meanwhile.
+                    Option<Entry> now = index.get(row.key());
+                    if (now.isEmpty()) continue;
+                    Option<Sweep> due = Sweep.of(now.get(), pendingCutoff, retiredCutoff);
+                    if (due.isDefined() && StaleWrites.deleteAll(volumes, row.key(), due.get().delete(), requestId)
+                            && index.replace(now.get(), due.get().next())) settled++;
+                } finally {
+                    locks.unlock(row.key());
+                }
+            }
+            after = Option.some(rows.last().key());
         }
         return settled;
     }

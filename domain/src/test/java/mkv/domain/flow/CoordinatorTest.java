@@ -5,6 +5,8 @@ import static mkv.domain.fake.FakeVolumes.Op.DELETE;
 import static mkv.domain.fake.FakeVolumes.Op.SIDECAR;
 import static mkv.domain.fake.FakeVolumes.Op.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;
 import mkv.domain.Entry;
+import mkv.domain.Sweep;
 import mkv.domain.HeldGeneration;
 import mkv.domain.EntryState;
 import mkv.domain.Gens;
@@ -268,44 +271,176 @@ class CoordinatorTest {
         assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
     }
 
-    @Test
-    void put_over_an_unlinked_key_succeeds_and_cleans_the_old_placement() {
-        // The unlinked value lives on the spare volume and the first target (an older ring).
+    /** An unlinked value of generation 0 on the spare volume and the first target (an older ring). */
+    private Entry storedUnlinked() {
         Replica old = new Replica(SPARE, 1);
         Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
         index.putAll(List.of(unlinked));
         unlinked.replicas().forEach(r -> volumes.seed(r, unlinked.sidecar()));
-        java.util.List<Option<Entry>> rows = new ArrayList<>();
+        return unlinked;
+    }
+
+    /** The unlinked value's files are all there, as they were. */
+    private void holdsWhole(FakeVolumes vols, Entry value) {
+        for (Replica r : value.replicas()) {
+            assertThat(vols.holdsBlob(r, value.key(), value.generation())).as("blob on " + r).isTrue();
+            assertThat(vols.sidecar(r, value.key(), value.generation())).as("sidecar on " + r).contains(value.sidecar());
+        }
+    }
+
+    @Test
+    void put_over_an_unlinked_key_writes_a_new_generation_beside_it_and_switches_in_one_commit() {
+        Entry unlinked = storedUnlinked();
+        java.util.List<Option<Entry>> rows = java.util.Collections.synchronizedList(new ArrayList<>());
         volumes.beforeEach(c -> rows.add(index.get(KEY)));
         clock.advance(Duration.ofMinutes(1));
 
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
-        assertThat(result).isInstanceOf(PutResult.Created.class);
-        // While in flight, the WRITING row named the old generation's replicas too, so recovery could clean them.
-        assertThat(rows.getFirst().get().replicas()).containsExactlyInAnyOrderElementsOf(TARGETS);
-        assertThat(rows.getFirst().get().retired()).extracting(HeldGeneration::replicas).containsExactly(Entry.canonical(List.of(old, FIRST)));
-        assertThat(index.get(KEY).get().state()).isEqualTo(EntryState.LIVE);
-        assertThat(index.get(KEY).get().replicas()).containsExactlyInAnyOrderElementsOf(TARGETS);
-        assertThat(index.get(KEY).get().retired()).isEmpty();
-        assertThat(index.get(KEY).get().created()).isEqualTo(T0.plusSeconds(60));
-        // The new generation has its own paths: the old one is deleted everywhere, FIRST included.
-        assertThat(volumes.calls()).filteredOn(c -> c.op() == DELETE).extracting(Call::replica).containsExactlyInAnyOrder(old, FIRST);
+        // While in flight, the row kept the unlinked value exactly and named the pending generation.
+        HeldGeneration pending = new HeldGeneration(1, TARGETS, T0.plusSeconds(60));
+        assertThat(rows).hasSize(4).allSatisfy(row -> assertThat(row).contains(unlinked.withPending(Option.some(pending), T0.plusSeconds(60))));
+        Entry live = new Entry(KEY, EntryState.LIVE, TARGETS, 5, Option.of(HELLO_MD5), T0.plusSeconds(60), T0.plusSeconds(60), 1,
+                Option.none(), List.of(unlinked.current(T0.plusSeconds(60))));
+        assertThat(result).isEqualTo(new PutResult.Created(live));
+        assertThat(index.get(KEY)).contains(live);
+        // Nothing was deleted: the old value's files wait out the retire grace.
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR);
+        holdsWhole(volumes, unlinked);
+        holdsWhole(volumes, live);
+
+        // The sweep leaves them within the grace, and deletes them after it.
+        Duration grace = Duration.ofMinutes(5);
+        assertThat(coordinator.sweep(clock.instant(), clock.instant().minus(grace), 10, "sweep")).isZero();
+        clock.advance(grace.plusSeconds(1));
+        assertThat(coordinator.sweep(clock.instant(), clock.instant().minus(grace), 10, "sweep")).isEqualTo(1);
+        assertThat(index.get(KEY)).contains(live.withRetired(List.empty(), live.updated()));
         assertThat(volumes.files()).isEqualTo(4);
-        assertThat(volumes.sidecar(FIRST, KEY).get().md5()).isEqualTo(HELLO_MD5);
+        holdsWhole(volumes, live);
     }
 
     @Test
-    void a_failed_put_over_an_unlinked_key_rolls_back_the_unlinked_value_with_it() {
-        Replica old = new Replica(SPARE, 1);
-        Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
-        index.putAll(List.of(unlinked));
-        unlinked.replicas().forEach(r -> volumes.seed(r, unlinked.sidecar()));
-        volumes.failOn(SIDECAR, SECOND);
+    void failing_at_any_step_of_a_replace_leaves_the_old_value_whole_and_no_file_without_a_row() {
+        for (int step = 1; step <= 4; step++) {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes();
+            Replica old = new Replica(SPARE, 1);
+            Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
+            idx.putAll(List.of(unlinked));
+            unlinked.replicas().forEach(r -> vols.seed(r, unlinked.sidecar()));
+            vols.failAtStep(step);
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
 
-        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+            assertThat(c.put(KEY, body("hello"), "r1")).as("fail at step %d", step).isInstanceOf(PutResult.ReplicaFailed.class);
 
-        assertThat(result).isInstanceOf(PutResult.ReplicaFailed.class);
+            assertThat(idx.get(KEY)).as("row after failing step %d", step).contains(unlinked);
+            holdsWhole(vols, unlinked);
+            for (Replica r : List.of(old, FIRST, SECOND)) {
+                assertThat(vols.generations(r, KEY)).as("generations on %s after step %d", r, step).isSubsetOf(0L);
+            }
+        }
+    }
+
+    @Test
+    void a_replace_whose_rollback_delete_fails_keeps_the_pending_generation_named_until_recovery_deletes_it() {
+        Entry unlinked = storedUnlinked();
+        volumes.failOn(WRITE, FIRST).failOn(DELETE, SECOND);
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.ReplicaFailed.class);
+
+        Entry row = index.get(KEY).get();
+        assertThat(row.pending()).contains(new HeldGeneration(1, TARGETS, T0));
+        assertThat(volumes.holdsBlob(SECOND, KEY, 1)).isTrue(); // named by the row's pending write
+        holdsWhole(volumes, unlinked);
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+        assertThat(coordinator.put(KEY, body("again"), "r2")).isEqualTo(new PutResult.Busy());
+
+        // Recovery, once the volume is back: the pending generation's files go, then the mark.
+        volumes.heal();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(coordinator.sweep(clock.instant().minusSeconds(60), clock.instant().minusSeconds(300), 10, "recovery")).isEqualTo(1);
+        assertThat(index.get(KEY)).contains(row.withPending(Option.none(), row.updated()));
+        assertThat(volumes.generations(SECOND, KEY)).isEmpty();
+        holdsWhole(volumes, unlinked);
+        // The key can be written again.
+        assertThat(coordinator.put(KEY, body("hello"), "r3")).isInstanceOf(PutResult.Created.class);
+    }
+
+    @Test
+    void a_pending_replace_younger_than_the_cutoff_or_locked_by_its_request_is_left_alone() {
+        Entry unlinked = storedUnlinked();
+        java.util.List<Integer> swept = new ArrayList<>();
+        volumes.beforeEach(c -> {
+            if (c.step() == 1) swept.add(coordinator.sweep(clock.instant().plusSeconds(3600), clock.instant(), 10, "recovery"));
+        });
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+
+        assertThat(swept).containsExactly(0); // the request held the key: its pending write was not touched
+        assertThat(index.get(KEY).get().generation()).isEqualTo(1);
+        assertThat(Sweep.of(index.get(KEY).get().withPending(Option.some(new HeldGeneration(9, TARGETS, T0)), T0), T0, T0)).isEmpty();
+        holdsWhole(volumes, unlinked);
+    }
+
+    @Test
+    void a_replace_interrupted_at_any_step_resolves_after_recovery_to_the_old_value_or_the_new_never_neither() {
+        qt().withExamples(60).forAll(integers().between(1, 5), integers().between(0, 1)).checkAssert((step, kind) -> {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes();
+            Replica old = new Replica(SPARE, 1);
+            Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
+            idx.putAll(List.of(unlinked));
+            unlinked.replicas().forEach(r -> vols.seed(r, unlinked.sidecar()));
+            // kind 0: the process dies just before call n (nothing after it happens); kind 1: call n fails.
+            if (kind == 0) {
+                vols.beforeEach(c -> {
+                    if (c.step() == step) throw new IllegalStateException("killed");
+                });
+            } else {
+                vols.failAtStep(step);
+            }
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+            try {
+                c.put(KEY, body("hello"), "r1");
+            } catch (IllegalStateException killed) {
+                // as after kill -9: the row and files stay as they were at that moment
+            }
+            vols.beforeEach(x -> {});
+            vols.heal();
+            // Recovery in a new process: every pending write is older than its start.
+            Coordinator restarted = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+            restarted.recover(T0.plusSeconds(3600), 100, "recovery");
+            restarted.sweep(T0.plusSeconds(3600), T0.plusSeconds(3600), 100, "recovery");
+
+            Entry row = idx.get(KEY).getOrElseThrow(() -> new AssertionError("neither old nor new: the row is gone"));
+            assertThat(row.pending()).isEmpty();
+            if (row.generation() == 0) {
+                assertThat(row).isEqualTo(unlinked.withPending(Option.none(), row.updated()));
+                holdsWhole(vols, unlinked);
+            } else {
+                assertThat(row.md5()).contains(HELLO_MD5);
+                assertThat(row.is(EntryState.LIVE)).isTrue();
+                holdsWhole(vols, row);
+            }
+            // No file without a row naming it.
+            for (Replica r : List.of(old, FIRST, SECOND)) {
+                for (long g : vols.generations(r, KEY)) {
+                    assertThat(row.names(r, mkv.domain.BlobPath.of(KEY, g, r))).as("generation %d on %s", g, r).isTrue();
+                }
+            }
+        });
+    }
+
+    @Test
+    void delete_after_a_replace_removes_the_retired_generation_too() {
+        storedUnlinked();
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+
+        assertThat(coordinator.delete(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
