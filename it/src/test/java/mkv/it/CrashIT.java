@@ -68,8 +68,13 @@ class CrashIT {
     }
 
     CompletableFuture<Integer> bigPut(String key, Counting body, long size) {
+        return bigPut(key, body, size, "X-Request-Id", "big-put");
+    }
+
+    /** A large PUT with one extra header (e.g. If-Match). */
+    CompletableFuture<Integer> bigPut(String key, Counting body, long size, String header, String value) {
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest put = HttpRequest.newBuilder(URI.create(cluster.base() + key)).timeout(Duration.ofMinutes(2))
+        HttpRequest put = HttpRequest.newBuilder(URI.create(cluster.base() + key)).timeout(Duration.ofMinutes(2)).header(header, value)
                 .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), size)).build();
         return client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
@@ -89,6 +94,37 @@ class CrashIT {
         assertThat(http.get("/crash/big").statusCode()).isEqualTo(404);
         assertThat(cluster.filesOnVolumes()).isEmpty();
         assertThat(http.put("/crash/big", "small now").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void kill_9_during_a_large_replace_leaves_the_old_value_or_the_new_after_restart_never_neither_and_no_orphan() throws Exception {
+        cluster = Cluster.start(dir, 3, 2);
+        http = new Http(cluster.base());
+        String key = "/crash/replaced";
+        assertThat(http.put(key, "the old value").statusCode()).isEqualTo(201);
+        String old = Http.md5("the old value".getBytes(StandardCharsets.UTF_8));
+        long size = 200L * 1024 * 1024;
+        Counting body = new Counting(size);
+        CompletableFuture<Integer> put = bigPut(key, body, size, "If-Match", "*");
+        Ports.await("64 MiB of the body to be sent", Duration.ofSeconds(60), () -> body.sent.get() > 64L * 1024 * 1024);
+        // Readers see the old value while the new one streams.
+        assertThat(Http.text(http.read(key))).isEqualTo("the old value");
+        cluster.killCoordinator();
+        assertThat(put).failsWithin(Duration.ofSeconds(30));
+
+        cluster.startCoordinator(); // start-up recovery settles the pending generation
+        HttpResponse<byte[]> redirect = http.get(key);
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        // Killed mid-body, the switch never happened: the old value, whole on every replica.
+        assertThat(cluster.assertEveryReplicaHolds(key)).isEqualTo(old);
+        assertThat(Http.text(http.read(key))).isEqualTo("the old value");
+        Ports.await("recovery to delete the unfinished generation's files", Duration.ofSeconds(30),
+                () -> cluster.filesOnVolumes().size() == 4);
+        Cluster.Run verify = cluster.mkv(Duration.ofSeconds(120), "verify", "--grace", "0s", "--volumes", cluster.volumeList(),
+                "--db", cluster.db().toString());
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        assertThat(http.put(key, "the new value", "If-Match", "\"" + old + "\"").statusCode()).isEqualTo(201);
+        assertThat(Http.text(http.read(key))).isEqualTo("the new value");
     }
 
     @Test

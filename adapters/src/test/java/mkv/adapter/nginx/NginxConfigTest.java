@@ -44,6 +44,7 @@ class NginxConfigTest {
                 "autoindex on;",
                 "autoindex_format json;",
                 "sendfile on;",
+                "etag off;",
                 "types {}",
                 "default_type application/octet-stream;",
                 "keepalive_timeout 75s;",

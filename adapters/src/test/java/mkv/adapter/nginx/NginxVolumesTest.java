@@ -242,6 +242,8 @@ class NginxVolumesTest extends VolumesContract {
             HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(got.statusCode()).isEqualTo(200);
             assertThat(got.headers().firstValue("Content-Type")).contains("application/octet-stream");
+            // No ETag of nginx's own (mtime-size) to contradict the coordinator's md5 ETag.
+            assertThat(got.headers().firstValue("ETag")).isEmpty();
             assertThat(got.body()).hasSize(777);
             assertThat(TestBodies.sha256(new java.io.ByteArrayInputStream(got.body())))
                     .isEqualTo(TestBodies.sha256(TestBodies.pattern(777, 5)));

@@ -12,6 +12,7 @@ import mkv.domain.Fanout;
 import mkv.domain.HeldGeneration;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
+import mkv.domain.PutCondition;
 import mkv.domain.PutDecision;
 import mkv.domain.ReadResult;
 import mkv.domain.Removal;
@@ -55,11 +56,16 @@ public final class Coordinator {
     /**
      * Stores a new value. A brand-new key is reserved WRITING before any byte goes out and
      * made LIVE only once every replica holds the blob and its sidecar. A key that has a value
-     * keeps it whole and readable while a new generation is written beside it, then switches
-     * in one conditional commit ({@link #replace}). Any failure, or a body whose md5 differs
+     * (unlinked, or live under {@code If-Match}) keeps it whole and readable while a new
+     * generation is written beside it, then switches in one conditional commit ({@link #replace}). Any failure, or a body whose md5 differs
      * from the one the client declared, deletes what was written.
      */
     public PutResult put(Key key, Body body, String requestId) {
+        return put(key, new PutCondition.CreateOnly(), body, requestId);
+    }
+
+    /** {@link #put(Key, Body, String)} under a condition on the value it may replace. */
+    public PutResult put(Key key, PutCondition condition, Body body, String requestId) {
         if (body.length() == 0) return new PutResult.EmptyBody();
         if (!locks.tryLock(key)) return new PutResult.Busy();
         try {
@@ -67,8 +73,10 @@ public final class Coordinator {
             Policy p = policy.get();
             Option<Entry> existing = index.get(key);
             Seq<Replica> targets = p.ring().replicasFor(key, p.replicas());
-            switch (PutDecision.decide(existing, targets, health.snapshot())) {
+            switch (PutDecision.decide(existing, condition, targets, health.snapshot())) {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
+                case PutDecision.NoLiveValue n -> { return new PutResult.NoLiveValue(); }
+                case PutDecision.PreconditionFailed f -> { return new PutResult.PreconditionFailed(); }
                 case PutDecision.Busy b -> { return new PutResult.Busy(); }
                 case PutDecision.Unavailable u -> { return new PutResult.Unavailable(u.down()); }
                 case PutDecision.Create c -> { return create(key, c.targets(), body, requestId); }

@@ -446,6 +446,72 @@ class CoordinatorTest {
     }
 
     @Test
+    void if_match_replaces_a_live_value_and_readers_see_the_old_one_until_the_switch_then_the_new_one() throws Exception {
+        Entry old = storedLive();
+        java.util.List<ReadResult> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        volumes.beforeEach(c -> seen.add(coordinator.locate(KEY)));
+        clock.advance(Duration.ofSeconds(30));
+
+        PutResult result = coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(HELLO_MD5), body("world"), "r1");
+
+        assertThat(result).isInstanceOf(PutResult.Created.class);
+        Entry now = ((PutResult.Created) result).entry();
+        // Every read during the replace found the old value, at its own (generation 0) paths.
+        assertThat(seen).hasSize(4).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(ReadResult.Found.class);
+            Entry e = ((ReadResult.Found) r).entry();
+            assertThat(e.generation()).isEqualTo(old.generation());
+            assertThat(e.md5()).isEqualTo(old.md5());
+            assertThat(coordinator.url(((ReadResult.Found) r).replica(), e)).doesNotContain(".1");
+        });
+        assertThat(now.generation()).isEqualTo(1);
+        assertThat(now.md5()).contains(Md5.of(java.security.MessageDigest.getInstance("MD5").digest("world".getBytes(StandardCharsets.UTF_8))));
+        assertThat(now.retired()).containsExactly(old.current(T0.plusSeconds(30)));
+        ReadResult after = coordinator.locate(KEY);
+        assertThat(((ReadResult.Found) after).entry()).isEqualTo(now);
+        // The old value is still whole for a reader holding an earlier redirect.
+        holdsWhole(volumes, old);
+        holdsWhole(volumes, now);
+    }
+
+    @Test
+    void a_failed_replace_of_a_live_value_leaves_it_live_whole_and_readable_at_every_step() {
+        for (int step = 1; step <= 4; step++) {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes();
+            Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 0, T0);
+            idx.putAll(List.of(live));
+            TARGETS.forEach(r -> vols.seed(r, live.sidecar()));
+            vols.failAtStep(step);
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+            java.util.List<ReadResult> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            vols.beforeEach(x -> seen.add(c.locate(KEY)));
+
+            assertThat(c.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("world"), "r1")).as("step %d", step)
+                    .isInstanceOf(PutResult.ReplicaFailed.class);
+
+            assertThat(seen).as("reads during step %d", step).allSatisfy(r -> assertThat(r).isInstanceOf(ReadResult.Found.class));
+            assertThat(idx.get(KEY)).as("row after step %d", step).contains(live);
+            holdsWhole(vols, live);
+            for (Replica r : TARGETS) assertThat(vols.generations(r, KEY)).as("files on %s after step %d", r, step).containsExactly(0L);
+        }
+    }
+
+    @Test
+    void conditional_puts_answer_no_live_value_or_precondition_failed_and_touch_nothing() {
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("x"), "r1")).isEqualTo(new PutResult.NoLiveValue());
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(HELLO_MD5), body("x"), "r2"))
+                .isEqualTo(new PutResult.PreconditionFailed());
+        Entry live = storedLive();
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(Gens.md5(9)), body("x"), "r3"))
+                .isEqualTo(new PutResult.PreconditionFailed());
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.CreateOnly(), body("x"), "r4")).isEqualTo(new PutResult.AlreadyExists());
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.get(KEY)).contains(live);
+    }
+
+    @Test
     void a_second_put_while_the_first_holds_the_key_is_busy() {
         java.util.List<Object> inner = new ArrayList<>();
         volumes.beforeEach(c -> {
