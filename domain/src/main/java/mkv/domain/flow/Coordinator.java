@@ -57,8 +57,9 @@ public final class Coordinator {
      * Stores a new value. A brand-new key is reserved WRITING before any byte goes out and
      * made LIVE only once every replica holds the blob and its sidecar. A key that has a value
      * (unlinked, or live under {@code If-Match}) keeps it whole and readable while a new
-     * generation is written beside it, then switches in one conditional commit ({@link #replace}). Any failure, or a body whose md5 differs
-     * from the one the client declared, deletes what was written.
+     * generation is written beside it, then switches in one conditional commit ({@link #replace}).
+     * Any failure, or a body whose md5 differs from the one the client declared, deletes what
+     * was written.
      */
     public PutResult put(Key key, Body body, String requestId) {
         return put(key, new PutCondition.CreateOnly(), body, requestId);
