@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv dev}: a whole local cluster, N nginx volumes and a coordinator, in one command. */
-@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ServerOptions.SettingFlags.class,
         description = {
             "Starts a local cluster: --volumes nginx volumes on ports PORT+1..PORT+N and the coordinator on PORT,",
             "all on 127.0.0.1, with everything (blobs, index, nginx logs) under --data. Prints curl lines to try.",
@@ -74,6 +74,10 @@ final class DevCommand implements Callable<Integer> {
             started.forEach(NginxVolumeProcess::close);
             stopped.countDown();
         }, "mkv-dev-shutdown"));
+        Signals.onStop("the local cluster", () -> {
+            running.close();
+            started.forEach(NginxVolumeProcess::close);
+        });
         String base = "http://127.0.0.1:" + port;
         System.out.println("""
                 mkv: a local cluster is up: coordinator on %s, %d volumes on ports %d-%d, %d replicas, data in %s

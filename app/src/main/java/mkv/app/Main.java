@@ -42,6 +42,8 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // Subcommands have their own --version; without a provider each printed an empty line.
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         cli.registerConverter(java.time.Duration.class, new DurationConverter());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // A failure the user can act on is one clear line, never a stack trace. Exit 1: the
@@ -52,7 +54,7 @@ public final class Main {
         return cli;
     }
 
-    /** The version from the jar's manifest, or "dev" when run from classes. */
+    /** The version the build wrote into the jar's manifest (Implementation-Version), or "dev" when run from classes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
-import mkv.domain.BlobPath;
 import mkv.domain.RebalanceTotals;
 import mkv.domain.Ring;
 import mkv.domain.Volume;
@@ -51,7 +50,7 @@ final class RebalanceCommand implements Callable<Integer> {
     @Option(names = "--subvolumes", defaultValue = "1", paramLabel = "N", description = "As the coordinator's --subvolumes (default ${DEFAULT-VALUE}).")
     int subvolumes;
 
-    @Option(names = "--vnodes", defaultValue = "1024", paramLabel = "N", description = "As the coordinator's --vnodes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--vnodes", defaultValue = "" + Ring.DEFAULT_VNODES, paramLabel = "N", description = "As the coordinator's --vnodes (default ${DEFAULT-VALUE}).")
     int vnodes;
 
     @Option(names = "--dry-run", description = "Print the plan (keys to move, bytes, per volume) and change nothing.")
@@ -67,13 +66,13 @@ final class RebalanceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
         if (parsed.isLeft()) return AdminTool.usage("rebalance", parsed.getLeft());
-        List<String> problems = List.empty();
-        if (replicas < 1 || replicas > parsed.get().size()) {
-            problems = problems.append("--replicas: must be 1-" + parsed.get().size() + " for " + parsed.get().size() + " volumes, not " + replicas);
-        }
-        if (subvolumes < 1 || subvolumes > BlobPath.MAX_SUBVOLUMES) problems = problems.append("--subvolumes: must be 1-" + BlobPath.MAX_SUBVOLUMES);
-        if (vnodes < 1 || vnodes > 10_000) problems = problems.append("--vnodes: must be 1-10000");
-        if (concurrency < 1 || concurrency > 1024) problems = problems.append("--concurrency: must be 1-1024");
+        // The placement flags keep the coordinator's own rules: the ring must be the one it builds.
+        List<String> problems = options.problems().appendAll(AdminOptions.problems(
+                Rule.between(1, parsed.get().size()).check("--replicas", replicas)
+                        .map(p -> p + " (" + parsed.get().size() + " volumes given)"),
+                SettingsTable.SUBVOLUMES.rule().check("--subvolumes", subvolumes),
+                SettingsTable.VNODES.rule().check("--vnodes", vnodes),
+                AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("rebalance", problems);
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));

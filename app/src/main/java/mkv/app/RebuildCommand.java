@@ -61,8 +61,9 @@ final class RebuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
         if (parsed.isLeft()) return AdminTool.usage("rebuild", parsed.getLeft());
-        if (concurrency < 1 || concurrency > 1024) return AdminTool.usage("rebuild", List.of("--concurrency: must be 1-1024, not " + concurrency));
-        if (batch < 1) return AdminTool.usage("rebuild", List.of("--batch: must be at least 1"));
+        List<String> problems = options.problems().appendAll(AdminOptions.problems(
+                AdminOptions.CONCURRENCY.check("--concurrency", concurrency), Rule.atLeast(1).check("--batch", batch)));
+        if (!problems.isEmpty()) return AdminTool.usage("rebuild", problems);
         if (Files.isDirectory(db)) return AdminTool.usage("rebuild", List.of("--db: " + db + " is a folder"));
         boolean existed = Files.exists(db) && Files.size(db) > 0;
         List<Volume> all = parsed.get();

@@ -7,6 +7,7 @@ import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -81,6 +82,11 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     @Override
     public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
         return current.get().deleteFiles(volume, path, requestId);
+    }
+
+    @Override
+    public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        return current.get().deleteTemp(volume, file, requestId);
     }
 
     @Override

@@ -2,7 +2,6 @@ package mkv.app;
 
 import io.vavr.collection.Seq;
 import io.vavr.control.Either;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv server}: runs the coordinator until SIGTERM or Ctrl-C; SIGHUP re-reads its settings. */
-@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ServerOptions.SettingFlags.class,
         description = {
             "Runs the coordinator: the HTTP API on --port, metrics and health on --admin-port, the index in --db,",
             "the bytes on --volumes (nginx, see 'mkv volume'). Settings come from --config (YAML), MKV_* environment",
@@ -28,13 +27,6 @@ import picocli.CommandLine.Option;
             ""})
 final class ServerCommand implements Callable<Integer> {
 
-    @Option(names = "--volumes", paramLabel = "HOST:PORT,...",
-            description = "The volumes (nginx servers), comma-separated; their order does not matter. Env MKV_VOLUMES.")
-    String volumes;
-
-    @Option(names = "--port", description = "The data port (default 3000).")
-    String port;
-
     @Option(names = "--allow-fresh-index",
             description = "Start even though the index is new or empty while a volume holds data, belongs to a cluster, or cannot be "
                     + "reached to tell. Without it such a start is refused: the usual cure is 'mkv rebuild'. Not a setting: "
@@ -46,9 +38,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> own = new LinkedHashMap<>();
-        if (volumes != null) own.put("volumes", volumes);
-        if (port != null) own.put("port", port);
+        Map<String, String> own = Map.of();
         Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
         if (settings.isLeft()) return fail(settings.getLeft());
 
@@ -65,6 +55,7 @@ final class ServerCommand implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "mkv-shutdown"));
+        Signals.onStop("the coordinator", running::close);
         Settings s = settings.get();
         System.out.println("mkv: coordinator listening on port " + running.port()
                 + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "") + ", index " + s.db()

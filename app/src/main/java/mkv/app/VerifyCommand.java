@@ -68,8 +68,9 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
         if (parsed.isLeft()) return AdminTool.usage("verify", parsed.getLeft());
-        if (grace.isNegative()) return AdminTool.usage("verify", List.of("--grace: must not be negative"));
-        if (concurrency < 1 || concurrency > 1024) return AdminTool.usage("verify", List.of("--concurrency: must be 1-1024"));
+        List<String> problems = options.problems().appendAll(AdminOptions.problems(
+                AdminOptions.GRACE.check("--grace", grace), AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
+        if (!problems.isEmpty()) return AdminTool.usage("verify", problems);
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
         try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {

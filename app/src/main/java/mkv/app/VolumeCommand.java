@@ -1,20 +1,35 @@
 package mkv.app;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import mkv.adapter.nginx.NginxConfig;
 import mkv.adapter.nginx.NginxVolumeProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mkv volume}: one nginx volume, configured by mkv, in the foreground. */
+/** {@code mkv volume}: one nginx volume, configured by mkv; the launcher execs nginx in its place. */
 @Command(name = "volume", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Runs one volume: writes an nginx config for it into DIR/run and runs nginx in the foreground.",
-            "Blobs live in DIR/data; nginx's temp files, logs and pid in DIR/run. Nothing is written outside DIR.",
-            "Stops nginx on SIGTERM or Ctrl-C. Needs Debian's nginx (apt-get install nginx-light).",
+            "Runs one volume: writes an nginx config for it into DIR/run, then runs nginx.",
+            "Blobs live in DIR/data; nginx's logs and pid in DIR/run. Nothing is written outside DIR.",
+            "An upload streams into a .tmp folder on its destination's disk, then is renamed into place:",
+            "DIR/data/.tmp, and DIR/data/svNN/.tmp for each svNN folder present at start (mount a",
+            "subvolume's disk on DIR/data/svNN before starting the volume).",
+            "Through bin/mkv, nginx runs in mkv's place, with no JVM beside it: SIGQUIT stops it gracefully, SIGTERM at once, "
+                    + "and a killed nginx is a non-zero exit.",
+            "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
+            "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
             ""})
 final class VolumeCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());
+
+    /** The first line of {@code --exec-plan}'s output; the launcher execs the lines after it only when it reads this. */
+    static final String PLAN_MARKER = "exec";
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The volume's folder (created when missing).")
     Path dir;
@@ -25,22 +40,65 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--exec-plan",
+            description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
+                    + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
+    boolean execPlan;
+
     @Override
     public Integer call() throws Exception {
         if (port < 1 || port > 65535) {
             System.err.println("mkv volume: --port " + port + " is outside 1-65535");
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        NginxVolumeProcess volume = NginxVolumeProcess.start(dir.toAbsolutePath(), host, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Path folder = dir.toAbsolutePath();
+        String taken = portTaken(host, port);
+        if (taken != null) {
+            System.err.println("mkv volume: cannot listen on " + host + ":" + port + " (" + taken
+                    + "): another volume or program holds the port; stop it or choose another --port");
+            return 1;
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root));
+
+        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(volume::close, "mkv-volume-shutdown"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        Signals.onStop("volume " + host + ":" + port + " (nginx pid " + volume.pid() + ")", () -> {
+            stopping.set(true);
             volume.close();
-            stopped.countDown();
-        }, "mkv-volume-shutdown"));
-        System.out.println("mkv: volume on " + host + ":" + port + ", data in " + dir.toAbsolutePath().resolve("data"));
+        });
+        System.out.println("mkv: volume on " + host + ":" + port + ", data in " + folder.resolve("data") + ", nginx pid " + volume.pid());
         System.out.flush();
-        boolean clean = volume.awaitExit();
-        stopped.countDown();
-        return clean ? 0 : 1;
+        int status = volume.awaitExitStatus();
+        if (stopping.get()) new CountDownLatch(1).await(); // a stop we asked for: Signals.onStop logs it and exits 0
+        LOG.log(System.Logger.Level.ERROR, "nginx (pid " + volume.pid() + ") of volume " + host + ":" + port + " exited with status "
+                + status + " (see " + volume.config().errorLog() + "): the volume is down");
+        return 1;
+    }
+
+    private static int printPlan(NginxConfig config) throws IOException {
+        NginxVolumeProcess.layOut(config);
+        StringBuilder plan = new StringBuilder(PLAN_MARKER).append('\n');
+        for (String arg : NginxVolumeProcess.command(NginxVolumeProcess.nginxBinary(), config)) {
+            if (arg.indexOf('\n') >= 0) throw new IllegalArgumentException("a path with a line break cannot be passed on: " + arg);
+            plan.append(arg).append('\n');
+        }
+        System.err.println("mkv: volume on " + config.bindHost() + ":" + config.port() + ", data in " + config.dataRoot()
+                + ", config " + config.configFile() + ": nginx takes over this process");
+        System.out.print(plan);
+        System.out.flush();
+        return 0;
+    }
+
+    /** Why nobody can listen on host:port now (nginx sets SO_REUSEADDR too), or null when it is free. */
+    private static String portTaken(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
+import mkv.adapter.http.BodyPace;
 import mkv.adapter.http.DataRoutes;
 import mkv.adapter.http.ListRateLimit;
 import mkv.adapter.http.RequestIds;
@@ -102,7 +103,8 @@ final class Wiring {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                 return;
             }
-            if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())) {
+            if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())
+                    || !old.healthTimeout().equals(next.healthTimeout())) {
                 NginxVolumes retired = volumes.swap(nginx(next));
                 // Calls in flight on the old client end within its read timeout; close it after that.
                 Thread.ofVirtual().start(() -> {
@@ -141,7 +143,8 @@ final class Wiring {
     }
 
     static NginxVolumes nginx(Settings s) {
-        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout()));
+        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout())
+                .withPingTimeout(s.healthTimeout()));
     }
 
     /** The coordinator must not start: each reason, and the advice that fits them. */
@@ -232,7 +235,10 @@ final class Wiring {
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         telemetry.watchHealth(s.volumes(), health::snapshot);
         Clock clock = Clock.systemUTC();
-        Coordinator coordinator = new Coordinator(index, volumes, health, clock, new Random(), policy::get);
+        // Every WRITING row older than this instant is an earlier process's: this one's writes
+        // come later, and their keys are locked while they run (see Coordinator.recover).
+        java.time.Instant started = clock.instant();
+        Coordinator coordinator = new Coordinator(index, volumes, health, clock, new Random(), policy::get, started);
         ListRateLimit listLimit = new ListRateLimit(Clock.systemUTC(), new ListRateLimit.Limits(s.listBurst(), s.listRate()));
         AtomicBoolean accessLog = new AtomicBoolean(s.accessLog());
 
@@ -242,7 +248,8 @@ final class Wiring {
                 .shutdownHook(false)
                 .shutdownGracePeriod(s.shutdownGrace())
                 .featuresDiscoverServices(false)
-                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get));
+                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get,
+                        new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index, health, policy.get());
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
@@ -253,9 +260,6 @@ final class Wiring {
                             .addObserver(MetricsObserver.builder().endpoint("metrics").build())
                             .build());
         }
-        // Every WRITING row older than this instant is an earlier process's: this one's writes
-        // come later, and their keys are locked while they run (see Coordinator.recover).
-        java.time.Instant started = clock.instant();
         WebServer web;
         try {
             web = server.build().start();

@@ -15,12 +15,17 @@ public sealed interface ReadResult {
     /** The key exists but every replica's volume is down. */
     record Unavailable(Entry entry) implements ReadResult {}
 
-    /** Pure. A healthy replica chosen by {@code draw}, so load spreads over the replicas. */
+    /**
+     * Pure. A healthy replica chosen by {@code draw}, so load spreads over the replicas; one
+     * on a trusted volume when there is one, since a suspect volume may be hanging.
+     */
     static ReadResult choose(Option<Entry> entry, HealthSnapshot health, int draw) {
         if (entry.isEmpty() || !entry.get().is(EntryState.LIVE)) return new Absent();
         Entry e = entry.get();
         Seq<Replica> healthy = e.replicas().filter(r -> health.isUp(r.volume()));
         if (healthy.isEmpty()) return new Unavailable(e);
-        return new Found(e, healthy.get(Math.floorMod(draw, healthy.size())));
+        Seq<Replica> trusted = healthy.filter(r -> health.isTrusted(r.volume()));
+        Seq<Replica> pool = trusted.isEmpty() ? healthy : trusted;
+        return new Found(e, pool.get(Math.floorMod(draw, pool.size())));
     }
 }

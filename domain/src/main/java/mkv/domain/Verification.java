@@ -46,6 +46,9 @@ public final class Verification {
 
         /** A WRITING entry older than the grace period: a crashed or abandoned write. */
         record StaleWriting(Entry entry) implements Finding {}
+
+        /** A temp file nginx left (an upload whose worker died, a copy that failed), older than the grace period. */
+        record TempLeftover(Volume volume, TempFile file, long size) implements Finding {}
     }
 
     /** Pure. What a HEAD of one replica says about it; none when it is fine. */
@@ -145,6 +148,14 @@ public final class Verification {
         return Math.max(100, entries / 100);
     }
 
+    /**
+     * Pure. A temp file is left over once it was last written before {@code cutoff}: an upload in
+     * progress writes to its temp file at least every {@code client_body_timeout}, or nginx drops it.
+     */
+    public static boolean leftover(Instant modified, Instant cutoff) {
+        return modified.isBefore(cutoff);
+    }
+
     /** Pure. One line naming the finding, for reports. */
     public static String describe(Finding f) {
         return switch (f) {
@@ -165,6 +176,7 @@ public final class Verification {
                     + u.entry().replicas().mkString(",") + " that no entry names: --repair adopts it into the index";
             case Finding.StaleWriting s -> "stale WRITING entry: " + s.entry().key() + " since " + s.entry().updated()
                     + " on " + s.entry().replicas().mkString(",");
+            case Finding.TempLeftover t -> "temp file left: " + t.volume() + t.file().path() + " (" + t.size() + " bytes)";
         };
     }
 }

@@ -11,6 +11,11 @@ public record VolumeHealth(boolean up, int streak) {
         return new VolumeHealth(up, 0);
     }
 
+    /** Up, but the latest probe failed: reads should prefer other replicas until it answers again. */
+    public boolean suspect() {
+        return up && streak > 0;
+    }
+
     /** Pure. The state after one probe: flips only after enough probes in a row disagree. */
     public VolumeHealth after(boolean probeOk, int failuresBeforeDown, int successesBeforeUp) {
         if (probeOk == up) return new VolumeHealth(up, 0);

@@ -53,6 +53,17 @@ class ReadResultTest {
     }
 
     @Test
+    void a_replica_on_a_suspect_volume_is_chosen_only_when_no_trusted_one_is_up() {
+        Entry e = entry(EntryState.LIVE, A, B, C);
+        HealthSnapshot bSuspect = new HealthSnapshot(HashSet.empty(), HashSet.of(B.volume()));
+        for (int draw = -5; draw < 5; draw++) {
+            assertThat(ReadResult.choose(Option.of(e), bSuspect, draw)).isNotEqualTo(new ReadResult.Found(e, B));
+        }
+        HealthSnapshot onlyBLeft = new HealthSnapshot(HashSet.of(A.volume(), C.volume()), HashSet.of(B.volume()));
+        assertThat(ReadResult.choose(Option.of(e), onlyBLeft, 3)).isEqualTo(new ReadResult.Found(e, B));
+    }
+
+    @Test
     void every_replica_down_is_unavailable() {
         Entry e = entry(EntryState.LIVE, A, B);
         assertThat(ReadResult.choose(Option.of(e), down(A.volume(), B.volume()), 1)).isEqualTo(new ReadResult.Unavailable(e));

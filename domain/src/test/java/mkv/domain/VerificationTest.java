@@ -73,4 +73,14 @@ class VerificationTest {
         assertThat(Verification.orphan(Option.some(holding), B, BlobPath.of(KEY, 3, B), T0, cutoff)).isFalse();
         assertThat(Verification.orphan(Option.some(holding), A, BlobPath.of(KEY, 3, A), T0, cutoff)).isTrue();
     }
+
+    @Test
+    void a_temp_file_is_left_over_only_once_it_is_older_than_the_grace_period() {
+        var cutoff = T0.plusSeconds(3600);
+        assertThat(Verification.leftover(T0, cutoff)).isTrue();
+        assertThat(Verification.leftover(cutoff, cutoff)).as("still within the grace period: maybe an upload in progress").isFalse();
+        TempFile file = new TempFile("/sv03/.tmp/0000000042");
+        assertThat(Verification.describe(new Finding.TempLeftover(Gens.volume(1), file, 7)))
+                .isEqualTo("temp file left: " + Gens.volume(1) + "/sv03/.tmp/0000000042 (7 bytes)");
+    }
 }

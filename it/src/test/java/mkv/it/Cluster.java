@@ -252,6 +252,7 @@ final class Cluster implements AutoCloseable {
             if (!extraArgs.contains(defaults.get(i))) cmd.addAll(defaults.subList(i, i + 2)); // a test's own value wins
         }
         cmd.addAll(extraArgs);
+        int listeningBefore = countListening(log());
         try {
             Files.createDirectories(root);
             coordinator = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -259,19 +260,18 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Ports.await("the coordinator on port " + port + " (log: " + root.resolve("coordinator.log") + ")", Duration.ofSeconds(30),
-                () -> {
+        // Bound ports are not enough: the volumes are stamped and earlier WRITING rows settled just
+        // after binding, and the coordinator says it is listening only once that is done.
+        Ports.await("the coordinator on port " + port + " to say it listens (log: " + root.resolve("coordinator.log") + ")",
+                Duration.ofSeconds(60), () -> {
                     if (!coordinator.isAlive()) throw new AssertionError("the coordinator exited: " + log());
-                    return Ports.open(port) && (extraArgs.contains("--admin-port") || Ports.open(adminPort));
+                    return countListening(log()) > listeningBefore
+                            && Ports.open(port) && (extraArgs.contains("--admin-port") || Ports.open(adminPort));
                 });
-        // The coordinator stamps its running volumes with the cluster id just after binding.
-        for (int i = 0; i < volumePorts.size(); i++) {
-            Path marker = volumeData(i).resolve(mkv.adapter.nginx.MarkJson.PATH.substring(1));
-            // With placement in the test's own config file, which volumes it names is the test's business.
-            if (!placementFlags || volumes.get(i) == null || !served.contains(volumePorts.get(i))) continue;
-            Ports.await("the coordinator to stamp volume " + i + " (log: " + root.resolve("coordinator.log") + ")", Duration.ofSeconds(20),
-                    () -> Files.exists(marker));
-        }
+    }
+
+    private static int countListening(String log) {
+        return log.split("mkv: coordinator listening on port", -1).length - 1;
     }
 
     long coordinatorPid() {

@@ -106,6 +106,61 @@ class VerifyIT {
     }
 
     @Test
+    void verify_finds_and_deletes_temp_files_nginx_left_and_rebuild_ignores_them() throws IOException {
+        cluster = Cluster.start(dir, 1, 1);
+        Http http = new Http(cluster.base());
+        assertThat(http.put("/kept", "a value that stays").statusCode()).isEqualTo(201);
+        Replica at = cluster.placement("/kept").get(0);
+        Path blob = file(at, "/kept", false);
+        Path data = cluster.volumeData(0);
+        String sv = BlobPath.subvolumeFolder(at.subvolume());
+        // 1. What nginx leaves: copies that failed beside a blob and a sidecar (a temp folder on
+        //    another filesystem, a full disk), uploads whose worker died, and a young upload that
+        //    may still be running.
+        Path copy = blob.resolveSibling(blob.getFileName() + ".0000000123");
+        Path sidecarCopy = blob.resolveSibling(blob.getFileName() + ".key.0000000124");
+        Path upload = data.resolve(sv.substring(1)).resolve(".tmp/0000000042");
+        Path rootUpload = data.resolve(".tmp/0000000007");
+        Path young = data.resolve(sv.substring(1)).resolve(".tmp/0000000043");
+        Files.createDirectories(upload.getParent());
+        for (Path p : java.util.List.of(copy, sidecarCopy, upload, rootUpload, young)) Files.writeString(p, "partial");
+        for (Path p : java.util.List.of(copy, sidecarCopy, upload, rootUpload)) {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        }
+        String volume = cluster.volume(0).toString();
+
+        Cluster.Run plain = verify("--grace", "1h");
+        assertThat(plain.exit()).as(plain.output()).isEqualTo(1);
+        assertThat(plain.output()).contains(
+                "temp file left: " + volume + sv + blob.getParent().getParent().getFileName() + "/" + blob.getParent().getFileName()
+                        + "/" + copy.getFileName() + " (7 bytes)",
+                "temp file left: " + volume + sv + ".tmp/0000000042",
+                "temp file left: " + volume + "/.tmp/0000000007",
+                sidecarCopy.getFileName().toString())
+                .doesNotContain("0000000043").doesNotContain("orphan");
+
+        Cluster.Run rebuild = cluster.mkv(DEADLINE, "rebuild", "--volumes", cluster.volumeList(), "--db", dir.resolve("rebuilt.db").toString());
+        assertThat(rebuild.exit()).as(rebuild.output()).isZero();
+        assertThat(rebuild.output()).doesNotContain("0000000123").doesNotContain("0000000042");
+        try (SqliteIndex rebuilt = SqliteIndex.open(dir.resolve("rebuilt.db"))) {
+            assertThat(rebuilt.scan(Option.none(), 10).map(Entry::key)).containsExactly(new Key("/kept"));
+        }
+
+        Cluster.Run repair = verify("--grace", "1h", "--repair");
+        assertThat(repair.exit()).as(repair.output()).isZero();
+        assertThat(copy).doesNotExist();
+        assertThat(sidecarCopy).doesNotExist();
+        assertThat(upload).doesNotExist();
+        assertThat(rootUpload).doesNotExist();
+        assertThat(young).as("younger than the grace period: maybe an upload in progress").exists();
+        assertThat(blob).exists();
+        assertThat(Http.text(http.read("/kept"))).isEqualTo("a value that stays");
+        Cluster.Run after = verify("--grace", "1h");
+        assertThat(after.exit()).as(after.output()).isZero();
+        assertThat(after.output()).contains("findings: none");
+    }
+
+    @Test
     void verify_without_an_index_or_with_a_bad_volume_is_a_usage_error() {
         cluster = Cluster.start(dir, 1, 1);
         Cluster.Run noDb = cluster.mkv(DEADLINE, "verify", "--volumes", cluster.volumeList(), "--db", dir.resolve("none.db").toString());

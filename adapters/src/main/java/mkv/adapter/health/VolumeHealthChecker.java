@@ -17,7 +17,9 @@ import mkv.domain.port.Volumes;
 
 /**
  * Probes every volume in the background and publishes an immutable snapshot, so the
- * request path reads health without any IO. Transitions are logged.
+ * request path reads health without any IO. Transitions are logged. A probe is bounded by
+ * the volumes' own probe timeout, so a hung volume costs one short wait per round and turns
+ * suspect after its first missed probe.
  */
 public final class VolumeHealthChecker implements Health, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VolumeHealthChecker.class.getName());
@@ -73,6 +75,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
         }
         states.keySet().retainAll(results.keySet());
         Set<Volume> down = HashSet.empty();
+        Set<Volume> suspect = HashSet.empty();
         for (var r : results.entrySet()) {
             Volume v = r.getKey();
             VolumeHealth before = states.get(v);
@@ -84,8 +87,9 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
             }
             states.put(v, after);
             if (!after.up()) down = down.add(v);
+            if (after.suspect()) suspect = suspect.add(v);
         }
-        snapshot = new HealthSnapshot(down);
+        snapshot = new HealthSnapshot(down, suspect);
     }
 
     @Override

@@ -15,8 +15,8 @@ public final class DataRoutes {
     private DataRoutes() {}
 
     public static void routing(HttpRouting.Builder routing, Coordinator coordinator, Supplier<String> requestIds,
-                               Telemetry telemetry, ListRateLimit listLimit, BooleanSupplier accessLog) {
+                               Telemetry telemetry, ListRateLimit listLimit, BooleanSupplier accessLog, BodyPace pace) {
         routing.addFilter(new RequestLog(telemetry, accessLog));
-        routing.any(new KeyHandler(coordinator, requestIds, listLimit));
+        routing.any(new KeyHandler(coordinator, requestIds, listLimit, pace));
     }
 }

@@ -27,6 +27,7 @@ import mkv.domain.flow.PutResult;
 import mkv.domain.port.Body;
 import mkv.domain.port.IndexFailure;
 import mkv.domain.port.Transfer;
+import mkv.domain.port.VolumeFailure;
 
 /** Every request of the data port: parse, one use-case call, map the outcome to HTTP. */
 final class KeyHandler implements Handler {
@@ -43,11 +44,13 @@ final class KeyHandler implements Handler {
     private final Coordinator coordinator;
     private final Supplier<String> requestIds;
     private final ListRateLimit listLimit;
+    private final BodyPace pace;
 
-    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit) {
+    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit, BodyPace pace) {
         this.coordinator = coordinator;
         this.requestIds = requestIds;
         this.listLimit = listLimit;
+        this.pace = pace;
     }
 
     @Override
@@ -178,9 +181,16 @@ final class KeyHandler implements Handler {
             error(res, Status.BAD_REQUEST_400, condition.getLeft(), key.get().value());
             return;
         }
-        Body body = new Body(req.content().inputStream(), length.isPresent() ? length.getAsLong() : -1, declared.get());
+        PacedBody paced = pace.watch(req.content().inputStream());
+        Body body = new Body(paced, length.isPresent() ? length.getAsLong() : -1, declared.get());
         String k = key.get().value();
-        switch (coordinator.put(key.get(), condition.get(), body, requestId)) {
+        PutResult result;
+        try {
+            result = coordinator.put(key.get(), condition.get(), body, requestId);
+        } finally {
+            pace.release(paced);
+        }
+        switch (result) {
             case PutResult.Created c -> {
                 res.status(Status.CREATED_201);
                 res.header(CONTENT_MD5, c.entry().md5().get().hex());
@@ -199,13 +209,20 @@ final class KeyHandler implements Handler {
             case PutResult.BodyBroken b -> {
                 // Clients abort uploads routinely: one line, no stack trace, the id to find the request by.
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + b.detail());
-                error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+                if (paced.tooSlow()) {
+                    // The rest of the body was never read, so this connection cannot carry another request.
+                    res.header(HeaderValues.CONNECTION_CLOSE);
+                    error(res, Status.REQUEST_TIMEOUT_408, "the request body came too slowly (" + b.detail() + "); nothing was kept", k);
+                } else {
+                    error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+                }
             }
             case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
                     + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);
             case PutResult.ReplicaFailed f -> {
-                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + describe(f.failures()));
-                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + describe(f.failures()), k);
+                String why = describe(f.failures()) + refusedPutHint(f.failures());
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + why);
+                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + why, k);
             }
         }
     }
@@ -254,6 +271,16 @@ final class KeyHandler implements Handler {
     private static String describe(Seq<Transfer.Failed> failures) {
         return failures.isEmpty() ? "the index changed under the write"
                 : failures.map(f -> f.replica().volume() + " " + f.failure().describe()).mkString("; ");
+    }
+
+    /**
+     * nginx answers a PUT it cannot store with a bare 500: a full disk looks like any other write
+     * error, and only the volume's own error log tells them apart. So the answer names the volume
+     * and says where to look, and never claims "full" on a guess.
+     */
+    private static String refusedPutHint(Seq<Transfer.Failed> failures) {
+        return failures.exists(f -> f.failure() instanceof VolumeFailure.Refused r && r.status() == 500)
+                ? " (nginx answers 500 when it cannot store a PUT, e.g. its disk is full: see that volume's error log)" : "";
     }
 
     private static void invalidKey(ServerResponse res, InvalidKey invalid) {

@@ -5,6 +5,7 @@ import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -104,6 +105,14 @@ public final class MeteredVolumes implements Volumes {
     public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
         long start = System.nanoTime();
         Transfer t = volumes.deleteFiles(volume, path, requestId);
+        telemetry.volumeCall(volume, "delete", outcome(t), System.nanoTime() - start);
+        return t;
+    }
+
+    @Override
+    public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        long start = System.nanoTime();
+        Transfer t = volumes.deleteTemp(volume, file, requestId);
         telemetry.volumeCall(volume, "delete", outcome(t), System.nanoTime() - start);
         return t;
     }

@@ -2,21 +2,29 @@ package mkv.adapter.nginx;
 
 import io.vavr.collection.List;
 import java.nio.file.Path;
+import mkv.domain.BlobPath;
+import mkv.domain.TempFile;
 
 /**
  * Pure. The nginx.conf of one volume whose folder is {@code dir}: data under {@code dir/data},
- * everything nginx writes besides the data (pid, logs, upload temp files) under {@code dir/run},
- * so that nginx writes nothing outside the folder. The temp dirs sit beside the data root, on the
- * same filesystem, so a finished PUT is a rename and temp files never show in listings.
+ * everything nginx writes besides the data and uploads (pid, logs, unused proxy temp folders) under
+ * {@code dir/run}, so that nginx writes nothing outside the folder. An upload streams into a
+ * {@link TempFile#FOLDER} folder on the same filesystem as its destination: the data root's, and
+ * one per {@code subvolumes} folder (each may be a disk of its own), so a finished PUT is a rename.
+ * Across filesystems nginx would copy instead, and a copy that fails (a full disk) leaves its
+ * partial file beside the destination. nginx's listings skip dot-names, so the temp folders never
+ * show in a walk.
  */
-public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot) {
+public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
-    /** The five temp folders Debian's build would otherwise put under /var/lib/nginx. */
-    public static final List<String> TEMP_KINDS = List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi");
+    /** The temp folders besides the uploads' that Debian's build would otherwise put under /var/lib/nginx. */
+    public static final List<String> TEMP_KINDS = List.of("proxy", "fastcgi", "uwsgi", "scgi");
 
     public NginxConfig {
+        subvolumes = subvolumes == null ? List.empty() : subvolumes.distinct().sorted();
+        if (subvolumes.exists(sv -> sv < 0 || sv >= BlobPath.MAX_SUBVOLUMES)) throw new IllegalArgumentException("subvolume out of range: " + subvolumes);
         if (dir == null || !dir.isAbsolute()) throw new IllegalArgumentException("volume folder must be an absolute path: " + dir);
         dir = dir.normalize();
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
@@ -29,8 +37,18 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
         }
     }
 
+    /** A volume with no subvolume folders yet: every upload's temp file goes under the data root. */
+    public NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot) {
+        this(dir, port, bindHost, runAsRoot, List.empty());
+    }
+
     public static NginxConfig of(Path dir, int port, boolean runAsRoot) {
         return new NginxConfig(dir, port, DEFAULT_BIND, runAsRoot);
+    }
+
+    /** The same volume with a temp folder of its own in each of these subvolumes. */
+    public NginxConfig withSubvolumes(List<Integer> found) {
+        return new NginxConfig(dir, port, bindHost, runAsRoot, found);
     }
 
     public Path dataRoot() {
@@ -47,6 +65,16 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
 
     public Path tempDir(String kind) {
         return runDir().resolve("tmp").resolve(kind);
+    }
+
+    /** Where an upload to anywhere outside the subvolumes streams: on the data root's filesystem. */
+    public Path uploadTempDir() {
+        return dataRoot().resolve(TempFile.FOLDER);
+    }
+
+    /** Where an upload to subvolume {@code sv} streams: on that subvolume's filesystem. */
+    public Path uploadTempDir(int sv) {
+        return dataRoot().resolve(BlobPath.subvolumeFolder(sv).substring(1)).resolve(TempFile.FOLDER);
     }
 
     public Path configFile() {
@@ -67,14 +95,20 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
 
     /** Every folder the config names, for the process to create before starting nginx. */
     public List<Path> folders() {
-        return List.of(dataRoot(), logDir()).appendAll(TEMP_KINDS.map(this::tempDir));
+        return List.of(dataRoot(), logDir(), uploadTempDir()).appendAll(subvolumes.map(this::uploadTempDir))
+                .appendAll(TEMP_KINDS.map(this::tempDir));
     }
 
     /** The config text. */
     public String render() {
-        var temp = new StringBuilder();
+        var temp = new StringBuilder("    client_body_temp_path " + q(uploadTempDir()) + ";\n");
         for (String kind : TEMP_KINDS) {
             temp.append("    ").append(kind).append("_temp_path ").append(q(tempDir(kind))).append(";\n");
+        }
+        var locations = new StringBuilder();
+        for (int sv : subvolumes) {
+            locations.append("\n        location ").append(BlobPath.subvolumeFolder(sv)).append(" {\n")
+                    .append("            client_body_temp_path ").append(q(uploadTempDir(sv))).append(";\n        }");
         }
         String listen = bindHost.contains(":") ? "[" + bindHost + "]:" + port : bindHost + ":" + port;
         return """
@@ -100,7 +134,7 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                     # The coordinator keeps a pool of connections open to every volume.
                     keepalive_requests 100000;
                     keepalive_timeout 75s;
-                    # Bodies stream to a temp file beside the data root, then are renamed into place.
+                    # Bodies stream to a temp file on the data's filesystem, then are renamed into place.
                     client_max_body_size 0;
                     client_body_buffer_size 128k;
                     client_body_timeout 60s;
@@ -111,18 +145,19 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                     server {
                         listen %6$s;
                         root %7$s;
+                        dav_methods PUT DELETE;
+                        create_full_put_path on;
+                        dav_access user:rw group:r all:r;
+                        autoindex on;
+                        autoindex_format json;
 
                         location / {
-                            dav_methods PUT DELETE;
-                            create_full_put_path on;
-                            dav_access user:rw group:r all:r;
-                            autoindex on;
-                            autoindex_format json;
                         }
+                        # Each subvolume's uploads stream to a temp folder on its own disk.%8$s
                     }
                 }
                 """.formatted(dir, runAsRoot ? "user root;\n" : "", q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
-                listen, q(dataRoot()));
+                listen, q(dataRoot()), locations);
     }
 
     private static String q(Path path) {

@@ -25,6 +25,7 @@ public final class NginxVolumeProcess implements AutoCloseable {
 
     public static final Path DEBIAN_NGINX = Path.of("/usr/sbin/nginx");
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final java.util.regex.Pattern SUBVOLUME = java.util.regex.Pattern.compile("sv\\d\\d");
 
     private final NginxConfig config;
     private final Process process;
@@ -34,9 +35,14 @@ public final class NginxVolumeProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts nginx for the volume and returns once its port accepts connections. */
-    public static NginxVolumeProcess start(NginxConfig config, Duration deadline) throws IOException {
+    /**
+     * Starts nginx for the volume and returns once its port accepts connections. Every subvolume
+     * folder already in the data root gets a temp folder of its own (see {@link NginxConfig}): a
+     * disk is mounted on its {@code svNN} folder before the volume starts, so the folder is there.
+     */
+    public static NginxVolumeProcess start(NginxConfig given, Duration deadline) throws IOException {
         Path nginx = nginxBinary();
+        NginxConfig config = given.withSubvolumes(given.subvolumes().appendAll(subvolumesIn(given.dataRoot())));
         layOut(config);
         Process process = new ProcessBuilder(command(nginx, config))
                 .redirectErrorStream(true)
@@ -65,9 +71,18 @@ public final class NginxVolumeProcess implements AutoCloseable {
         }
     }
 
-    /** Blocks until nginx exits by itself or is stopped; true when it exited cleanly. */
-    public boolean awaitExit() throws InterruptedException {
-        return process.waitFor() == 0;
+    /** Blocks until nginx exits by itself or is stopped; its exit status (128 + n when signal n killed it). */
+    public int awaitExitStatus() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** The subvolumes whose {@code svNN} folders exist in {@code dataRoot}; none when it does not exist yet. */
+    static io.vavr.collection.List<Integer> subvolumesIn(Path dataRoot) throws IOException {
+        if (!Files.isDirectory(dataRoot)) return io.vavr.collection.List.empty();
+        try (var children = Files.list(dataRoot)) {
+            return io.vavr.collection.List.ofAll(children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(name -> SUBVOLUME.matcher(name).matches()).map(name -> Integer.parseInt(name.substring(2))).toList());
+        }
     }
 
     /** Creates the volume's folders and writes its config; returns the config file. */

@@ -19,6 +19,7 @@ import mkv.domain.Key;
 import mkv.domain.Md5;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.Body;
 import mkv.domain.port.BlobWrite;
@@ -38,25 +39,31 @@ import mkv.domain.port.Volumes;
 public final class NginxVolumes implements Volumes, AutoCloseable {
 
     /**
-     * How to talk to volumes. Every wait on a volume is bounded by {@code readTimeout};
+     * How to talk to volumes. Every wait on a volume is bounded by {@code readTimeout}, and a
+     * health probe's by {@code pingTimeout} (connect and answer), so that probing a hung volume is quick;
      * {@code queueChunks} chunks of {@code chunkBytes} are the most a write buffers per target.
      */
     public record Options(Duration connectTimeout, Duration readTimeout, int chunkBytes, int queueChunks,
-                          int connectionsPerVolume) {
+                          int connectionsPerVolume, Duration pingTimeout) {
         public Options {
             if (connectTimeout.isNegative() || connectTimeout.isZero()) throw new IllegalArgumentException("connect timeout must be positive");
             if (readTimeout.isNegative() || readTimeout.isZero()) throw new IllegalArgumentException("read timeout must be positive");
+            if (pingTimeout.isNegative() || pingTimeout.isZero()) throw new IllegalArgumentException("ping timeout must be positive");
             if (chunkBytes < 1024) throw new IllegalArgumentException("chunks must be at least 1 KiB");
             if (queueChunks < 1) throw new IllegalArgumentException("queue must hold at least one chunk");
             if (connectionsPerVolume < 1) throw new IllegalArgumentException("need at least one connection per volume");
         }
 
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024, 8, 64);
+            return new Options(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024, 8, 64, Duration.ofSeconds(1));
         }
 
         public Options withTimeouts(Duration connect, Duration read) {
-            return new Options(connect, read, chunkBytes, queueChunks, connectionsPerVolume);
+            return new Options(connect, read, chunkBytes, queueChunks, connectionsPerVolume, pingTimeout);
+        }
+
+        public Options withPingTimeout(Duration ping) {
+            return new Options(connectTimeout, readTimeout, chunkBytes, queueChunks, connectionsPerVolume, ping);
         }
     }
 
@@ -64,6 +71,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     private final Options options;
     private final WebClient client;
+    private final WebClient probes;
 
     public NginxVolumes(Options options) {
         this.options = options;
@@ -76,6 +84,15 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .connectionCacheSize(options.connectionsPerVolume())
+                .build();
+        // Probes have a client of their own: their short timeouts, and no wait behind data traffic.
+        Duration probeConnect = options.pingTimeout().compareTo(options.connectTimeout()) < 0 ? options.pingTimeout() : options.connectTimeout();
+        this.probes = WebClient.builder()
+                .connectTimeout(probeConnect)
+                .readTimeout(options.pingTimeout())
+                .keepAlive(true)
+                .followRedirects(false)
+                .connectionCacheSize(2)
                 .build();
     }
 
@@ -249,11 +266,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         }
     }
 
-    /** HEAD of the data root: any answer below 500 proves nginx is serving the folder. */
+    /** HEAD of the data root within the ping timeout: any answer below 500 proves nginx is serving the folder. */
     @Override
     public Transfer ping(Volume volume) {
         Replica replica = new Replica(volume, 0);
-        try (HttpClientResponse response = client.head().uri(base(volume) + "/").request()) {
+        try (HttpClientResponse response = probes.head().uri(base(volume) + "/").readTimeout(options.pingTimeout()).request()) {
             int status = response.status().code();
             return status < 500 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
         } catch (RuntimeException e) {
@@ -364,6 +381,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         return deleteFile(replica, base(volume) + path.sidecarPath(), requestId);
     }
 
+    @Override
+    public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        return deleteFile(new Replica(volume, file.subvolume()), base(volume) + file.path(), requestId);
+    }
+
     /**
      * Pure string building, on the GET hot path: the same text as {@link BlobPath#path()} (a test
      * pins that) without its {@code String.format}.
@@ -396,5 +418,6 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     @Override
     public void close() {
         client.closeResource();
+        probes.closeResource();
     }
 }

@@ -271,11 +271,10 @@ class NginxVolumesTest extends VolumesContract {
             NginxConfig config = process.config();
             assertThat(config.dir().startsWith(root)).isTrue();
             try (Stream<Path> top = Files.list(config.dataRoot())) {
-                // Subvolume folders, and the cluster marker a contract test may have stamped on this volume.
-                assertThat(top).allMatch(p -> p.getFileName().toString().matches("sv\\d\\d") && Files.isDirectory(p)
-                        || p.getFileName().toString().equals("mkv-cluster.json") && Files.isRegularFile(p));
+                assertThat(top).allMatch(p -> p.getFileName().toString().matches("sv\\d\\d|\\.tmp") && Files.isDirectory(p)
+                        || p.getFileName().toString().equals(MarkJson.PATH.substring(1)) && Files.isRegularFile(p));
             }
-            try (Stream<Path> temp = Files.list(config.tempDir("client_body"))) {
+            try (Stream<Path> temp = Files.list(config.uploadTempDir())) {
                 assertThat(temp).as("finished uploads were renamed out of the temp folder").isEmpty();
             }
             assertThat(config.pidFile()).exists();

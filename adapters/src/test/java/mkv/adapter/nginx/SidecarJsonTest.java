@@ -32,14 +32,14 @@ class SidecarJsonTest {
 
     @Test
     void any_sidecar_survives_encode_then_decode() {
-        qt().forAll(strings().allPossible().ofLengthBetween(1, 60), longs().between(0, Long.MAX_VALUE),
+        // Gens.keys() maps every generated text to a valid key, so the theory never runs out of
+        // examples (filtering random unicode with an assumption gave up on some seeds).
+        qt().forAll(mkv.domain.Gens.keys(), longs().between(0, Long.MAX_VALUE),
                         longs().all(), longs().between(-1L << 40, 1L << 42))
-                .assuming((text, size, bits, millis) -> Key.of("/" + text, 4096).isRight())
-                .checkAssert((text, size, bits, millis) -> {
+                .checkAssert((key, size, bits, millis) -> {
                     Md5 md5 = new Md5(String.format("%016x%016x", bits, bits * 31 + 7));
                     EntryState state = (bits & 1) == 0 ? EntryState.LIVE : EntryState.UNLINKED;
-                    Sidecar sidecar = new Sidecar(new Key("/" + text), size, md5, state, Instant.ofEpochMilli(millis),
-                            size % 1000, Sidecar.FORMAT);
+                    Sidecar sidecar = new Sidecar(key, size, md5, state, Instant.ofEpochMilli(millis), size % 1000, Sidecar.FORMAT);
                     assertThat(SidecarJson.decode(SidecarJson.encode(sidecar)).get()).isEqualTo(sidecar);
                 });
     }

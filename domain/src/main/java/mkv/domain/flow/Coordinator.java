@@ -21,6 +21,7 @@ import mkv.domain.Replica;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
 import mkv.domain.port.Health;
+import mkv.domain.port.HealthSnapshot;
 import mkv.domain.port.Index;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
@@ -35,11 +36,21 @@ public final class Coordinator {
     private final Supplier<Policy> policy;
     private final Generations generations;
     private final KeyLocks locks = new KeyLocks();
+    private final java.time.Instant since;
 
     /** Generation numbers are reserved from the index this many at a time. */
     static final int GENERATION_BLOCK = 1000;
 
     public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
+        this(index, volumes, health, clock, random, policy, java.time.Instant.MIN);
+    }
+
+    /**
+     * {@code since}: when this process started. A WRITING row last touched before it is an
+     * earlier process's (one index has one writer), and a request that meets it settles it.
+     */
+    public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
+                       java.time.Instant since) {
         this.generations = new Generations(index, GENERATION_BLOCK);
         this.index = index;
         this.volumes = volumes;
@@ -47,6 +58,26 @@ public final class Coordinator {
         this.clock = clock;
         this.random = random;
         this.policy = policy;
+        this.since = since;
+    }
+
+    /**
+     * The key's row, under its lock. A WRITING row an earlier process left (no request of this
+     * one can own it) is settled first, as recovery would, so a client meeting it just after a
+     * restart gets an answer instead of 409 until start-up recovery reaches it.
+     */
+    private Option<Entry> current(Key key, String requestId) {
+        Option<Entry> row = index.get(key);
+        if (row.isEmpty()) return row;
+        if (row.get().is(EntryState.WRITING)) {
+            if (!row.get().updated().isBefore(since)) return row;
+            return StaleWrites.settle(index, volumes, row.get(), requestId) ? index.get(key) : row;
+        }
+        // A replace an earlier process left pending: its files go, the value it was beside stays.
+        Option<Sweep> due = Sweep.of(row.get(), since, java.time.Instant.MIN);
+        if (due.isEmpty()) return row;
+        boolean settled = StaleWrites.deleteAll(volumes, key, due.get().delete(), requestId) && index.replace(row.get(), due.get().next());
+        return settled ? index.get(key) : row;
     }
 
     public Policy policy() {
@@ -72,7 +103,7 @@ public final class Coordinator {
         try {
             // 1. Read and decide: nothing is written for a live, busy or unplaceable key.
             Policy p = policy.get();
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             Seq<Replica> targets = p.ring().replicasFor(key, p.replicas());
             switch (PutDecision.decide(existing, condition, targets, health.snapshot())) {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
@@ -170,21 +201,28 @@ public final class Coordinator {
     /**
      * Deletes what a failed write may have left, then its row. If a delete fails, the row
      * stays WRITING so that recovery finishes the job: never a file without a row naming it.
+     * A replica on a volume the health checker no longer trusts is left to recovery too: a
+     * delete there would most likely wait out a whole read timeout before the client is answered.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(writing.generation(), delete, writing.updated()));
-        if (StaleWrites.deleteAll(volumes, writing.key(), files, requestId)) index.remove(writing);
+        HealthSnapshot now = health.snapshot();
+        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
+        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(writing.generation(), reachable, writing.updated()));
+        if (StaleWrites.deleteAll(volumes, writing.key(), files, requestId) && reachable.size() == delete.size()) index.remove(writing);
     }
 
     /**
      * Deletes the pending generation's files, then restores the row exactly as it was before
-     * the replace. If a delete fails, the row keeps naming the pending generation and recovery
-     * finishes the job: never a file without a row naming it.
+     * the replace. If a delete fails, or a replica's volume is not trusted (see {@link #rollBack}),
+     * the row keeps naming the pending generation and recovery finishes the job: never a file
+     * without a row naming it.
      */
     private void abandon(Entry current, Entry marked, Seq<Replica> delete, String requestId) {
         HeldGeneration pending = marked.pending().get();
-        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(pending.generation(), delete, pending.since()));
-        if (StaleWrites.deleteAll(volumes, current.key(), files, requestId)) index.replace(marked, current);
+        HealthSnapshot now = health.snapshot();
+        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
+        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(pending.generation(), reachable, pending.since()));
+        if (StaleWrites.deleteAll(volumes, current.key(), files, requestId) && reachable.size() == delete.size()) index.replace(marked, current);
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */
@@ -204,7 +242,7 @@ public final class Coordinator {
     public DeleteResult delete(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             switch (Removal.decideDelete(existing, policy.get().protect(), health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
@@ -240,7 +278,7 @@ public final class Coordinator {
     public DeleteResult unlink(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = index.get(key);
+            Option<Entry> existing = current(key, requestId);
             switch (Removal.decideUnlink(existing, health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }

@@ -27,7 +27,8 @@ import mkv.domain.port.Volumes;
  * {@code mkv verify}: checks every entry's replicas (size; {@code deep}: md5 and sidecar), then
  * settles stale WRITING entries, then walks the volumes for files no entry names. With
  * {@code repair} it re-copies bad replicas from a good one, rewrites bad sidecars, settles stale
- * WRITING entries the way the coordinator's recovery does, and deletes orphans. Nothing younger
+ * WRITING entries the way the coordinator's recovery does, and deletes orphans and the temp files
+ * nginx left (see {@link mkv.domain.TempFile}). Nothing younger
  * than the grace period is touched: a PUT, copy or rebalance may still be working on it.
  */
 public final class Verifier {
@@ -96,7 +97,8 @@ public final class Verifier {
         checkEntries();
         settleStaleWrites(cutoff);
         long allowance = options.force() ? Long.MAX_VALUE : Verification.orphanAllowance(entries);
-        long listingFailures = new VolumeWalk(volumes, progress, options.concurrency()).walk(all, g -> orphans(g, cutoff, allowance));
+        long listingFailures = new VolumeWalk(volumes, progress, options.concurrency())
+                .walk(all, g -> orphans(g, cutoff, allowance), l -> leftover(l, cutoff));
         repairOrphans(cutoff, allowance);
         synchronized (this) {
             return new Report(entries, findings, repaired, unrepaired, errors + listingFailures, options.repair());
@@ -275,6 +277,14 @@ public final class Verifier {
                 }
             }
         }
+    }
+
+    // 3b. Temp files nginx left, found on the same walk: nothing reads them, so they are deleted.
+    private void leftover(VolumeWalk.Leftover l, Instant cutoff) {
+        if (!Verification.leftover(l.modified(), cutoff)) return;
+        found(new Finding.TempLeftover(l.volume(), l.file(), l.size()));
+        if (!options.repair()) unrepairedAdd(1);
+        else mended(volumes.deleteTemp(l.volume(), l.file(), REQUEST_ID), "delete the temp file " + l.volume() + l.file().path());
     }
 
     private void found(Finding f) {

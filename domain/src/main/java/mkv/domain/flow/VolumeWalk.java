@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import mkv.domain.BlobPath;
 import mkv.domain.Replica;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.Listing;
 import mkv.domain.port.Progress;
@@ -25,12 +26,16 @@ import mkv.domain.port.Volumes;
  * sits in the same {@code aa/bb} folder everywhere, so a group holds all of its keys' replicas
  * while memory stays bounded by the groups in flight. Only folders that exist are listed;
  * names that do not fit the layout are skipped. A failed listing is counted and noted, and the
- * walk goes on with what it could see.
+ * walk goes on with what it could see. On request it also hands over the temp files nginx left
+ * ({@link TempFile}): those in the {@code .tmp} folders, and failed copies in the blob folders.
  */
 final class VolumeWalk {
 
     /** One blob position on one volume: the blob (its size) and/or its sidecar, and when it was last written. */
     record Position(Replica replica, BlobPath path, Option<Long> blobSize, boolean sidecar, Instant modified) {}
+
+    /** A temp file nginx left on a volume, and when it was last written. */
+    record Leftover(Volume volume, TempFile file, long size, Instant modified) {}
 
     private static final Pattern SUBVOLUME = Pattern.compile("sv(\\d\\d)");
     private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
@@ -52,18 +57,37 @@ final class VolumeWalk {
      * threads at once. Returns the number of listing failures.
      */
     long walk(Seq<Volume> all, Consumer<Seq<Position>> group) {
+        return walk(all, group, Option.none());
+    }
+
+    /** As {@link #walk(Seq, Consumer)}, and calls {@code leftover} once per temp file found, from any thread. */
+    long walk(Seq<Volume> all, Consumer<Seq<Position>> group, Consumer<Leftover> leftover) {
+        return walk(all, group, Option.some(leftover));
+    }
+
+    /**
+     * Pure. Names in a listing that the walk never reads as data: dot-names, which nginx's listings
+     * skip anyway — the {@code .tmp} upload folders, and any marker mkv keeps beside the data.
+     */
+    static boolean ignored(String name) {
+        return name.startsWith(".");
+    }
+
+    private long walk(Seq<Volume> all, Consumer<Seq<Position>> group, Option<Consumer<Leftover>> leftover) {
         long[] failures = {0};
         // 1. Each volume's subvolume folders, then each subvolume's aa folders.
         Map<String, Seq<Replica>> byPrefix = TreeMap.empty();
         for (Volume v : all) {
             Option<Seq<Listing.Item>> root = list(v, "/", failures);
             if (root.isEmpty()) continue;
+            if (leftover.isDefined()) leftovers(v, TempFile.rootFolder(), failures, leftover.get());
             for (Listing.Item sv : root.get().filter(Listing.Item::folder)) {
                 var m = SUBVOLUME.matcher(sv.name());
-                if (!m.matches()) continue;
+                if (ignored(sv.name()) || !m.matches()) continue;
                 Replica replica = new Replica(v, Integer.parseInt(m.group(1)));
+                if (leftover.isDefined()) leftovers(v, TempFile.folder(replica.subvolume()), failures, leftover.get());
                 for (Listing.Item aa : list(v, BlobPath.subvolumeFolder(replica.subvolume()), failures).getOrElse(List.empty())) {
-                    if (aa.folder() && HEX2.matcher(aa.name()).matches()) {
+                    if (aa.folder() && !ignored(aa.name()) && HEX2.matcher(aa.name()).matches()) {
                         byPrefix = byPrefix.put(aa.name(), List.of(replica), Seq::appendAll);
                     }
                 }
@@ -75,7 +99,7 @@ final class VolumeWalk {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().name("mkv-walk-", 0).factory());
         try {
             java.util.List<Future<Long>> tasks = new java.util.ArrayList<>();
-            for (var aa : byPrefix) tasks.add(pool.submit(() -> walkPrefix(aa._1, aa._2, group)));
+            for (var aa : byPrefix) tasks.add(pool.submit(() -> walkPrefix(aa._1, aa._2, group, leftover)));
             for (Future<Long> t : tasks) failures[0] += t.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,19 +113,21 @@ final class VolumeWalk {
         return failures[0];
     }
 
-    private long walkPrefix(String aa, Seq<Replica> replicas, Consumer<Seq<Position>> group) {
+    private long walkPrefix(String aa, Seq<Replica> replicas, Consumer<Seq<Position>> group, Option<Consumer<Leftover>> leftover) {
         long[] failures = {0};
         Map<String, Seq<Replica>> byBb = TreeMap.empty();
         for (Replica r : replicas) {
             for (Listing.Item bb : list(r.volume(), folder(r, aa, ""), failures).getOrElse(List.empty())) {
-                if (bb.folder() && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r), Seq::appendAll);
+                if (bb.folder() && !ignored(bb.name()) && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r), Seq::appendAll);
             }
         }
         for (var bb : byBb) {
             List<Position> positions = List.empty();
             for (Replica r : bb._2) {
-                Seq<Listing.Item> files = list(r.volume(), folder(r, aa, bb._1), failures).getOrElse(List.empty());
+                String folder = folder(r, aa, bb._1);
+                Seq<Listing.Item> files = list(r.volume(), folder, failures).getOrElse(List.empty());
                 positions = positions.appendAll(positions(r, aa + bb._1, files));
+                if (leftover.isDefined()) leftovers(r.volume(), folder, files).forEach(leftover.get());
             }
             if (!positions.isEmpty()) group.accept(positions);
         }
@@ -136,6 +162,16 @@ final class VolumeWalk {
             byName = byName.put(name, p);
         }
         return byName.values().toList().sortBy(p -> p.path().digest() + "." + String.format("%019d", p.path().generation()));
+    }
+
+    /** Pure. The temp files among a folder's items: those whose path is a {@link TempFile}'s. */
+    static Seq<Leftover> leftovers(Volume volume, String folder, Seq<Listing.Item> items) {
+        return items.filter(i -> !i.folder()).flatMap(i -> TempFile.parse(folder + i.name())
+                .map(file -> new Leftover(volume, file, i.size(), i.modified())));
+    }
+
+    private void leftovers(Volume v, String tempFolder, long[] failures, Consumer<Leftover> leftover) {
+        leftovers(v, tempFolder, list(v, tempFolder, failures).getOrElse(List.empty())).forEach(leftover);
     }
 
     private static String folder(Replica r, String aa, String bb) {

@@ -6,6 +6,7 @@ import mkv.domain.ClusterId;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 
 /**
@@ -60,6 +61,9 @@ public interface Volumes {
 
     /** Writes the cluster marker: the volume now belongs to {@code cluster}. */
     Transfer writeMark(Volume volume, ClusterId cluster, String requestId);
+
+    /** Deletes a temp file nginx left; one already gone counts as done. Never touches a blob: see {@link TempFile}. */
+    Transfer deleteTemp(Volume volume, TempFile file, String requestId);
 
     /** Volume URL of the key's blob on this replica, for redirects. */
     String url(Replica replica, Key key, long generation);

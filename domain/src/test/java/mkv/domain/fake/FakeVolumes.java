@@ -18,6 +18,7 @@ import mkv.domain.Key;
 import mkv.domain.Md5;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
+import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -323,6 +324,13 @@ public final class FakeVolumes implements Volumes {
         md5s.keySet().removeIf(f -> f.path().equals(path) && f.replica().equals(replica));
         sidecars.keySet().removeIf(f -> f.path().equals(path) && f.replica().equals(replica));
         return new Transfer.Done(replica);
+    }
+
+    /** The fake holds no temp files: deleting one finds it already gone. */
+    @Override
+    public synchronized Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
+        Replica replica = new Replica(volume, file.subvolume());
+        return down.contains(volume) ? new Transfer.Failed(replica, new VolumeFailure.Unreachable("down")) : new Transfer.Done(replica);
     }
 
     @Override

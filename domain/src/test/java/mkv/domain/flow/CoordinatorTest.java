@@ -187,6 +187,21 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_rollback_leaves_the_replica_on_a_suspect_volume_to_recovery_instead_of_waiting_on_it() {
+        volumes.failOn(WRITE, SECOND);
+        health.suspect(SECOND.volume());
+
+        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+
+        assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(SECOND))));
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE);
+        assertThat(volumes.calls().get(2).replica()).isEqualTo(FIRST);
+        assertThat(volumes.holdsBlob(FIRST, KEY)).isFalse();
+        // The row still names both replicas, so recovery deletes whatever the suspect volume holds.
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
+    }
+
+    @Test
     void an_empty_chunked_body_is_rolled_back_as_empty_body() {
         PutResult result = coordinator.put(KEY, new Body(new ByteArrayInputStream(new byte[0]), -1), "r1");
 
@@ -534,6 +549,31 @@ class CoordinatorTest {
         index.putAll(List.of(Entry.writing(KEY, TARGETS, 0, T0)));
 
         assertThat(coordinator.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
+        assertThat(volumes.calls()).isEmpty();
+    }
+
+    @Test
+    void a_writing_row_an_earlier_process_left_is_settled_by_the_request_that_meets_it() {
+        Entry leftover = Entry.writing(KEY, TARGETS, 0, T0);
+        index.putAll(List.of(leftover));
+        volumes.seedBlob(FIRST, KEY, 5, HELLO_MD5);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        Coordinator restarted = new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
+
+        assertThat(restarted.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+        assertThat(index.get(KEY).get().is(EntryState.LIVE)).isTrue();
+        assertThat(volumes.calls().get(0).op()).isEqualTo(FakeVolumes.Op.DELETE);
+    }
+
+    @Test
+    void a_writing_row_of_this_process_is_not_settled_by_another_request() {
+        Coordinator started = new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
+        index.putAll(List.of(Entry.writing(KEY, TARGETS, 0, clock.instant())));
+
+        assertThat(started.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
+        assertThat(started.delete(KEY, "r2")).isEqualTo(new DeleteResult.Busy());
         assertThat(volumes.calls()).isEmpty();
     }
 

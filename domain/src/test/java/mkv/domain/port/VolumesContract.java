@@ -329,6 +329,13 @@ public abstract class VolumesContract {
         assertThat(volumes().deleteFiles(up(1), BlobPath.of(key, orphan), "req-orphan-again")).isEqualTo(new Transfer.Done(orphan));
     }
 
+    @Test
+    void deleting_a_temp_file_that_is_gone_is_done_and_on_a_down_volume_fails_as_unreachable() {
+        mkv.domain.TempFile file = new mkv.domain.TempFile("/sv04/.tmp/0000000042");
+        assertThat(volumes().deleteTemp(up(0), file, "req-temp")).isEqualTo(new Transfer.Done(new Replica(up(0), 4)));
+        unreachable(volumes().deleteTemp(down(), file, "req-temp"), new Replica(down(), 4));
+    }
+
     // ---- stat, checksum, list ---------------------------------------------------------------
 
     @Test
