@@ -567,6 +567,25 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_replace_an_earlier_process_left_pending_is_settled_by_the_request_that_meets_it() {
+        Entry live = storedLive();
+        Entry marked = live.withPending(Option.some(new HeldGeneration(7, TARGETS, T0)), T0);
+        index.replace(live, marked);
+        // What the killed replace had written of its generation: blob and sidecar on one target.
+        volumes.seed(FIRST, new Sidecar(KEY, 3, Gens.md5(7), EntryState.LIVE, T0, 7, Sidecar.FORMAT));
+        clock.advance(Duration.ofSeconds(1));
+        Coordinator restarted = new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
+
+        assertThat(restarted.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("world"), "r1")).isInstanceOf(PutResult.Created.class);
+
+        // The pending generation's files went first; the value it was beside was then replaced as usual.
+        for (Replica r : TARGETS) assertThat(volumes.generations(r, KEY)).as("%s", r).doesNotContain(7L);
+        assertThat(index.get(KEY).get().retired()).extracting(HeldGeneration::generation).containsExactly(0L);
+        holdsWhole(volumes, live);
+    }
+
+    @Test
     void a_writing_row_of_this_process_is_not_settled_by_another_request() {
         Coordinator started = new Coordinator(index, volumes, health, clock, new Random(7),
                 () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
