@@ -288,7 +288,7 @@ final class Wiring {
                     .forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
             index.announce("coordinator on " + s.host() + ":" + web.port() + (s.adminPort() > 0 ? " (admin " + web.port("admin") + ")" : "")
                     + ", cluster " + identity.id() + ", since " + started);
-            recovery = Recovery.start(coordinator, clock, s.recoveryGrace(), started);
+            recovery = Recovery.start(coordinator, clock, s.recoveryGrace(), s.retireGrace(), started);
         } catch (RuntimeException e) {
             web.stop();
             health.close();

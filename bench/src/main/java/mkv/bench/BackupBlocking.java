@@ -43,7 +43,7 @@ public final class BackupBlocking {
                     while (copying.get()) {
                         Key k = new Key("/bench-backup/" + method + "/" + (i++));
                         long t = System.nanoTime();
-                        index.putAll(List.of(Entry.live(k, ring.replicasFor(k, 2), 10, md5, Instant.now())));
+                        index.putAll(List.of(Entry.live(k, ring.replicasFor(k, 2), 10, md5, 0, Instant.now())));
                         during.add((System.nanoTime() - t) / 1000);
                     }
                 });

@@ -36,6 +36,7 @@ final class Reader implements AutoCloseable {
     private PreparedStatement count;
     private PreparedStatement writing;
     private PreparedStatement meta;
+    private PreparedStatement holding;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
@@ -59,6 +60,15 @@ final class Reader implements AutoCloseable {
         // Reads only the partial index of WRITING rows (entries_writing_by_updated): they are few.
         writing = connection.prepareStatement("SELECT count(*), min(updated) FROM entries WHERE state = " + Rows.code(EntryState.WRITING));
         meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
+        holding = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries"
+                + " WHERE (pending IS NOT NULL OR retired IS NOT NULL) AND key > ? ORDER BY key LIMIT ?");
+    }
+
+    /** Entries after {@code after} that hold a pending write or retired generations, by key. */
+    Seq<Entry> holding(Option<Key> after, int limit) throws SQLException {
+        holding.setBytes(1, after.map(Key::bytes).getOrElse(new byte[0]));
+        holding.setInt(2, limit);
+        return entries(holding);
     }
 
     /** A named fact about the index (see {@link Schema}), if recorded. */
@@ -141,6 +151,14 @@ final class Reader implements AutoCloseable {
         return out.reverse();
     }
 
+    private static Seq<Entry> entries(PreparedStatement ps) throws SQLException {
+        List<Entry> out = List.empty();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out = out.prepend(Rows.entry(rs));
+        }
+        return out.reverse();
+    }
+
     Seq<Entry> writingSince(Instant cutoff, int limit) throws SQLException {
         // Entries keep milliseconds: "updated < cutoff" on millis equals it on instants once the
         // cutoff is rounded up (a cutoff of 5.0004 ms admits an entry at 5 ms).
@@ -211,7 +229,7 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, writing, meta);
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, writing, meta, holding);
     }
 
     @Override

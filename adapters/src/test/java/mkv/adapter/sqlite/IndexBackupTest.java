@@ -35,8 +35,8 @@ class IndexBackupTest {
         AtomicLong lastDone = new AtomicLong();
         try (SqliteIndex index = SqliteIndex.open(db)) {
             index.claim(new ClusterId("6f1c2a9e-3b7d-4c1e-9a0b-5d2e8f4a7c31"));
-            index.putAll(List.range(0, 500).map(i -> Entry.live(new Key("/k/" + i), List.of(REPLICA), 10, new Md5("0123456789abcdef0123456789abcdef"), T)));
-            assertThat(index.reserve(Option.none(), Entry.writing(new Key("/in-flight"), List.of(REPLICA), T))).isTrue();
+            index.putAll(List.range(0, 500).map(i -> Entry.live(new Key("/k/" + i), List.of(REPLICA), 10, new Md5("0123456789abcdef0123456789abcdef"), 0, T)));
+            assertThat(index.reserve(Option.none(), Entry.writing(new Key("/in-flight"), List.of(REPLICA), 0, T))).isTrue();
 
             IndexBackup.Copied copied = IndexBackup.copy(db, copy, (done, total) -> lastDone.set(done));
 
