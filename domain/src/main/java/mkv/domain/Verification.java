@@ -140,6 +140,16 @@ public final class Verification {
     }
 
     /**
+     * Pure. Whether a whole value found on the volumes is newer than what the index knows of
+     * its key: no row at all, or a generation above every generation the row names (current,
+     * pending, retired). Only an index older than the volumes shows that — one restored from a
+     * backup — since a write is named by its row before its first byte goes out.
+     */
+    public static boolean indexIsOlder(Option<Entry> row, Sidecar found) {
+        return row.isEmpty() || row.get().allFiles().forAll(h -> h.generation() < found.generation());
+    }
+
+    /**
      * Pure. How many orphans a repair mends without {@code --force}: 1% of the entries, at
      * least 100. More than that is rarely damage; it is usually the wrong index or the wrong
      * volumes, and deleting on that evidence would destroy data.

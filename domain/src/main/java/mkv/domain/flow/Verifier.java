@@ -50,7 +50,8 @@ public final class Verifier {
     private sealed interface OrphanRepair {
         record Delete(Replica replica, mkv.domain.BlobPath path, Option<Key> key, Instant modified) implements OrphanRepair {}
 
-        record Adopt(Entry entry) implements OrphanRepair {}
+        /** Put {@code entry} in the index where the row still is {@code expected} (none: no row). */
+        record Adopt(Entry entry, Option<Entry> expected) implements OrphanRepair {}
     }
 
     /** What a run found and mended, by kind. */
@@ -208,11 +209,13 @@ public final class Verifier {
             }
             if (Verification.orphan(entry, p.replica(), p.path(), p.modified(), cutoff)) orphans = orphans.append(p);
         }
-        // Whole values of keys no entry names: adopted, never deleted.
+        // Whole values the index is older than: of a key no entry names, or of a generation newer
+        // than every one its entry names (an index restored from before the key was written or
+        // replaced). Adopted, never deleted.
         io.vavr.collection.Map<VolumeWalk.Position, Option<mkv.domain.Sidecar>> sidecars = sidecarOf;
         io.vavr.collection.Map<Key, Option<Entry>> rows = entryOf;
         Seq<mkv.domain.Rebuild.Found> unindexed = orphans
-                .filter(p -> sidecars.get(p).get().exists(s -> rows.get(s.key()).exists(Option::isEmpty)))
+                .filter(p -> sidecars.get(p).get().exists(s -> rows.get(s.key()).exists(row -> Verification.indexIsOlder(row, s))))
                 .map(p -> new mkv.domain.Rebuild.Found(p.replica(), p.path(), sidecars.get(p).get(), p.blobSize()))
                 .filter(f -> !options.deep() || wholeByMd5(f));
         Seq<Entry> adoptable = mkv.domain.Rebuild.merge(unindexed, clock.instant()).entries();
@@ -220,7 +223,7 @@ public final class Verifier {
             Seq<VolumeWalk.Position> held = orphans.filter(p -> e.names(p.replica(), p.path()));
             orphans = orphans.removeAll(held);
             found(new Finding.Unindexed(e, held.map(VolumeWalk.Position::path)));
-            plan(new OrphanRepair.Adopt(e), allowance);
+            plan(new OrphanRepair.Adopt(e, rows.get(e.key()).getOrElse(Option.none())), allowance);
         }
         for (VolumeWalk.Position p : orphans) {
             Option<Key> key = sidecarOf.get(p).get().map(mkv.domain.Sidecar::key).orElse(keys.get(p.path().digest()));
@@ -264,9 +267,12 @@ public final class Verifier {
             switch (r) {
                 case OrphanRepair.Adopt a -> {
                     index.raiseGenerations(a.entry().generation()); // a later write must not reuse its number
-                    boolean adopted = index.reserve(Option.none(), a.entry());
-                    if (adopted || index.get(a.entry().key()).isEmpty()) mended(adopted, "adopt " + a.entry().key() + " from its sidecars");
-                    else progress.note("skipped adopting " + a.entry().key() + ": it was written meanwhile");
+                    boolean adopted = index.reserve(a.expected(), a.entry());
+                    if (adopted || index.get(a.entry().key()).equals(a.expected())) {
+                        mended(adopted, "adopt " + a.entry().key() + " (generation " + a.entry().generation() + ") from its sidecars");
+                    } else {
+                        progress.note("skipped adopting " + a.entry().key() + ": it was written meanwhile");
+                    }
                 }
                 case OrphanRepair.Delete d -> {
                     // Look again just before deleting: the key may have been written here since.

@@ -158,6 +158,32 @@ class AdminFlowsTest {
     }
 
     @Test
+    void verify_adopts_a_newer_generation_than_the_index_names_for_a_key_replaced_after_the_backup() {
+        Key replaced = new Key("/replaced-after-the-backup");
+        Seq<Replica> at = RING3.replicasFor(replaced, 2);
+        Entry backedUp = Entry.live(replaced, at, 3, Gens.md5(1), 4, T0);
+        index.putAll(List.of(backedUp));
+        at.forEach(r -> volumes.seed(r, backedUp.sidecar()));
+        // Written after the backup: generation 9 of the same key, whole on both replicas.
+        Entry newer = Entry.live(replaced, at, 5, Gens.md5(2), 9, T0.plusSeconds(60));
+        at.forEach(r -> volumes.seed(r, newer.sidecar()));
+        // And an older leftover (generation 2), which the index's value supersedes: an orphan.
+        volumes.seed(at.head(), Entry.live(replaced, List.of(at.head()), 7, Gens.md5(3), 2, T0).sidecar());
+        clock.advance(Duration.ofHours(2));
+
+        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        assertThat(check.run(THREE).findings().keySet()).contains("Unindexed", "Orphan");
+
+        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        repair.run(THREE);
+        Entry now = index.get(replaced).get();
+        assertThat(now.generation()).isEqualTo(9);
+        assertThat(now.sidecar()).isEqualTo(newer.sidecar());
+        at.forEach(r -> assertThat(volumes.holdsBlob(r, replaced, 9)).isTrue());
+        assertThat(volumes.holdsBlob(at.head(), replaced, 2)).isFalse();
+    }
+
+    @Test
     void verify_repairs_no_orphan_past_the_allowance_unless_forced() {
         stored(3);
         List<Key> planted = List.range(0, 101).map(i -> new Key("/planted/" + i));
