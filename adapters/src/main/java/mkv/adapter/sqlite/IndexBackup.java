@@ -85,12 +85,16 @@ public final class IndexBackup {
      * restored, it would be settled as abandoned, and settling deletes the replicas it names,
      * which by then may hold a value the client was told is stored. Left out, a write that
      * finished is a whole value no entry names, which {@code mkv verify --repair} adopts, and one
-     * that did not is an orphan it removes.
+     * that did not is an orphan it removes. A replace under way (a row's pending generation) is
+     * dropped from its row for the same reason: restored, recovery would delete the pending
+     * generation's files, which may have become the key's value since; left out, a finished
+     * replace is a generation newer than the row names, which verify adopts too.
      */
     private static long dropWriting(Path copy) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy.toAbsolutePath());
              Statement s = c.createStatement()) {
-            return s.executeUpdate("DELETE FROM entries WHERE state = " + Rows.code(mkv.domain.EntryState.WRITING));
+            long writing = s.executeUpdate("DELETE FROM entries WHERE state = " + Rows.code(mkv.domain.EntryState.WRITING));
+            return writing + s.executeUpdate("UPDATE entries SET pending = NULL WHERE pending IS NOT NULL");
         } catch (SQLException e) {
             throw new IndexFailure("cannot finish the backup " + copy + ": " + e.getMessage(), e);
         }

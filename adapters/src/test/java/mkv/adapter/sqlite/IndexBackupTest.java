@@ -55,6 +55,25 @@ class IndexBackupTest {
     }
 
     @Test
+    void a_replace_under_way_is_left_out_of_its_row_in_the_copy_and_the_value_before_it_kept() {
+        Path db = dir.resolve("index.db");
+        Path copy = dir.resolve("copy.db");
+        Entry value = Entry.live(new Key("/replacing"), List.of(REPLICA), 10, new Md5("0123456789abcdef0123456789abcdef"), 4, T);
+        Entry replacing = value.withPending(Option.some(new mkv.domain.HeldGeneration(7, List.of(REPLICA), T)), T);
+        try (SqliteIndex index = SqliteIndex.open(db)) {
+            index.putAll(List.of(replacing));
+            assertThat(IndexBackup.copy(db, copy, (done, total) -> {}).inFlightLeftOut()).isEqualTo(1);
+            assertThat(index.get(replacing.key())).as("the live index is untouched").contains(replacing);
+        }
+        try (SqliteIndex restored = SqliteIndex.open(copy)) {
+            Entry row = restored.get(replacing.key()).get();
+            assertThat(row.pending()).isEmpty();
+            assertThat(row.generation()).isEqualTo(4);
+            assertThat(row.sidecar()).isEqualTo(value.sidecar());
+        }
+    }
+
+    @Test
     void a_file_that_is_not_an_index_is_refused_and_no_copy_is_left() throws Exception {
         Path notIndex = Files.writeString(dir.resolve("notes.txt"), "hello");
         assertThatThrownBy(() -> IndexBackup.copy(notIndex, dir.resolve("copy.db"), (d, t) -> {})).isInstanceOf(IndexFailure.class);
