@@ -259,8 +259,9 @@ final class KeyHandler implements Handler {
                 ? " (nginx answers 500 when it cannot store a PUT, e.g. its disk is full: see that volume's error log)" : "";
     }
 
+    /** The key field is the raw path as it arrived: an invalid key may not decode, and JSON escapes what it holds. */
     private static void invalidKey(ServerRequest req, ServerResponse res, InvalidKey invalid) {
-        error(req, res, Status.BAD_REQUEST_400, invalid.reason(), null);
+        error(req, res, Status.BAD_REQUEST_400, invalid.reason(), req.path().rawPath());
     }
 
     /**
