@@ -17,19 +17,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv rebalance}: moves replicas to where the ring over a new volume set places them. */
-@Command(name = "rebalance", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "rebalance", customSynopsis = "mkv rebalance --volumes HOST:PORT,... --db PATH [OPTIONS]", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Moves every key's replicas to where the hash ring over --volumes places them,",
-            "e.g. after adding or removing a volume. Per key: copy each missing replica",
-            "volume-to-volume as a stream (blob, then sidecar; size and md5 checked),",
-            "switch the index entry (only if nobody changed it meanwhile), and only then",
-            "delete the replicas no longer wanted. Safe beside a running coordinator on the",
-            "same --db; killed and run again, it finishes the job (a key killed between",
-            "switch and delete keeps an orphan replica, which 'mkv verify --repair'",
-            "removes). Keep every old volume running until it is done.",
+            "Moves replicas to where the hash ring over --volumes places them.",
+            "Run it after adding or removing a volume, to move every key's replicas. Per key, it copies each missing replica volume-to-volume as a stream "
+                    + "(blob, then sidecar; size and md5 checked), switches the index entry (only if nobody changed it "
+                    + "meanwhile), and only then deletes the replicas no longer wanted.",
+            "It is safe beside a running coordinator on the same --db. Killed and run again, it finishes the job (a key "
+                    + "killed between switch and delete keeps an orphan replica, which 'mkv verify --repair' removes). Keep "
+                    + "every old volume running until it is done.",
             "",
-            "Exit code: 0 done, 1 some keys could not be moved (they stay readable where",
-            "they were), 2 bad usage.",
+            "Exit code: 0 done, 1 some keys could not be moved (they stay readable where they were), 2 bad usage.",
             "",
             "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --dry-run",
             "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --concurrency 8",

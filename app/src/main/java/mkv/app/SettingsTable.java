@@ -80,7 +80,7 @@ final class SettingsTable {
     static final Setting<Boolean> PROTECT = Setting.of("protect", BOOL, "false", LIVE, Settings::protect,
             "DELETE of a live key answers 403: UNLINK it first.");
     static final Setting<Option<String>> FALLBACK = Setting.computed("fallback", HOST_PORT, "—", done -> Option.some(Option.none()), LIVE,
-            Settings::fallback, "`host:port` to redirect GETs of missing keys to (e.g. the old cluster during a migration).")
+            Settings::fallback, "`host:port` to redirect GETs of missing keys to (such as the old cluster during a migration).")
             .rule(f -> f.isDefined() && Volume.parse(f.get()).isLeft() ? Option.some("'" + f.get() + "' is not host:port") : Option.none());
     static final Setting<Integer> MAX_KEY_BYTES = Setting.of("max-key-bytes", INT, Integer.toString(Key.DEFAULT_MAX_BYTES), LIVE,
             Settings::maxKeyBytes, "Longest key, in UTF-8 bytes.").rule(Rule.between(2, 8192));
@@ -166,7 +166,9 @@ final class SettingsTable {
     /** What --help shows for a setting: its meaning, default and whether a reload changes it. */
     static String[] usage(Setting<?> s) {
         String shown = s.fallback().text().replace("—", "none");
-        return new String[] {s.help().replace("`", "") + " Default: " + shown + (s.reload() == LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
+        // Help is written in Markdown for docs/OPERATIONS.md; a terminal gets a link's text and where it points.
+        String help = s.help().replace("`", "").replaceAll("\\[([^]]+)]\\(#[^)]+\\)", "'$1' in docs/OPERATIONS.md");
+        return new String[] {help + " Default: " + shown + (s.reload() == LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
     }
 
     static Seq<Volume> volumes(String text) {

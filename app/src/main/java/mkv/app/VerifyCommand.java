@@ -16,19 +16,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv verify}: checks every entry against the volumes and the volumes against the index. */
-@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "verify", customSynopsis = "mkv verify --volumes HOST:PORT,... --db PATH [OPTIONS]", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Checks that every entry's replicas exist with the right size (--deep: the",
-            "right md5, read end to end, and the right sidecar), reports under-replicated",
-            "and lost keys, WRITING entries older than --grace, and files on --volumes that",
-            "no entry names (orphans). Files younger than --grace are left alone. --repair",
-            "re-copies bad replicas from a good one, rewrites bad sidecars, settles stale",
-            "WRITING entries (as the coordinator's recovery does) and deletes orphans",
-            "(blobs with no sidecar at all only with --deep). Safe beside a running",
-            "coordinator on the same --db.",
+            "Checks the index against the volumes; --repair mends what it finds.",
+            "It checks that every entry's replicas exist with the right size (with --deep: the right md5, read end to end, "
+                    + "and the right sidecar), and reports under-replicated and lost keys, WRITING entries older than --grace, "
+                    + "and files on --volumes that no entry names (orphans). Files younger than --grace are left alone.",
+            "--repair re-copies bad replicas from a good one, rewrites bad sidecars, settles stale WRITING entries (as the "
+                    + "coordinator's recovery does) and deletes orphans (blobs with no sidecar at all only with --deep). It is "
+                    + "safe beside a running coordinator on the same --db.",
             "",
-            "Exit code: 0 clean (or everything found was repaired), 1 damage left or a",
-            "volume could not be read, 2 bad usage.",
+            "Exit code: 0 clean (or everything found was repaired), 1 damage left or a volume could not be read, 2 bad usage.",
             "",
             "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db",
             "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db --deep --repair",
@@ -49,7 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean repair;
 
     @Option(names = "--force",
-            description = "With --repair: mend even when the index is empty, or when the orphans found are more than 1% of the entries "
+            description = "With --repair: mend even when the index is empty, or when the orphans found are more than 1%% of the entries "
                     + "(at least 100), which usually means a wrong --db or --volumes rather than damage. Run without --repair first "
                     + "and read the list.")
     boolean force;
