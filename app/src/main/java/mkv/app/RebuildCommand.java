@@ -90,9 +90,11 @@ final class RebuildCommand implements Callable<Integer> {
             cluster.get().forEach(index::claim);
             Rebuilder.Report report;
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
-                    "rebuild: %s%d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",
-                    p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(), p.get(Counter.FOLDERS_LISTED), p.get(Counter.KEYS_FOUND),
-                    p.rate(Counter.KEYS_FOUND), p.get(Counter.FINDINGS), p.get(Counter.ERRORS), p.seconds()));
+                    "rebuild: %s%d/%d volumes, %s folders, %s keys found (%s keys/s), %s damaged, %s errors, %.0fs",
+                    p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(),
+                    ConsoleProgress.count(p.get(Counter.FOLDERS_LISTED)), ConsoleProgress.count(p.get(Counter.KEYS_FOUND)),
+                    ConsoleProgress.count(p.rate(Counter.KEYS_FOUND)), ConsoleProgress.count(p.get(Counter.FINDINGS)),
+                    ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             try (progress) {
                 report = new Rebuilder(nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);
             }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Verification;
 import mkv.domain.Volume;
 import mkv.domain.flow.Verifier;
 import mkv.domain.port.Progress.Counter;
@@ -81,21 +82,44 @@ final class VerifyCommand implements Callable<Integer> {
                         + parsed.get().mkString(",") + " --db NEW.db. To repair anyway (orphans with whole values are adopted, "
                         + "not deleted), pass --force."));
             }
+            // Two passes, each with its own bar: the entries, then the walk of the volumes' folders for orphans.
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
-                    "verify: %s%d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
-                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED),
-                    p.get(Counter.FOLDERS_LISTED),
-                    p.get(Counter.FINDINGS), p.get(Counter.REPAIRED), p.get(Counter.ERRORS), p.seconds()));
+                    "verify: %s%s of %s entries checked (%s/s), %s folders walked, %s findings, %s repaired, %s errors, %.0fs",
+                    p.get(Counter.PREFIXES_FOUND) == 0 ? "entries " + p.done(p.get(Counter.ENTRIES_CHECKED), total)
+                            : "orphan walk " + p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)),
+                    ConsoleProgress.count(p.get(Counter.ENTRIES_CHECKED)), ConsoleProgress.count(total),
+                    ConsoleProgress.count(p.rate(Counter.ENTRIES_CHECKED)), ConsoleProgress.count(p.get(Counter.FOLDERS_LISTED)),
+                    ConsoleProgress.count(p.get(Counter.FINDINGS)), ConsoleProgress.count(p.get(Counter.REPAIRED)),
+                    ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             Verifier.Report report;
             try (progress) {
                 report = new Verifier(index, nginx, Clock.systemUTC(), progress,
                         new Verifier.Options(deep, repair, grace, concurrency, force)).run(parsed.get());
             }
-            System.out.printf("mkv verify: %d entries checked%s in %.1f s; findings: %s; repaired %d, left %d; errors %d%n",
-                    report.entries(), deep ? " (deep)" : "", progress.seconds(),
-                    report.findings().isEmpty() ? "none" : report.findings().map(t -> t._1 + " " + t._2).mkString(", "),
-                    report.repaired(), report.unrepaired(), report.errors());
+            System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s; errors %s%n",
+                    ConsoleProgress.count(report.entries()), deep ? " (deep)" : "", progress.seconds(),
+                    report.findings().isEmpty() ? "none" : report.findings().map(t -> ConsoleProgress.count(t._2) + " " + words(t._1, t._2))
+                            .mkString(", "),
+                    ConsoleProgress.count(report.repaired()), ConsoleProgress.count(report.unrepaired()), ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
         }
+    }
+
+    /** What a summary calls {@code n} findings of a kind. */
+    static String words(Verification.Kind kind, long n) {
+        boolean one = n == 1;
+        return switch (kind) {
+            case MISSING_REPLICA -> one ? "missing replica" : "missing replicas";
+            case WRONG_SIZE -> one ? "replica of the wrong size" : "replicas of the wrong size";
+            case CORRUPT -> one ? "corrupt replica" : "corrupt replicas";
+            case BAD_SIDECAR -> one ? "bad sidecar" : "bad sidecars";
+            case UNCHECKED -> one ? "replica that could not be checked" : "replicas that could not be checked";
+            case UNDER_REPLICATED -> one ? "under-replicated key" : "under-replicated keys";
+            case LOST -> one ? "lost key" : "lost keys";
+            case ORPHAN -> one ? "orphan" : "orphans";
+            case UNINDEXED -> one ? "whole value no entry names" : "whole values no entry names";
+            case STALE_WRITING -> one ? "stale WRITING entry" : "stale WRITING entries";
+            case TEMP_LEFTOVER -> one ? "leftover temp file" : "leftover temp files";
+        };
     }
 }
