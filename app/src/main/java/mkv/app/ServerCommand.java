@@ -59,10 +59,10 @@ final class ServerCommand implements Callable<Integer> {
         }, "mkv-shutdown"));
         Signals.onStop("the coordinator", running::close);
         Settings s = settings.get();
-        System.out.println("mkv: coordinator listening on port " + running.port()
+        System.err.println("mkv: coordinator listening on port " + running.port()
                 + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "") + ", index " + s.db()
                 + ", volumes " + s.volumes().mkString(",") + ", " + s.replicas() + " replicas");
-        System.out.flush();
+        System.err.flush();
         stopped.await();
         return 0;
     }
