@@ -22,7 +22,7 @@ done
 
 # 1. The runtime. jdeps follows mkv's own classes; modules reached only through reflection or
 #    ServiceLoader would be missed, which ReleaseIT would catch by running a cluster on it, and
-#    are named here: jdk.management, where Micrometer reads process CPU and file descriptors
+#    are named here: jdk.management, where the Prometheus client reads process CPU and file descriptors
 #    (com.sun.management) when it is present.
 extra=jdk.management
 runtime=$target/runtime

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             "  mkv server --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/index.db",
             ""},
         subcommands = {ServerCommand.class, VolumeCommand.class, DevCommand.class, RebuildCommand.class, RebalanceCommand.class,
-            VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            VerifyCommand.class, BackupCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

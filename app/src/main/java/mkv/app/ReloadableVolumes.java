@@ -35,8 +35,8 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
-        return current.get().write(key, targets, body, requestId);
+    public BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
+        return current.get().write(key, generation, targets, body, requestId);
     }
 
     @Override
@@ -45,13 +45,13 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public Transfer delete(Replica replica, Key key, String requestId) {
-        return current.get().delete(replica, key, requestId);
+    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
+        return current.get().delete(replica, key, generation, requestId);
     }
 
     @Override
-    public Stat stat(Replica replica, Key key) {
-        return current.get().stat(replica, key);
+    public Stat stat(Replica replica, Key key, long generation) {
+        return current.get().stat(replica, key, generation);
     }
 
     @Override
@@ -75,8 +75,8 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public Checksum checksum(Replica replica, Key key) {
-        return current.get().checksum(replica, key);
+    public Checksum checksum(Replica replica, Key key, long generation) {
+        return current.get().checksum(replica, key, generation);
     }
 
     @Override
@@ -90,8 +90,8 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public String url(Replica replica, Key key) {
-        return current.get().url(replica, key);
+    public String url(Replica replica, Key key, long generation) {
+        return current.get().url(replica, key, generation);
     }
 
     @Override

@@ -36,6 +36,7 @@ public record Settings(
         boolean syncFull,
         boolean indexCheck,
         Duration recoveryGrace,
+        Duration retireGrace,
         Duration shutdownGrace,
         int bodyMinRate,
         Duration bodyRateWindow) {

@@ -103,6 +103,10 @@ final class SettingsTable {
     static final Setting<Duration> RECOVERY_GRACE = Setting.of("recovery-grace", DURATION, "1m", RESTART, Settings::recoveryGrace,
             "A WRITING entry that no request is working on is settled (its replicas deleted, the entry removed) once this old; "
                     + "at start-up, all are.").rule(Rule.positive());
+    static final Setting<Duration> RETIRE_GRACE = Setting.of("retire-grace", DURATION, "5m", RESTART, Settings::retireGrace,
+            "A value replaced by a new PUT keeps its files this long after the switch (named by its row as retired, so verify "
+                    + "leaves them), so a client still holding a redirect to it reads whole bytes; recovery deletes them at its next "
+                    + "round after that.").rule(Rule.notNegativeDuration());
     static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("shutdown-grace", DURATION, "30s", RESTART, Settings::shutdownGrace,
             "On SIGTERM, how long in-flight requests may take to finish.").rule(Rule.notNegativeDuration());
     static final Setting<Integer> BODY_MIN_RATE = Setting.of("body-min-rate", INT, "1024", RESTART, Settings::bodyMinRate,
@@ -119,7 +123,7 @@ final class SettingsTable {
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
     static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
-            MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE, SHUTDOWN_GRACE,
+            MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE, RETIRE_GRACE, SHUTDOWN_GRACE,
             BODY_MIN_RATE, BODY_RATE_WINDOW);
 
     /** A rule over several settings, checked whenever each setting it reads is valid on its own. */
@@ -149,7 +153,7 @@ final class SettingsTable {
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
-                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW));
+                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW));
     }
 
     /** The settings table of docs/OPERATIONS.md, one row per setting. */

@@ -1,12 +1,7 @@
 package mkv.app;
 
-import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.MetricsFactory;
-import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Either;
@@ -15,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import mkv.adapter.health.RingHealth;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
 import mkv.adapter.http.BodyPace;
@@ -229,14 +225,22 @@ final class Wiring {
                                  Supplier<Either<Seq<String>, Settings>> reload) {
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
-        Telemetry telemetry = new Telemetry(Services.get(MeterRegistry.class), Services.get(MetricsFactory.class));
+        String version = Wiring.class.getPackage().getImplementationVersion(); // the manifest's, as in mkv --version
+        Telemetry telemetry = new Telemetry(version == null ? "dev" : version);
         index.onCommit(telemetry::committed);
         index.onCorruption(f -> telemetry.indexCorruption());
         MeteredVolumes volumes = new MeteredVolumes(nginx, telemetry);
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
+        RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes(), health::snapshot);
+        telemetry.watchRing(() -> ringHealth.read().writable());
         Clock clock = Clock.systemUTC();
+        telemetry.watchWriting(() -> {
+            SqliteIndex.Writing w = index.writing();
+            return new Telemetry.Writing(w.rows(), w.oldest()
+                    .map(t -> Math.max(0, java.time.Duration.between(t, clock.instant()).toMillis() / 1000.0)).getOrElse(0.0));
+        });
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
         java.time.Instant started = clock.instant();
@@ -253,14 +257,13 @@ final class Wiring {
                 .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get,
                         new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
         if (s.adminPort() > 0) {
-            AdminRoutes.Readiness readiness = () -> readiness(index, health, policy.get());
+            AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
-                    .routing("admin", r -> AdminRoutes.routing(r, readiness))
-                    .addFeature(ObserveFeature.builder()
-                            .sockets(java.util.List.of("admin"))
-                            .endpoint("/")
-                            .addObserver(MetricsObserver.builder().endpoint("metrics").build())
-                            .build());
+                    .routing("admin", r -> {
+                        AdminRoutes.routing(r, readiness, ringHealth::read, telemetry);
+                        AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
+                                telemetry::requestCounts));
+                    });
         }
         WebServer web;
         try {
@@ -285,7 +288,7 @@ final class Wiring {
                     .forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
             index.announce("coordinator on " + s.host() + ":" + web.port() + (s.adminPort() > 0 ? " (admin " + web.port("admin") + ")" : "")
                     + ", cluster " + identity.id() + ", since " + started);
-            recovery = Recovery.start(coordinator, clock, s.recoveryGrace(), started);
+            recovery = Recovery.start(coordinator, clock, s.recoveryGrace(), s.retireGrace(), started);
         } catch (RuntimeException e) {
             web.stop();
             health.close();
@@ -297,10 +300,12 @@ final class Wiring {
     }
 
     /**
-     * Ready when the index answers, has met no damage since the start, and enough volumes are up
-     * to place a write. Damage is not ready until a restart: only a rebuild repairs it.
+     * Ready when the index answers and has met no damage since the start: whether this coordinator
+     * can serve. Volumes are left out on purpose (docs/OPERATIONS.md, "What /readyz does not say"): they are shared
+     * by every coordinator, so a failing volume must not take the only one out of a load balancer.
+     * Damage is not ready until a restart: only a rebuild repairs it.
      */
-    private static Seq<String> readiness(SqliteIndex index, VolumeHealthChecker health, Policy policy) {
+    private static Seq<String> readiness(SqliteIndex index) {
         List<String> problems = List.empty();
         try {
             index.get(READINESS_PROBE);
@@ -309,11 +314,6 @@ final class Wiring {
         }
         if (index.corruption().isDefined()) {
             problems = problems.append("index: damaged, rebuild it with 'mkv rebuild' (" + index.corruption().get().getMessage() + ")");
-        }
-        var snapshot = health.snapshot();
-        int up = policy.ring().volumes().count(snapshot::isUp);
-        if (up < policy.replicas()) {
-            problems = problems.append("volumes: " + up + " up, " + policy.replicas() + " needed to place a write");
         }
         return problems;
     }

@@ -44,7 +44,7 @@ public final class IndexFill {
                 int size = (int) Math.min(batch, n - from);
                 index.putAll(Array.range(0, size).map(i -> {
                     Key k = new Key(prefix + (base + i));
-                    return Entry.live(k, ring.replicasFor(k, replicas), 1024, md5, now);
+                    return Entry.live(k, ring.replicasFor(k, replicas), 1024, md5, 0, now);
                 }));
                 double s = (System.nanoTime() - start) / 1e9;
                 System.err.printf("\r%,d of %,d entries, %.0f s, %,.0f entries/s", from + size, n, s, (from + size) / s);

@@ -74,9 +74,9 @@ public class IndexWriterBenchmark {
     @OperationsPerInvocation(2)
     public boolean reserveThenReplace() {
         Key key = new Key("/w/" + keys.getAndIncrement());
-        Entry writing = Entry.writing(key, REPLICAS, now);
+        Entry writing = Entry.writing(key, REPLICAS, 0, now);
         if (!index.reserve(Option.none(), writing)) throw new IllegalStateException("reserve refused " + key);
-        return index.replace(writing, Entry.live(key, REPLICAS, 1024, MD5, now));
+        return index.replace(writing, Entry.live(key, REPLICAS, 1024, MD5, 0, now));
     }
 
     /** The next bulk batch, built outside the measured time: this measures the index, not entry construction. */
@@ -89,7 +89,7 @@ public class IndexWriterBenchmark {
         public void build() {
             long round = ROUNDS.getAndIncrement();
             Instant now = Instant.parse("2026-01-01T00:00:00Z");
-            entries = Array.range(0, BULK).map(i -> Entry.live(new Key(String.format("/bulk/%06d/%06d", round, i)), REPLICAS, i, MD5, now));
+            entries = Array.range(0, BULK).map(i -> Entry.live(new Key(String.format("/bulk/%06d/%06d", round, i)), REPLICAS, i, MD5, 0, now));
         }
     }
 

@@ -4,29 +4,43 @@ import io.vavr.control.Option;
 import java.util.regex.Pattern;
 
 /**
- * Where a key's blob lives on a volume: {@code /svNN/aa/bb/<hex sha-256 of the key>}, with its
- * {@code .key} sidecar beside it. The path never contains the key's own characters, so any
- * valid key is safe on disk and in a URL. Pinned by golden tests: changing it orphans data.
+ * Where one generation of a key's blob lives on a volume: {@code /svNN/aa/bb/<hex sha-256 of the
+ * key>} for generation 0 (values written before generations), {@code /svNN/aa/bb/<digest>.<g>}
+ * for generation g ≥ 1, each with its {@code .key} sidecar beside it. The path never contains
+ * the key's own characters, so any valid key is safe on disk and in a URL; two generations of a
+ * key never share a path, so no write can overwrite another generation's bytes. Pinned by
+ * golden tests: changing it orphans data.
  */
-public record BlobPath(int subvolume, String digest) {
+public record BlobPath(int subvolume, String digest, long generation) {
 
     /** Subvolume folders are named sv00..sv99. */
     public static final int MAX_SUBVOLUMES = 100;
 
-    private static final Pattern BLOB = Pattern.compile("/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})");
+    private static final Pattern BLOB = Pattern.compile(
+            "/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})(?:\\.([1-9][0-9]{0,18}))?");
     private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
 
     public BlobPath {
         if (subvolume < 0 || subvolume >= MAX_SUBVOLUMES) throw new IllegalArgumentException("subvolume out of range: " + subvolume);
         if (digest == null || !DIGEST.matcher(digest).matches()) throw new IllegalArgumentException("not a sha-256 hex digest: " + digest);
+        if (generation < 0) throw new IllegalArgumentException("negative generation: " + generation);
+    }
+
+    /** A generation-0 path: the layout of values written before generations. */
+    public BlobPath(int subvolume, String digest) {
+        this(subvolume, digest, 0);
     }
 
     public static BlobPath of(Key key, int subvolume) {
-        return new BlobPath(subvolume, key.digest());
+        return new BlobPath(subvolume, key.digest(), 0);
     }
 
     public static BlobPath of(Key key, Replica replica) {
         return of(key, replica.subvolume());
+    }
+
+    public static BlobPath of(Key key, long generation, Replica replica) {
+        return new BlobPath(replica.subvolume(), key.digest(), generation);
     }
 
     /** The folder of a subvolume, {@code /svNN/}. */
@@ -34,9 +48,14 @@ public record BlobPath(int subvolume, String digest) {
         return String.format("/sv%02d/", subvolume);
     }
 
+    /** The file name's suffix after the digest: empty for generation 0, else {@code .<g>}. */
+    public static String suffix(long generation) {
+        return generation == 0 ? "" : "." + generation;
+    }
+
     /** The blob's path on its volume. */
     public String path() {
-        return String.format("/sv%02d/%s/%s/%s", subvolume, digest.substring(0, 2), digest.substring(2, 4), digest);
+        return String.format("/sv%02d/%s/%s/%s%s", subvolume, digest.substring(0, 2), digest.substring(2, 4), digest, suffix(generation));
     }
 
     /** The sidecar's path: the blob's path with {@code .key} appended. */
@@ -50,6 +69,12 @@ public record BlobPath(int subvolume, String digest) {
         if (!m.matches()) return Option.none();
         String digest = m.group(4);
         if (!digest.startsWith(m.group(2) + m.group(3))) return Option.none();
-        return Option.of(new BlobPath(Integer.parseInt(m.group(1)), digest));
+        long generation;
+        try {
+            generation = m.group(5) == null ? 0 : Long.parseLong(m.group(5));
+        } catch (NumberFormatException e) {
+            return Option.none(); // more digits than a long holds
+        }
+        return Option.of(new BlobPath(Integer.parseInt(m.group(1)), digest, generation));
     }
 }

@@ -6,22 +6,35 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * One row of the index: a key, its state, where its replicas are, and what was stored.
- * Times are kept to the millisecond, the index's precision, so an entry read back equals the
- * one written and conditional updates can compare whole entries.
+ * One row of the index: a key, its state, where its replicas are, what was stored, and which
+ * generation of the key that is (0: written before generations). {@code pending} is a replace
+ * being written beside the current value; {@code retired} are replaced values whose files wait
+ * out a grace before they are deleted. Times are kept to the millisecond, the index's
+ * precision, so an entry read back equals the one written and conditional updates can compare
+ * whole entries.
  */
 public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size, Option<Md5> md5,
-                    Instant created, Instant updated) {
+                    Instant created, Instant updated, long generation, Option<HeldGeneration> pending,
+                    Seq<HeldGeneration> retired) {
 
     public Entry {
-        if (key == null || state == null || replicas == null || md5 == null || created == null || updated == null) {
+        if (key == null || state == null || replicas == null || md5 == null || created == null || updated == null
+                || pending == null || retired == null) {
             throw new IllegalArgumentException("entry fields must not be null");
         }
         if (size < 0) throw new IllegalArgumentException("negative size");
+        if (generation < 0) throw new IllegalArgumentException("negative generation");
         if (state != EntryState.WRITING && md5.isEmpty()) throw new IllegalArgumentException(state + " entry needs an md5");
+        if (pending.exists(p -> p.generation() <= generation)) throw new IllegalArgumentException("a pending write needs a newer generation");
         replicas = canonical(replicas);
         created = created.truncatedTo(ChronoUnit.MILLIS);
         updated = updated.truncatedTo(ChronoUnit.MILLIS);
+        retired = retired.sortBy(HeldGeneration::generation).toList();
+    }
+
+    /** An entry of generation 0 with nothing pending or retired: a value written before generations. */
+    public Entry(Key key, EntryState state, Seq<Replica> replicas, long size, Option<Md5> md5, Instant created, Instant updated) {
+        this(key, state, replicas, size, md5, created, updated, 0, Option.none(), io.vavr.collection.List.empty());
     }
 
     /** Replicas are kept sorted and distinct, so equal placements are equal values. */
@@ -42,21 +55,49 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
         return replicas.distinct().sortBy(Replica::toString).toList();
     }
 
-    /** A reservation: the key is being written to these replicas. */
-    public static Entry writing(Key key, Seq<Replica> replicas, Instant now) {
-        return new Entry(key, EntryState.WRITING, replicas, 0, Option.none(), now, now);
+    /** A reservation: generation {@code generation} of the key is being written to these replicas. */
+    public static Entry writing(Key key, Seq<Replica> replicas, long generation, Instant now) {
+        return new Entry(key, EntryState.WRITING, replicas, 0, Option.none(), now, now, generation, Option.none(),
+                io.vavr.collection.List.empty());
     }
 
-    public static Entry live(Key key, Seq<Replica> replicas, long size, Md5 md5, Instant now) {
-        return new Entry(key, EntryState.LIVE, replicas, size, Option.of(md5), now, now);
+    public static Entry live(Key key, Seq<Replica> replicas, long size, Md5 md5, long generation, Instant now) {
+        return new Entry(key, EntryState.LIVE, replicas, size, Option.of(md5), now, now, generation, Option.none(),
+                io.vavr.collection.List.empty());
     }
 
     public Entry withState(EntryState next, Instant now) {
-        return new Entry(key, next, replicas, size, md5, created, now);
+        return new Entry(key, next, replicas, size, md5, created, now, generation, pending, retired);
     }
 
     public Entry withReplicas(Seq<Replica> next, Instant now) {
-        return new Entry(key, state, next, size, md5, created, now);
+        return new Entry(key, state, next, size, md5, created, now, generation, pending, retired);
+    }
+
+    public Entry withPending(Option<HeldGeneration> next, Instant now) {
+        return new Entry(key, state, replicas, size, md5, created, now, generation, next, retired);
+    }
+
+    public Entry withRetired(Seq<HeldGeneration> next, Instant now) {
+        return new Entry(key, state, replicas, size, md5, created, now, generation, pending, next);
+    }
+
+    /** The current value's files as a held generation: what a replace retires. */
+    public HeldGeneration current(Instant since) {
+        return new HeldGeneration(generation, replicas, since);
+    }
+
+    /** Every generation whose files this row names: current, pending and retired. */
+    public Seq<HeldGeneration> allFiles() {
+        return retired.prepend(current(updated)).appendAll(pending);
+    }
+
+    /**
+     * Whether the files at {@code path} on {@code replica} belong to this row: its current value,
+     * its pending write, or a retired value. Files of any other generation are no row's.
+     */
+    public boolean names(Replica replica, BlobPath path) {
+        return path.digest().equals(key.digest()) && allFiles().exists(h -> h.holds(replica, path));
     }
 
     public Seq<Volume> volumes() {
@@ -70,6 +111,6 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
     /** The sidecar that describes this entry on its volumes. */
     public Sidecar sidecar() {
         return new Sidecar(key, size, md5.getOrElseThrow(() -> new IllegalStateException("no md5 while " + state)),
-                state, created, Sidecar.FORMAT);
+                state, created, generation, Sidecar.FORMAT);
     }
 }

@@ -56,7 +56,7 @@ public final class Fanout {
         }
         if (write.size() == 0) return new Settled.RollBack(rollBack, new Failure.EmptyBody());
         return new Settled.Live(new Entry(writing.key(), EntryState.LIVE, targets, write.size(),
-                Option.of(write.md5()), writing.created(), now));
+                Option.of(write.md5()), writing.created(), now, writing.generation(), Option.none(), writing.retired()));
     }
 
     /** Pure. After the sidecars: any failure rolls back the whole write. */

@@ -16,7 +16,7 @@ public final class Rebuild {
     public sealed interface Damage {
         record BlobWithoutSidecar(Replica replica, BlobPath path) implements Damage {}
 
-        record SidecarWithoutBlob(Replica replica, Key key) implements Damage {}
+        record SidecarWithoutBlob(Replica replica, BlobPath path, Key key) implements Damage {}
 
         /** The blob's size on disk differs from its sidecar's. */
         record SizeMismatch(Replica replica, Key key, long expected, long actual) implements Damage {}
@@ -29,6 +29,9 @@ public final class Rebuild {
 
         /** Replicas of one key disagree on size or md5; the majority was kept. */
         record Conflict(Key key, Seq<Replica> outvoted) implements Damage {}
+
+        /** A whole replica of an older generation of a key that has a newer whole one: a leftover, an orphan for verify. */
+        record Superseded(Replica replica, BlobPath path, Key key, long newest) implements Damage {}
     }
 
     public record Result(Seq<Entry> entries, Seq<Damage> damage) {}
@@ -38,19 +41,24 @@ public final class Rebuild {
         return switch (d) {
             case Damage.BlobWithoutSidecar b -> "blob without sidecar: " + b.replica().volume() + b.path().path();
             case Damage.SidecarWithoutBlob s -> "sidecar without blob: " + s.replica().volume()
-                    + BlobPath.of(s.key(), s.replica()).sidecarPath() + " (key " + s.key() + ")";
+                    + s.path().sidecarPath() + " (key " + s.key() + ")";
             case Damage.SizeMismatch m -> "size mismatch: " + m.replica() + " holds " + m.actual() + " bytes of " + m.key()
                     + ", its sidecar says " + m.expected();
             case Damage.Misplaced m -> "misplaced sidecar: " + m.replica().volume() + m.path().sidecarPath() + " names " + m.key();
             case Damage.UnreadableSidecar u -> "unreadable sidecar: " + u.replica().volume() + u.path().sidecarPath() + ": " + u.why();
             case Damage.Conflict c -> "conflicting sidecars for " + c.key() + ": outvoted " + c.outvoted().mkString(", ");
+            case Damage.Superseded o -> "superseded generation: " + o.replica().volume() + o.path().path() + " (key " + o.key()
+                    + ") is generation " + o.path().generation() + ", older than the kept " + o.newest() + ": an orphan for mkv verify";
         };
     }
 
     /**
-     * Pure. Groups sound replicas by key. Replicas agreeing on (size, md5) form a version;
-     * the version with most replicas wins (ties: smaller md5), the rest are a conflict.
-     * Unlinked wins over live for the same content, since unlinking comes after writing.
+     * Pure. Groups sound replicas (blob and sidecar agree) by key, and keeps each key's newest
+     * generation that has one: an older generation's replicas are superseded leftovers (a replace
+     * deletes them after a grace), a newer one with no whole replica never became the value.
+     * Within the kept generation, replicas agreeing on (size, md5) form a version; the version
+     * with most replicas wins (ties: smaller md5), the rest are a conflict. Unlinked wins over
+     * live for the same content, since unlinking comes after writing.
      */
     public static Result merge(Seq<Found> found, Instant now) {
         List<Damage> damage = List.empty();
@@ -58,10 +66,11 @@ public final class Rebuild {
         for (Found f : found) {
             if (f.sidecar().isEmpty()) {
                 damage = damage.prepend(new Damage.BlobWithoutSidecar(f.replica(), f.path()));
-            } else if (!f.sidecar().get().key().digest().equals(f.path().digest())) {
+            } else if (!f.sidecar().get().key().digest().equals(f.path().digest())
+                    || f.sidecar().get().generation() != f.path().generation()) {
                 damage = damage.prepend(new Damage.Misplaced(f.replica(), f.path(), f.sidecar().get().key()));
             } else if (f.blobSize().isEmpty()) {
-                damage = damage.prepend(new Damage.SidecarWithoutBlob(f.replica(), f.sidecar().get().key()));
+                damage = damage.prepend(new Damage.SidecarWithoutBlob(f.replica(), f.path(), f.sidecar().get().key()));
             } else if (f.blobSize().get() != f.sidecar().get().size()) {
                 damage = damage.prepend(new Damage.SizeMismatch(f.replica(), f.sidecar().get().key(),
                         f.sidecar().get().size(), f.blobSize().get()));
@@ -71,7 +80,11 @@ public final class Rebuild {
         }
         List<Entry> entries = List.empty();
         for (var byKey : sound.groupBy(f -> f.sidecar().get().key()).toList().sortBy(t -> t._1)) {
-            var versions = byKey._2.groupBy(f -> f.sidecar().get().size() + "/" + f.sidecar().get().md5().hex())
+            long newest = byKey._2.map(f -> f.path().generation()).max().get();
+            for (Found old : byKey._2.filter(f -> f.path().generation() != newest).sortBy(f -> f.replica().toString())) {
+                damage = damage.prepend(new Damage.Superseded(old.replica(), old.path(), byKey._1, newest));
+            }
+            var versions = byKey._2.filter(f -> f.path().generation() == newest).groupBy(f -> f.sidecar().get().size() + "/" + f.sidecar().get().md5().hex())
                     .values().toList()
                     .sortBy(v -> v.head().sidecar().get().md5().hex())
                     .sortBy(v -> -v.size());
@@ -82,7 +95,7 @@ public final class Rebuild {
             boolean unlinked = winner.exists(f -> f.sidecar().get().state() == EntryState.UNLINKED);
             Instant created = winner.map(f -> f.sidecar().get().created()).min().get();
             entries = entries.prepend(new Entry(s.key(), unlinked ? EntryState.UNLINKED : EntryState.LIVE,
-                    winner.map(Found::replica), s.size(), Option.of(s.md5()), created, now));
+                    winner.map(Found::replica), s.size(), Option.of(s.md5()), created, now, newest, Option.none(), List.empty()));
         }
         return new Result(entries.reverse(), damage.reverse());
     }

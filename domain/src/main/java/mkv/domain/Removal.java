@@ -31,7 +31,7 @@ public final class Removal {
     public static Decision decideDelete(Option<Entry> existing, boolean protect, HealthSnapshot health) {
         if (existing.isEmpty()) return new Decision.Absent();
         Entry e = existing.get();
-        if (e.is(EntryState.WRITING)) return new Decision.Busy(e);
+        if (e.is(EntryState.WRITING) || e.pending().isDefined()) return new Decision.Busy(e);
         if (protect && e.is(EntryState.LIVE)) return new Decision.Protected(e);
         return needAllUp(e, health);
     }
@@ -40,7 +40,7 @@ public final class Removal {
     public static Decision decideUnlink(Option<Entry> existing, HealthSnapshot health) {
         if (existing.isEmpty() || existing.get().is(EntryState.UNLINKED)) return new Decision.Absent();
         Entry e = existing.get();
-        if (e.is(EntryState.WRITING)) return new Decision.Busy(e);
+        if (e.is(EntryState.WRITING) || e.pending().isDefined()) return new Decision.Busy(e);
         return needAllUp(e, health);
     }
 

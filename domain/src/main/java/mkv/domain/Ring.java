@@ -102,6 +102,41 @@ public final class Ring {
         return picked.reverse();
     }
 
+    /**
+     * The share of the key space (0 to 1) whose first r distinct volumes all pass {@code up}:
+     * the fraction of keys a write could place now. Computed from the ring's arcs, not from keys,
+     * so its cost is the number of virtual nodes, whatever the index holds.
+     */
+    public double shareWithAll(int r, java.util.function.Predicate<Volume> up) {
+        if (positions.length == 1) return up.test(owners[0]) ? 1.0 : 0.0;
+        int want = Math.min(r, volumes.size());
+        long share = 0; // unsigned; the arcs add up to exactly 2^64, which wraps to 0, hence the counts
+        int arcs = 0, writable = 0;
+        java.util.Set<Volume> seen = new java.util.HashSet<>();
+        for (int i = 0; i < positions.length; i++) {
+            // Keys in (positions[i-1], positions[i]] start their walk at i; unsigned subtraction wraps for i = 0.
+            long arc = positions[i] - positions[(i + positions.length - 1) % positions.length];
+            if (arc == 0) continue;
+            arcs++;
+            seen.clear();
+            boolean allUp = true;
+            for (int step = 0; step < positions.length && seen.size() < want && allUp; step++) {
+                Volume v = owners[(i + step) % positions.length];
+                if (seen.add(v)) allUp = up.test(v);
+            }
+            if (allUp) {
+                writable++;
+                share += arc;
+            }
+        }
+        if (writable == arcs) return 1.0;
+        return writable == 0 ? 0.0 : unsignedToDouble(share) / 0x1p64;
+    }
+
+    private static double unsignedToDouble(long x) {
+        return (double) (x >>> 1) * 2.0 + (x & 1);
+    }
+
     private int firstAtOrAfter(long position) {
         int lo = 0, hi = positions.length; // first index with positions[i] >= position (unsigned)
         while (lo < hi) {

@@ -12,16 +12,20 @@ import java.util.regex.Pattern;
  * dot-names, so these folders never show in a walk. Two kinds of file can be left: an upload
  * whose nginx worker died, {@code /.tmp/0000000042}; and, from volumes whose temp folder was on
  * another filesystem, a copy that failed half-way (a full disk), left beside its destination as
- * {@code <digest>[.key].<10 digits>}.
+ * {@code <digest>[.<generation>][.key].<10 digits>}.
  */
 public record TempFile(String path) {
 
     /** The name of the temp folder in the data root and in each subvolume. */
     public static final String FOLDER = ".tmp";
 
-    // nginx names both kinds with a 10-digit counter ("%010uD").
+    // nginx names both kinds with a 10-digit counter ("%010uD"). Beside a blob, a copy of the blob
+    // itself is only taken for one when the counter starts with a zero: <digest>.<g> is a
+    // generation's blob, whose number never does, and must never be deleted as a temp file.
     private static final Pattern IN_TEMP_FOLDER = Pattern.compile("/(?:sv(\\d\\d)/)?\\.tmp/[0-9]{10}");
-    private static final Pattern FAILED_COPY = Pattern.compile("/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/\\2\\3[0-9a-f]{60}(?:\\.key)?\\.[0-9]{10}");
+    private static final Pattern FAILED_COPY = Pattern.compile(
+            "/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/\\2\\3[0-9a-f]{60}"
+                    + "(?:\\.key\\.[0-9]{10}|\\.0[0-9]{9}|\\.[1-9][0-9]{0,18}(?:\\.key)?\\.[0-9]{10})");
 
     public TempFile {
         if (path == null || subvolumeOf(path).isEmpty()) throw new IllegalArgumentException("not a temp file's path: " + path);

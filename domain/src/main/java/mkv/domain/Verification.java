@@ -97,7 +97,7 @@ public final class Verification {
     /** Pure. Whether the sidecar beside a replica is exactly the one the entry implies. */
     public static Option<Finding> ofSidecar(Entry entry, Replica replica, SidecarRead read) {
         return switch (read) {
-            case SidecarRead.Found f -> f.sidecar().equals(entry.sidecar()) ? Option.none()
+            case SidecarRead.Found f -> f.sidecar().sameFacts(entry.sidecar()) ? Option.none()
                     : Option.some(new Finding.BadSidecar(entry.key(), replica, "it disagrees with the index: " + f.sidecar()));
             case SidecarRead.Missing m -> Option.some(new Finding.BadSidecar(entry.key(), replica, "it is missing"));
             case SidecarRead.Unreadable u -> Option.some(new Finding.BadSidecar(entry.key(), replica, u.why()));
@@ -149,13 +149,15 @@ public final class Verification {
     }
 
     /**
-     * Pure. Files found at {@code replica} are an orphan when they were last written before
-     * {@code cutoff} (so no PUT, copy or rebalance is still working on them) and no entry names
-     * that replica. A WRITING entry names every replica it may write, so its files are never orphans.
+     * Pure. Files found at {@code path} on {@code replica} are an orphan when they were last
+     * written before {@code cutoff} (so no PUT, copy or rebalance is still working on them) and
+     * the key's entry does not name that generation on that replica: neither as its current
+     * value, nor as a pending write, nor as a retired value. A WRITING entry names every replica
+     * it may write, so its files are never orphans; an older generation's files are.
      */
-    public static boolean orphan(Option<Entry> entry, Replica replica, Instant modified, Instant cutoff) {
+    public static boolean orphan(Option<Entry> entry, Replica replica, BlobPath path, Instant modified, Instant cutoff) {
         if (!modified.isBefore(cutoff)) return false;
-        return entry.isEmpty() || !entry.get().replicas().contains(replica);
+        return entry.isEmpty() || !entry.get().names(replica, path);
     }
 
     /**

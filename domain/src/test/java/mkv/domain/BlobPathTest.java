@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.vavr.control.Option;
 import java.util.regex.Pattern;
@@ -69,6 +70,40 @@ class BlobPathTest {
     }
 
     @Test
+    void the_blob_path_of_a_later_generation_is_pinned() {
+        BlobPath p = BlobPath.of(new Key("/hello"), 1, new Replica(new Volume("10.0.0.1", 80), 0));
+        assertThat(p.path()).isEqualTo("/sv00/13/a7/13a7bc88b63d361f5752d7ef3f5c96cd262ef580e6f435cced6bd10ec82842b0.1");
+        assertThat(p.sidecarPath()).isEqualTo("/sv00/13/a7/13a7bc88b63d361f5752d7ef3f5c96cd262ef580e6f435cced6bd10ec82842b0.1.key");
+        BlobPath q = new BlobPath(7, new Key("/a/b/c.txt").digest(), 1234567890123L);
+        assertThat(q.path()).isEqualTo("/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.1234567890123");
+        assertThat(q.sidecarPath()).isEqualTo("/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.1234567890123.key");
+        BlobPath max = new BlobPath(99, new Key("/🦊/emoji").digest(), Long.MAX_VALUE);
+        assertThat(max.path()).isEqualTo("/sv99/d5/71/d571b30b32a68dba490ee1547d9d9440c651d2fd7a67061f35163f5c37c3b733.9223372036854775807");
+    }
+
+    @Test
+    void generation_zero_keeps_the_layout_from_before_generations() {
+        Replica r = new Replica(new Volume("10.0.0.1", 80), 7);
+        assertThat(BlobPath.of(new Key("/a/b/c.txt"), 0, r)).isEqualTo(BlobPath.of(new Key("/a/b/c.txt"), 7));
+        assertThat(BlobPath.of(new Key("/a/b/c.txt"), 0, r).path())
+                .isEqualTo("/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee");
+    }
+
+    @Test
+    void no_two_generations_or_keys_share_a_path() {
+        qt().withExamples(2000).forAll(Gens.keys(), Gens.keys(), longs().between(0, Long.MAX_VALUE), longs().between(0, Long.MAX_VALUE))
+                .checkAssert((k1, k2, g1, g2) -> {
+                    BlobPath a = new BlobPath(3, k1.digest(), g1);
+                    BlobPath b = new BlobPath(3, k2.digest(), g2);
+                    if (!k1.equals(k2) || g1.longValue() != g2.longValue()) {
+                        assertThat(a.path()).isNotEqualTo(b.path());
+                        assertThat(a.sidecarPath()).isNotEqualTo(b.sidecarPath()).isNotEqualTo(b.path());
+                    }
+                    assertThat(BlobPath.parse(a.path())).isEqualTo(Option.of(a));
+                });
+    }
+
+    @Test
     void the_subvolume_folder_is_two_digits() {
         assertThat(BlobPath.subvolumeFolder(0)).isEqualTo("/sv00/");
         assertThat(BlobPath.subvolumeFolder(5)).isEqualTo("/sv05/");
@@ -105,6 +140,13 @@ class BlobPathTest {
             "/sv07/fa/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee",
             // a temp file beside the blob
             "/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.tmp",
+            // generation 0 is never written out, and no generation has leading zeros or a sign
+            "/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.0",
+            "/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.07",
+            "/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.-7",
+            // a generation's sidecar is not a blob either; a number beyond a long is no generation
+            "/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.7.key",
+            "/sv07/fa/d0/fad0b8af5e6cfa27a7e36870911c7d0dc60d034df1e50a368882f5d34b88a6ee.9999999999999999999",
     })
     void parse_rejects_anything_but_a_blob_path(String path) {
         assertThat(BlobPath.parse(path)).isEmpty();

@@ -39,7 +39,7 @@ class FanoutTest {
 
     @Test
     void every_target_done_makes_the_entry_live_on_the_targets() {
-        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), 0, T0);
         Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), new Transfer.Done(B)), Option.none(), LATER);
 
         assertThat(s).isEqualTo(new Settled.Live(new Entry(KEY, EntryState.LIVE, List.of(A, B), 12, Option.of(MD5), T0, LATER)));
@@ -47,7 +47,7 @@ class FanoutTest {
 
     @Test
     void one_failed_replica_rolls_back_everything_the_reservation_names() {
-        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), 0, T0);
         Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), failed(B)), Option.none(), LATER);
 
         assertThat(s).isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(List.of(failed(B)))));
@@ -55,7 +55,7 @@ class FanoutTest {
 
     @Test
     void a_target_that_was_never_reached_is_not_rolled_back_but_a_lost_connection_is() {
-        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), 0, T0);
         var unreachable = new Transfer.Failed(B, new VolumeFailure.Unreachable("refused"));
         Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), unreachable), Option.none(), LATER);
         assertThat(s).isEqualTo(new Settled.RollBack(List.of(A, OLD), new Failure.ReplicasFailed(List.of(unreachable))));
@@ -67,7 +67,7 @@ class FanoutTest {
 
     @Test
     void a_missing_reply_counts_as_a_failure() {
-        Entry writing = Entry.writing(KEY, List.of(A, B), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B), 0, T0);
         Settled s = Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A)), Option.none(), LATER);
 
         assertThat(s).isInstanceOf(Settled.RollBack.class);
@@ -76,7 +76,7 @@ class FanoutTest {
 
     @Test
     void a_broken_body_is_blamed_on_the_client_even_when_replicas_failed_too() {
-        Entry writing = Entry.writing(KEY, List.of(A, B), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B), 0, T0);
         BlobWrite broken = new BlobWrite(List.of(failed(A), failed(B)), 3, MD5, Option.of("client went away"));
 
         assertThat(Fanout.afterBlobs(writing, List.of(A, B), broken, Option.none(), LATER))
@@ -85,14 +85,14 @@ class FanoutTest {
 
     @Test
     void an_empty_body_is_rolled_back_even_though_every_replica_took_it() {
-        Entry writing = Entry.writing(KEY, List.of(A), T0);
+        Entry writing = Entry.writing(KEY, List.of(A), 0, T0);
         assertThat(Fanout.afterBlobs(writing, List.of(A), wrote(0, new Transfer.Done(A)), Option.none(), LATER))
                 .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.EmptyBody()));
     }
 
     @Test
     void a_body_whose_md5_differs_from_the_declared_one_rolls_back_everything_and_names_both() {
-        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B, OLD), 0, T0);
         Md5 declared = Gens.md5(8);
 
         assertThat(Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), new Transfer.Done(B)), Option.of(declared), LATER))
@@ -101,7 +101,7 @@ class FanoutTest {
 
     @Test
     void a_wrong_md5_is_blamed_on_the_client_before_a_failed_replica_but_after_a_broken_body() {
-        Entry writing = Entry.writing(KEY, List.of(A, B), T0);
+        Entry writing = Entry.writing(KEY, List.of(A, B), 0, T0);
         Md5 declared = Gens.md5(8);
 
         assertThat(Fanout.afterBlobs(writing, List.of(A, B), wrote(12, new Transfer.Done(A), failed(B)), Option.of(declared), LATER))
@@ -113,8 +113,8 @@ class FanoutTest {
 
     @Test
     void a_failed_sidecar_rolls_back_the_whole_write() {
-        Entry writing = Entry.writing(KEY, List.of(A, B), T0);
-        Entry live = Entry.live(KEY, List.of(A, B), 12, MD5, LATER);
+        Entry writing = Entry.writing(KEY, List.of(A, B), 0, T0);
+        Entry live = Entry.live(KEY, List.of(A, B), 12, MD5, 0, LATER);
 
         assertThat(Fanout.afterSidecars(writing, live, List.of(new Transfer.Done(A), failed(B))))
                 .isEqualTo(new Settled.RollBack(writing.replicas(), new Failure.ReplicasFailed(List.of(failed(B)))));
@@ -138,7 +138,7 @@ class FanoutTest {
                     Seq<Transfer> transfers = targets.zipWith(oks, (r, ok) -> ok ? new Transfer.Done(r) : failed(r));
                     // Sometimes the adapter (wrongly) drops replies: the fold must not be fooled.
                     Seq<Transfer> replies = transfers.dropRight(extra == 3 ? 1 : 0);
-                    Entry writing = Entry.writing(KEY, targets, T0);
+                    Entry writing = Entry.writing(KEY, targets, 0, T0);
                     Settled s = Fanout.afterBlobs(writing, targets, new BlobWrite(replies, size, MD5, Option.none()), Option.none(), LATER);
 
                     boolean whole = replies.size() == targets.size() && replies.forAll(Transfer::ok) && size > 0;
@@ -164,7 +164,7 @@ class FanoutTest {
                         integers().between(0, 20))
                 .checkAssert((targets, oks, size, seed) -> {
                     Seq<Transfer> replies = targets.zipWith(oks, (r, ok) -> ok ? new Transfer.Done(r) : failed(r));
-                    Entry writing = Entry.writing(KEY, targets, T0);
+                    Entry writing = Entry.writing(KEY, targets, 0, T0);
                     BlobWrite write = new BlobWrite(replies, size, MD5, Option.none());
                     Md5 declared = Gens.md5(seed);
 

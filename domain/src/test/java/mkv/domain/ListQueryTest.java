@@ -87,7 +87,7 @@ class ListQueryTest {
                 .checkAssert((keys, limit) -> {
                     InMemoryIndex index = new InMemoryIndex();
                     Replica r = new Replica(Gens.volume(1), 0);
-                    index.putAll(List.ofAll(keys).distinct().map(k -> Entry.live(k, List.of(r), 1, Gens.md5(1), T0)));
+                    index.putAll(List.ofAll(keys).distinct().map(k -> Entry.live(k, List.of(r), 1, Gens.md5(1), 0, T0)));
                     index.putAll(List.of(new Entry(new Key("/a/gone"), EntryState.UNLINKED, List.of(r), 1,
                             Option.of(Gens.md5(1)), T0, T0)));
 

@@ -32,7 +32,7 @@ class PutDecisionTest {
     @Test
     void a_new_key_with_healthy_targets_proceeds_with_no_predecessor() {
         assertThat(PutDecision.decide(Option.none(), TARGETS, HealthSnapshot.allUp()))
-                .isEqualTo(new PutDecision.Proceed(TARGETS, Option.none()));
+                .isEqualTo(new PutDecision.Create(TARGETS));
     }
 
     @Test
@@ -57,10 +57,17 @@ class PutDecisionTest {
     }
 
     @Test
-    void an_unlinked_key_may_be_written_again_and_names_its_predecessor() {
+    void an_unlinked_key_is_replaced_by_a_new_generation_beside_its_value() {
         Entry unlinked = inState(EntryState.UNLINKED);
         assertThat(PutDecision.decide(Option.of(unlinked), TARGETS, HealthSnapshot.allUp()))
-                .isEqualTo(new PutDecision.Proceed(TARGETS, Option.of(unlinked)));
+                .isEqualTo(new PutDecision.Replace(unlinked, TARGETS));
+    }
+
+    @Test
+    void a_key_with_a_replace_in_progress_is_busy() {
+        Entry replacing = inState(EntryState.UNLINKED).withPending(Option.some(new HeldGeneration(9, TARGETS, T0)), T0);
+        assertThat(PutDecision.decide(Option.of(replacing), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Busy(replacing));
     }
 
     @Test
@@ -74,7 +81,7 @@ class PutDecisionTest {
     @Test
     void a_down_volume_outside_the_targets_does_not_matter() {
         assertThat(PutDecision.decide(Option.none(), TARGETS, down(Gens.volume(9))))
-                .isInstanceOf(PutDecision.Proceed.class);
+                .isInstanceOf(PutDecision.Create.class);
     }
 
     @Test
@@ -83,8 +90,53 @@ class PutDecisionTest {
                 .checkAssert((targets, ups) -> {
                     Seq<Volume> downs = targets.zipWith(ups, (r, up) -> up ? null : r.volume()).filter(v -> v != null);
                     PutDecision d = PutDecision.decide(Option.none(), targets, new HealthSnapshot(HashSet.ofAll(downs)));
-                    if (downs.isEmpty()) assertThat(d).isEqualTo(new PutDecision.Proceed(targets, Option.none()));
+                    if (downs.isEmpty()) assertThat(d).isEqualTo(new PutDecision.Create(targets));
                     else assertThat(d).isEqualTo(new PutDecision.Unavailable(downs));
                 });
+    }
+
+    // ---- conditions -------------------------------------------------------------------------
+
+    private static final PutCondition CREATE = new PutCondition.CreateOnly();
+    private static final PutCondition ANY = new PutCondition.ReplaceAny();
+
+    @Test
+    void if_match_star_replaces_a_live_value_and_finds_none_in_an_absent_or_unlinked_key() {
+        Entry live = inState(EntryState.LIVE);
+        assertThat(PutDecision.decide(Option.of(live), ANY, TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Replace(live, TARGETS));
+        assertThat(PutDecision.decide(Option.none(), ANY, TARGETS, HealthSnapshot.allUp())).isEqualTo(new PutDecision.NoLiveValue());
+        assertThat(PutDecision.decide(Option.of(inState(EntryState.UNLINKED)), ANY, TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.NoLiveValue());
+    }
+
+    @Test
+    void if_match_an_md5_replaces_only_that_live_value() {
+        Entry live = inState(EntryState.LIVE);
+        assertThat(PutDecision.decide(Option.of(live), new PutCondition.ReplaceIf(Gens.md5(1)), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Replace(live, TARGETS));
+        for (Option<Entry> other : List.<Option<Entry>>of(Option.of(live), Option.none(), Option.of(inState(EntryState.UNLINKED)))) {
+            PutCondition wrong = other.contains(live) ? new PutCondition.ReplaceIf(Gens.md5(2)) : new PutCondition.ReplaceIf(Gens.md5(1));
+            assertThat(PutDecision.decide(other, wrong, TARGETS, HealthSnapshot.allUp())).isEqualTo(new PutDecision.PreconditionFailed());
+        }
+    }
+
+    @Test
+    void create_only_refuses_a_live_key_and_replaces_an_unlinked_one() {
+        Entry live = inState(EntryState.LIVE);
+        assertThat(PutDecision.decide(Option.of(live), CREATE, TARGETS, HealthSnapshot.allUp())).isEqualTo(new PutDecision.AlreadyExists(live));
+        Entry unlinked = inState(EntryState.UNLINKED);
+        assertThat(PutDecision.decide(Option.of(unlinked), CREATE, TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.Replace(unlinked, TARGETS));
+    }
+
+    @Test
+    void a_busy_key_is_busy_whatever_the_condition_and_a_down_target_refuses_a_replace() {
+        Entry writing = inState(EntryState.WRITING);
+        for (PutCondition c : List.of(CREATE, ANY, new PutCondition.ReplaceIf(Gens.md5(1)))) {
+            assertThat(PutDecision.decide(Option.of(writing), c, TARGETS, HealthSnapshot.allUp())).isEqualTo(new PutDecision.Busy(writing));
+        }
+        assertThat(PutDecision.decide(Option.of(inState(EntryState.LIVE)), ANY, TARGETS, down(B.volume())))
+                .isEqualTo(new PutDecision.Unavailable(List.of(B.volume())));
     }
 }

@@ -39,7 +39,7 @@ class ReadResultTest {
     void an_unlinked_or_writing_key_is_absent() {
         assertThat(ReadResult.choose(Option.of(entry(EntryState.UNLINKED, A)), HealthSnapshot.allUp(), 0))
                 .isEqualTo(new ReadResult.Absent());
-        Entry writing = Entry.writing(KEY, List.of(A), T0);
+        Entry writing = Entry.writing(KEY, List.of(A), 0, T0);
         assertThat(ReadResult.choose(Option.of(writing), HealthSnapshot.allUp(), 0)).isEqualTo(new ReadResult.Absent());
     }
 

@@ -69,7 +69,7 @@ class RebalancePlanTest {
     void writing_entries_are_left_to_their_writer() {
         qt().withExamples(200).forAll(Gens.volumeSets(1, 6), Gens.replicaSets(1, 3), Gens.keys())
                 .checkAssert((volumes, replicas, key) -> {
-                    Entry writing = Entry.writing(key, replicas, T0);
+                    Entry writing = Entry.writing(key, replicas, 0, T0);
                     RebalancePlan p = RebalancePlan.between(writing, ring(volumes), 2);
                     assertThat(p.unchanged()).isTrue();
                     assertThat(p.target()).isEqualTo(writing.replicas());
@@ -86,7 +86,7 @@ class RebalancePlanTest {
         Replica onA = new Replica(a, 0);
         Replica onB = wanted.find(x -> x.volume().equals(b)).get();
         Replica onC = wanted.find(x -> x.volume().equals(c)).get();
-        Entry e = Entry.live(key, List.of(onA, onB), 5, Gens.md5(5), T0);
+        Entry e = Entry.live(key, List.of(onA, onB), 5, Gens.md5(5), 0, T0);
 
         RebalancePlan p = RebalancePlan.between(e, target, 2);
 
@@ -102,7 +102,7 @@ class RebalancePlanTest {
         Ring target = Ring.of(List.of(a), 32, 4);
         Replica right = target.replicasFor(key, 1).head();
         Replica wrong = new Replica(a, (right.subvolume() + 1) % 4);
-        Entry e = Entry.live(key, List.of(wrong), 5, Gens.md5(5), T0);
+        Entry e = Entry.live(key, List.of(wrong), 5, Gens.md5(5), 0, T0);
 
         RebalancePlan p = RebalancePlan.between(e, target, 1);
 

@@ -69,7 +69,7 @@ class RebuildTest {
                 new Found(A, BlobPath.of(KEY, A), Option.of(s), Option.none()),
                 sound(B, s)), NOW);
 
-        assertThat(r.damage()).containsExactly(new Damage.SidecarWithoutBlob(A, KEY));
+        assertThat(r.damage()).containsExactly(new Damage.SidecarWithoutBlob(A, BlobPath.of(KEY, A), KEY));
         assertThat(r.entries()).containsExactly(new Entry(KEY, EntryState.LIVE, List.of(B), 5, Option.of(Gens.md5(1)), T0, NOW));
     }
 
@@ -155,5 +155,61 @@ class RebuildTest {
 
         assertThat(r.entries().map(Entry::key)).containsExactly(other);
         assertThat(r.damage()).hasSize(1);
+    }
+
+    // ---- generations --------------------------------------------------------------------------
+
+    /** One generation of a key as the volumes hold it: its replicas, and whether each is whole. */
+    private record Held(long generation, Seq<Replica> replicas, Seq<Boolean> whole, Md5 md5) {}
+
+    private static Seq<Found> onVolumes(Key key, Seq<Held> held) {
+        return held.flatMap(h -> h.replicas().zip(h.whole()).map(t -> {
+            Sidecar s = new Sidecar(key, 5, h.md5(), EntryState.LIVE, T0, h.generation(), Sidecar.FORMAT);
+            BlobPath path = BlobPath.of(key, h.generation(), t._1);
+            // Not whole: the blob is there without its sidecar (a write cut between the two).
+            return t._2 ? new Found(t._1, path, Option.of(s), Option.of(5L)) : new Found(t._1, path, Option.none(), Option.of(5L));
+        }));
+    }
+
+    @Test
+    void the_newest_generation_with_a_whole_replica_wins_and_older_whole_ones_are_superseded() {
+        var gens = org.quicktheories.generators.SourceDSL.lists()
+                .of(longs().between(0, 1_000_000).zip(Gens.replicaSets(1, 3), longs().all(), (g, rs, bits) -> {
+                    java.util.Random r = new java.util.Random(bits);
+                    return new Held(g, rs, rs.map(x -> r.nextInt(3) > 0), Gens.md5((int) (g % 1000)));
+                })).ofSizeBetween(1, 4);
+        qt().withExamples(500).forAll(gens, longs().all()).checkAssert((list, seed) -> {
+            Seq<Held> held = List.ofAll(list).distinctBy(Held::generation);
+            java.util.List<Found> found = new java.util.ArrayList<>(onVolumes(KEY, held).asJava());
+            java.util.Collections.shuffle(found, new Random(seed));
+
+            Rebuild.Result result = Rebuild.merge(List.ofAll(found), NOW);
+
+            Seq<Held> whole = held.filter(h -> h.whole().contains(true));
+            if (whole.isEmpty()) {
+                assertThat(result.entries()).isEmpty();
+                return;
+            }
+            Held newest = whole.maxBy(Held::generation).get();
+            Seq<Replica> kept = newest.replicas().zip(newest.whole()).filter(t -> t._2).map(t -> t._1);
+            assertThat(result.entries()).hasSize(1);
+            Entry e = result.entries().head();
+            assertThat(e.generation()).isEqualTo(newest.generation());
+            assertThat(e.md5()).contains(newest.md5());
+            assertThat(e.replicas()).containsExactlyInAnyOrderElementsOf(kept);
+            long superseded = whole.filter(h -> h.generation() < newest.generation())
+                    .map(h -> h.whole().count(w -> w)).sum().longValue();
+            assertThat(result.damage().filter(d -> d instanceof Damage.Superseded)).hasSize((int) superseded);
+            assertThat(result.damage().filter(d -> d instanceof Damage.Conflict)).isEmpty();
+        });
+    }
+
+    @Test
+    void a_sidecar_at_another_generations_path_is_misplaced() {
+        Sidecar s = new Sidecar(KEY, 5, Gens.md5(1), EntryState.LIVE, T0, 4, Sidecar.FORMAT);
+        BlobPath elsewhere = BlobPath.of(KEY, 5, A);
+        Rebuild.Result r = Rebuild.merge(List.of(new Found(A, elsewhere, Option.of(s), Option.of(5L))), NOW);
+        assertThat(r.entries()).isEmpty();
+        assertThat(r.damage()).containsExactly(new Damage.Misplaced(A, elsewhere, KEY));
     }
 }

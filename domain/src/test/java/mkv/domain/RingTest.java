@@ -270,4 +270,25 @@ class RingTest {
         assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(volumes);
         return volumes.map(v -> Math.abs(counts.get(v) - mean) / mean).max().get();
     }
+    @Test
+    void the_writable_share_is_the_share_of_keys_whose_replicas_are_all_up() {
+        List<Volume> four = THREE.append(new Volume("10.0.0.4", 80));
+        Ring ring = ring(four);
+        assertThat(ring.shareWithAll(2, v -> true)).isEqualTo(1.0);
+        assertThat(ring.shareWithAll(2, v -> false)).isEqualTo(0.0);
+        assertThat(Ring.of(List.of(THREE.head()), 1, 1).shareWithAll(3, v -> true)).isEqualTo(1.0);
+        assertThat(ring.shareWithAll(4, v -> !v.equals(THREE.head()))).isEqualTo(0.0);
+        for (Set<Volume> down : List.of(io.vavr.collection.HashSet.of(four.get(0)), io.vavr.collection.HashSet.of(four.get(1), four.get(3)))) {
+            for (int r = 1; r <= 3; r++) {
+                int keys = 20_000;
+                int allUp = 0;
+                for (int i = 0; i < keys; i++) {
+                    if (ring.replicasFor(new Key("/w/" + i), r).forAll(rep -> !down.contains(rep.volume()))) allUp++;
+                }
+                assertThat(ring.shareWithAll(r, v -> !down.contains(v)))
+                        .as("down %s, r=%d", down, r)
+                        .isCloseTo(allUp / (double) keys, org.assertj.core.data.Offset.offset(0.02));
+            }
+        }
+    }
 }

@@ -22,6 +22,10 @@ class TempFileTest {
         assertThat(TempFile.parse("/sv07/.tmp/0000000042").map(TempFile::subvolume)).contains(7);
         assertThat(TempFile.parse(BLOB + ".0000000123").map(TempFile::subvolume)).contains(3);
         assertThat(TempFile.parse(BLOB + ".key.4294967295").map(TempFile::subvolume)).contains(3);
+        // beside a later generation's blob or sidecar
+        assertThat(TempFile.parse(BLOB + ".7.0000000123").map(TempFile::subvolume)).contains(3);
+        assertThat(TempFile.parse(BLOB + ".1234567890.4294967295").map(TempFile::subvolume)).contains(3);
+        assertThat(TempFile.parse(BLOB + ".7.key.0000000123").map(TempFile::subvolume)).contains(3);
     }
 
     @Test
@@ -31,7 +35,9 @@ class TempFileTest {
                 "/sv7/.tmp/0000000042", "/.mkv/cluster", BLOB + ".000000012", BLOB + ".00000001234",
                 // a copy's name must fit the folder it lies in, as every blob's does
                 "/sv03/00/00/" + DIGEST + ".0000000123", "/sv03/" + DIGEST.substring(0, 2) + "/" + DIGEST + ".0000000123",
-                "/../sv03/.tmp/0000000042", "/sv03/.tmp/../../x/0000000042"}) {
+                "/../sv03/.tmp/0000000042", "/sv03/.tmp/../../x/0000000042",
+                // a generation's blob and sidecar, whatever the number of digits: never deleted as a temp file
+                BLOB + ".1234567890", BLOB + ".4294967295", BLOB + ".1234567890.key", BLOB + ".7", BLOB + ".7.key"}) {
             assertThat(TempFile.parse(path)).as(path).isEmpty();
             assertThatThrownBy(() -> new TempFile(path)).as(path).isInstanceOf(IllegalArgumentException.class);
         }

@@ -18,7 +18,7 @@ class VerificationTest {
     private static final Replica A = new Replica(Gens.volume(1), 0);
     private static final Replica B = new Replica(Gens.volume(2), 0);
     private static final Replica C = new Replica(Gens.volume(3), 0);
-    private static final Entry ENTRY = Entry.live(KEY, List.of(A, B, C), 10, Gens.md5(1), T0);
+    private static final Entry ENTRY = Entry.live(KEY, List.of(A, B, C), 10, Gens.md5(1), 0, T0);
 
     @Test
     void a_replica_of_the_right_size_and_md5_is_fine_and_anything_else_is_named() {
@@ -48,13 +48,30 @@ class VerificationTest {
     @Test
     void files_are_an_orphan_only_when_old_enough_and_named_by_no_entry() {
         var cutoff = T0.plusSeconds(3600);
-        assertThat(Verification.orphan(Option.none(), A, T0, cutoff)).isTrue();
-        assertThat(Verification.orphan(Option.none(), A, cutoff, cutoff)).isFalse();
-        assertThat(Verification.orphan(Option.some(ENTRY), A, T0, cutoff)).isFalse();
+        BlobPath a = BlobPath.of(KEY, 0, A);
+        assertThat(Verification.orphan(Option.none(), A, a, T0, cutoff)).isTrue();
+        assertThat(Verification.orphan(Option.none(), A, a, cutoff, cutoff)).isFalse();
+        assertThat(Verification.orphan(Option.some(ENTRY), A, a, T0, cutoff)).isFalse();
         Replica elsewhere = new Replica(Gens.volume(4), 0);
-        assertThat(Verification.orphan(Option.some(ENTRY), elsewhere, T0, cutoff)).isTrue();
-        Entry writing = Entry.writing(KEY, List.of(elsewhere), T0);
-        assertThat(Verification.orphan(Option.some(writing), elsewhere, T0, cutoff)).isFalse();
+        BlobPath e = BlobPath.of(KEY, 0, elsewhere);
+        assertThat(Verification.orphan(Option.some(ENTRY), elsewhere, e, T0, cutoff)).isTrue();
+        Entry writing = Entry.writing(KEY, List.of(elsewhere), 0, T0);
+        assertThat(Verification.orphan(Option.some(writing), elsewhere, e, T0, cutoff)).isFalse();
+    }
+
+    @Test
+    void files_of_another_generation_are_an_orphan_unless_the_row_holds_them_as_pending_or_retired() {
+        var cutoff = T0.plusSeconds(3600);
+        Entry current = new Entry(KEY, EntryState.LIVE, List.of(A, B), 10, ENTRY.md5(), T0, T0, 7, Option.none(), List.empty());
+        assertThat(Verification.orphan(Option.some(current), A, BlobPath.of(KEY, 7, A), T0, cutoff)).isFalse();
+        assertThat(Verification.orphan(Option.some(current), A, BlobPath.of(KEY, 0, A), T0, cutoff)).isTrue();
+        assertThat(Verification.orphan(Option.some(current), A, BlobPath.of(KEY, 9, A), T0, cutoff)).isTrue();
+        Entry holding = current.withPending(Option.some(new HeldGeneration(9, List.of(A), T0)), T0)
+                .withRetired(List.of(new HeldGeneration(3, List.of(B), T0)), T0);
+        assertThat(Verification.orphan(Option.some(holding), A, BlobPath.of(KEY, 9, A), T0, cutoff)).isFalse();
+        assertThat(Verification.orphan(Option.some(holding), B, BlobPath.of(KEY, 9, B), T0, cutoff)).isTrue();
+        assertThat(Verification.orphan(Option.some(holding), B, BlobPath.of(KEY, 3, B), T0, cutoff)).isFalse();
+        assertThat(Verification.orphan(Option.some(holding), A, BlobPath.of(KEY, 3, A), T0, cutoff)).isTrue();
     }
 
     @Test

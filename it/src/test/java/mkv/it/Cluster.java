@@ -322,6 +322,20 @@ final class Cluster implements AutoCloseable {
         return filesOnVolumes().stream().anyMatch(p -> p.getFileName().toString().startsWith(digest));
     }
 
+    /**
+     * The newest generation of the key whose files any volume holds (0 when none): where a test
+     * that reaches into the volumes finds a value written once through the coordinator.
+     */
+    long generation(String key) {
+        String digest = new Key(key).digest();
+        long newest = 0;
+        for (Path p : filesOnVolumes()) {
+            var m = java.util.regex.Pattern.compile(digest + "(?:\\.(\\d+))?(?:\\.key)?").matcher(p.getFileName().toString());
+            if (m.matches() && m.group(1) != null) newest = Math.max(newest, Long.parseLong(m.group(1)));
+        }
+        return newest;
+    }
+
     /** The live keys under a prefix, as the coordinator lists them (one page of up to 10,000). */
     List<String> liveKeys(String prefix) {
         List<String> keys = new ArrayList<>();
@@ -342,7 +356,8 @@ final class Cluster implements AutoCloseable {
         var redirect = new Http(base()).get(Http.enc(key));
         org.assertj.core.api.Assertions.assertThat(redirect.statusCode()).as(key).isEqualTo(302);
         String md5 = redirect.headers().firstValue("Content-Md5").orElseThrow();
-        String path = mkv.domain.BlobPath.of(new Key(key), 0).path();
+        // The 302's own path: the generation it names is the one every replica must hold.
+        String path = java.net.URI.create(redirect.headers().firstValue("Location").orElseThrow()).getRawPath();
         for (String volume : redirect.headers().firstValue("Key-Volumes").orElseThrow().split(",")) {
             var copy = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + volume + path)).GET());
             org.assertj.core.api.Assertions.assertThat(copy.statusCode()).as(key + " on " + volume).isEqualTo(200);

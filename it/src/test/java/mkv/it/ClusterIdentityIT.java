@@ -199,7 +199,7 @@ class ClusterIdentityIT {
             Replica at = cluster.ring().replicasFor(key, 1).head();
             Path sidecar = cluster.volumeData(0).resolve(BlobPath.of(key, at).sidecarPath().substring(1));
             Files.createDirectories(sidecar.getParent());
-            Files.write(sidecar, SidecarJson.encode(Entry.live(key, io.vavr.collection.List.of(at), 3, new Md5("0".repeat(32)),
+            Files.write(sidecar, SidecarJson.encode(Entry.live(key, io.vavr.collection.List.of(at), 3, new Md5("0".repeat(32)), 0,
                     Instant.now()).sidecar()));
             planted.add(sidecar);
         }

@@ -48,7 +48,7 @@ class DamagedIndexIT {
         try (SqliteIndex index = SqliteIndex.open(cluster.db())) {
             index.putAll(Array.range(0, KEYS).map(i -> {
                 Key k = new Key(key(i));
-                return Entry.live(k, ring.replicasFor(k, cluster.replicas), 1024, md5, now);
+                return Entry.live(k, ring.replicasFor(k, cluster.replicas), 1024, md5, 0, now);
             }));
         }
     }

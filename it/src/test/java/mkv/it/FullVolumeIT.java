@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (with the reason) where the machine does not allow them.
  */
 class FullVolumeIT {
-    private static final Pattern BLOB_OR_SIDECAR = Pattern.compile("[0-9a-f]{64}(\\.key)?");
+    private static final Pattern BLOB_OR_SIDECAR = Pattern.compile("[0-9a-f]{64}(\\.[1-9][0-9]*)?(\\.key)?");
 
     @TempDir
     Path dir;

@@ -122,7 +122,7 @@ class HostileInputIT {
         assertThat(http.put("/after/hostile", "fine").statusCode()).isEqualTo(201);
         assertThat(Http.text(http.read("/after/hostile"))).isEqualTo("fine");
         // Every file on the volumes is a blob or sidecar at its place in the layout, or the cluster marker.
-        Pattern layout = Pattern.compile("mkv-cluster\\.json|sv\\d\\d/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}(\\.key)?");
+        Pattern layout = Pattern.compile("mkv-cluster\\.json|sv\\d\\d/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}(\\.[1-9][0-9]*)?(\\.key)?");
         for (int i = 0; i < 2; i++) {
             Path data = cluster.volumeData(i);
             try (Stream<Path> files = Files.walk(data)) {

@@ -44,6 +44,15 @@ final class Http {
         return put(rawPath, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A PUT with one extra header, e.g. If-Match. */
+    HttpResponse<byte[]> put(String rawPath, byte[] body, String header, String value) {
+        return send(HttpRequest.newBuilder(uri(rawPath)).header(header, value).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    HttpResponse<byte[]> put(String rawPath, String body, String header, String value) {
+        return put(rawPath, body.getBytes(StandardCharsets.UTF_8), header, value);
+    }
+
     HttpResponse<byte[]> get(String rawPath) {
         return send(HttpRequest.newBuilder(uri(rawPath)).GET());
     }

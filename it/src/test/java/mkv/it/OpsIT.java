@@ -36,22 +36,22 @@ class OpsIT {
         try (Cluster cluster = Cluster.start(dir, 3, 2, "--access-log")) {
             Http http = new Http(cluster.base());
             Http admin = new Http(cluster.adminBase());
-            double puts = metric(admin, "mkv_http_requests_seconds_count", "method=\"PUT\"", "status=\"201\"");
-            double gets = metric(admin, "mkv_http_requests_seconds_count", "method=\"GET\"", "status=\"302\"");
+            double puts = metric(admin, "mkv_http_request_duration_seconds_count", "method=\"PUT\"", "status=\"201\"");
+            double gets = metric(admin, "mkv_http_request_duration_seconds_count", "method=\"GET\"", "status=\"302\"");
             double bytes = metric(admin, "mkv_put_body_bytes_total");
-            double writes = metric(admin, "mkv_volume_calls_seconds_count", "operation=\"write\"", "outcome=\"ok\"");
-            double batches = metric(admin, "mkv_index_batch_size_count");
+            double writes = metric(admin, "mkv_volume_request_duration_seconds_count", "operation=\"write\"", "outcome=\"ok\"");
+            double batches = metric(admin, "mkv_index_batch_writes_count");
 
             assertThat(http.put("/ops/a", "12345").statusCode()).isEqualTo(201);
             assertThat(http.get("/ops/a").statusCode()).isEqualTo(302);
 
-            assertThat(metric(admin, "mkv_http_requests_seconds_count", "method=\"PUT\"", "status=\"201\"")).isEqualTo(puts + 1);
-            assertThat(metric(admin, "mkv_http_requests_seconds_count", "method=\"GET\"", "status=\"302\"")).isEqualTo(gets + 1);
+            assertThat(metric(admin, "mkv_http_request_duration_seconds_count", "method=\"PUT\"", "status=\"201\"")).isEqualTo(puts + 1);
+            assertThat(metric(admin, "mkv_http_request_duration_seconds_count", "method=\"GET\"", "status=\"302\"")).isEqualTo(gets + 1);
             assertThat(metric(admin, "mkv_put_body_bytes_total")).isEqualTo(bytes + 5);
-            assertThat(metric(admin, "mkv_volume_calls_seconds_count", "operation=\"write\"", "outcome=\"ok\"")).isEqualTo(writes + 2);
-            assertThat(metric(admin, "mkv_index_batch_size_count")).isGreaterThan(batches);
+            assertThat(metric(admin, "mkv_volume_request_duration_seconds_count", "operation=\"write\"", "outcome=\"ok\"")).isEqualTo(writes + 2);
+            assertThat(metric(admin, "mkv_index_batch_writes_count")).isGreaterThan(batches);
             assertThat(metric(admin, "mkv_volume_up", "volume=\"" + cluster.volume(0) + "\"")).isEqualTo(1);
-            assertThat(Http.text(admin.get("/metrics"))).contains("mkv_http_requests_seconds_bucket");
+            assertThat(Http.text(admin.get("/metrics"))).contains("mkv_http_request_duration_seconds_bucket");
             assertThat(http.get("/metrics").statusCode()).isEqualTo(404);
             // The access log has the request, with the id the response carried.
             String id = http.get("/ops/a").headers().firstValue("X-Request-Id").orElseThrow();
@@ -59,19 +59,44 @@ class OpsIT {
         }
     }
 
+    /**
+     * Readiness is this coordinator's own: it stays 200 whatever the volumes do (it used to turn
+     * 503 when fewer volumes than replicas were up, which took the only coordinator out of a load
+     * balancer while every GET still worked). Volume health is information: the body of /readyz,
+     * mkv_volume_up and mkv_ring_writable_ratio.
+     */
     @Test
-    void readyz_turns_503_when_too_few_volumes_are_up_to_place_a_write() {
+    void readyz_stays_200_with_volumes_down_and_reports_them_in_the_body_and_the_metrics() {
         try (Cluster cluster = Cluster.start(dir, 3, 2)) {
+            Http http = new Http(cluster.base());
             Http admin = new Http(cluster.adminBase());
+            assertThat(http.put("/ready/a", "x").statusCode()).isEqualTo(201);
             assertThat(admin.get("/livez").statusCode()).isEqualTo(200);
             assertThat(admin.get("/readyz").statusCode()).isEqualTo(200);
+            assertThat(Http.text(admin.get("/readyz"))).contains("\"up\":3").contains("\"writable\":1.0");
+            assertThat(metric(admin, "mkv_ring_writable_ratio")).isEqualTo(1.0);
+
             cluster.stopVolume(0);
+            Ports.await("volume 0 to be seen down", Duration.ofSeconds(10), () -> Http.text(admin.get("/readyz")).contains("\"up\":2"));
+            double oneDown = metric(admin, "mkv_ring_writable_ratio");
+            assertThat(oneDown).isGreaterThan(0.1).isLessThan(0.9);
+            assertThat(metric(admin, "mkv_volume_up", "volume=\"" + cluster.volume(0) + "\"")).isEqualTo(0);
+            assertThat(admin.get("/readyz").statusCode()).isEqualTo(200);
+
             cluster.stopVolume(1);
-            Ports.await("readyz to turn 503", Duration.ofSeconds(10), () -> admin.get("/readyz").statusCode() == 503);
-            assertThat(Http.text(admin.get("/readyz"))).contains("1 up, 2 needed");
+            Ports.await("volume 1 to be seen down", Duration.ofSeconds(10), () -> Http.text(admin.get("/readyz")).contains("\"up\":1"));
+            HttpResponse<byte[]> ready = admin.get("/readyz");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(Http.text(ready)).contains("\"ready\":true").contains(cluster.volume(0).toString()).contains(cluster.volume(1).toString())
+                    .contains("\"writable\":0.0");
+            assertThat(metric(admin, "mkv_ring_writable_ratio")).isEqualTo(0.0);
+            assertThat(http.put("/ready/b", "y").statusCode()).isEqualTo(503);
             assertThat(admin.get("/livez").statusCode()).isEqualTo(200);
+
             cluster.startVolume(0);
-            Ports.await("readyz to turn 200 again", Duration.ofSeconds(10), () -> admin.get("/readyz").statusCode() == 200);
+            Ports.await("volume 0 to be seen up again", Duration.ofSeconds(10), () -> metric(admin, "mkv_ring_writable_ratio") > 0.1);
+            assertThat(Http.text(admin.get("/readyz"))).contains("\"up\":2");
+            assertThat(admin.get("/readyz").statusCode()).isEqualTo(200);
         }
     }
 
@@ -102,6 +127,16 @@ class OpsIT {
             assertThat(cluster.log()).contains("replicas").contains("bogus");
             assertThat(http.put("/reload/still", "z").statusCode()).isEqualTo(201);
             assertThat(http.get("/reload/still").headers().firstValue("Key-Volumes").orElseThrow().split(",")).hasSize(3);
+
+            // mkv_volume_up lists exactly the volumes in force: a reload that drops one drops its series.
+            Http admin = new Http(cluster.adminBase());
+            String third = "mkv_volume_up{volume=\"" + cluster.volume(2) + "\"}";
+            assertThat(Http.text(admin.get("/metrics"))).contains(third);
+            write(config, "volumes: [" + cluster.volume(0) + ", " + cluster.volume(1) + "]\nreplicas: 2\n");
+            cluster.signalCoordinator("HUP");
+            Ports.await("the dropped volume's mkv_volume_up to go", Duration.ofSeconds(10),
+                    () -> !Http.text(admin.get("/metrics")).contains(third));
+            assertThat(Http.text(admin.get("/metrics"))).contains("mkv_volume_up{volume=\"" + cluster.volume(0) + "\"} 1");
         }
     }
 

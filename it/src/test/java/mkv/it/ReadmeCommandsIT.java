@@ -44,6 +44,9 @@ class ReadmeCommandsIT {
     /** Figures scaled down so the test stays short; the command's shape is unchanged. */
     static final Map<String, String> SCALED = Map.of("--duration 30s", "--duration 2s", "--keys 10000", "--keys 200");
 
+    /** The README's new.jpg; its md5 stands in for the "<md5 hex>" placeholder, the live value's once new.jpg replaced it. */
+    static final byte[] NEW_VALUE = "the replacement value, also not a cat".getBytes(StandardCharsets.UTF_8);
+
     @BeforeAll
     static void start() throws IOException {
         cluster = Cluster.start(dir.resolve("cluster"), 3, 3);
@@ -51,6 +54,7 @@ class ReadmeCommandsIT {
         work = Files.createDirectories(dir.resolve("work"));
         Files.write(work.resolve("cat.jpg"), "not really a cat, but 100 bytes or more of something to store and read back in ranges.".repeat(3)
                 .getBytes(StandardCharsets.UTF_8));
+        Files.write(work.resolve("new.jpg"), NEW_VALUE);
         Path bin = Files.createDirectories(work.resolve("bin"));
         script(bin.resolve("mkv"), "exec " + String.join(" ", cluster.mkvCommand().stream().map(ReadmeCommandsIT::quote).toList()) + " \"$@\"");
         Path wrap = Files.createDirectories(dir.resolve("wrap"));
@@ -96,7 +100,8 @@ class ReadmeCommandsIT {
         String c = command.replace("localhost:3000", "127.0.0.1:" + cluster.port)
                 .replace("localhost:3100", "127.0.0.1:" + cluster.adminPort)
                 .replace("/var/lib/mkv/index.db", cluster.db().toString())
-                .replace("/var/lib/mkv/", work + "/");
+                .replace("/var/lib/mkv/", work + "/")
+                .replace("<md5 hex>", Http.md5(NEW_VALUE));
         for (int i = 0; i < cluster.volumePorts.size(); i++) c = c.replace("h" + (i + 1) + ":3001", "127.0.0.1:" + cluster.volumePorts.get(i));
         for (var e : SCALED.entrySet()) c = c.replace(e.getKey(), e.getValue());
         // Optional parts are run too: "[--dry-run]" becomes "--dry-run".

@@ -57,7 +57,8 @@ class RebalanceIT {
 
     /** Entries with their update time blanked: what a rebuild must restore exactly. */
     static Seq<Entry> settled(Seq<Entry> entries) {
-        return entries.map(e -> new Entry(e.key(), e.state(), e.replicas(), e.size(), e.md5(), e.created(), e.created()));
+        return entries.map(e -> new Entry(e.key(), e.state(), e.replicas(), e.size(), e.md5(), e.created(), e.created(),
+                e.generation(), e.pending(), e.retired()));
     }
 
     void assertReadableAndPlaced(Map<String, byte[]> live, List<Integer> ports) {
@@ -244,6 +245,58 @@ class RebalanceIT {
         Map<Key, Entry> index = new LinkedHashMap<>();
         entries(cluster.db()).forEach(e -> index.put(e.key(), e));
         for (String k : unlinked) assertThat(index.get(new Key(k)).state()).as(k).isEqualTo(EntryState.UNLINKED);
+    }
+
+    @Test
+    void a_rebalance_beside_replaces_and_rewrites_of_the_same_keys_never_lets_older_bytes_win() throws Exception {
+        cluster = Cluster.start(dir, 3, 2, "--recovery-grace", "1h");
+        http = new Http(cluster.base());
+        Map<String, byte[]> latest = new LinkedHashMap<>();
+        for (int i = 0; i < 90; i++) {
+            String k = "/gen/" + i;
+            byte[] v = ("first " + i + " ").repeat(1 + i % 40).getBytes(StandardCharsets.UTF_8);
+            assertThat(http.put(k, v).statusCode()).isEqualTo(201);
+            latest.put(k, v);
+        }
+        cluster.addVolume();
+        List<Integer> four = List.copyOf(cluster.volumePorts);
+        cluster.restartCoordinator(four);
+
+        Cluster.Started run = cluster.startMkv("rebalance", "--volumes", Cluster.volumeList(four), "--db", cluster.db().toString(),
+                "--replicas", "2", "--concurrency", "2");
+        try {
+            for (int round = 0; round < 2; round++) {
+                int i = 0;
+                for (String k : List.copyOf(latest.keySet())) {
+                    byte[] v = ("round " + round + " of " + k + " ").repeat(1 + (i + round) % 40).getBytes(StandardCharsets.UTF_8);
+                    if (i % 2 == 0) {
+                        // Replace in place: a new generation beside the one the rebalance may be copying.
+                        int[] status = {0};
+                        Ports.await("replace " + k, Duration.ofSeconds(10), () -> (status[0] = http.put(k, v, "If-Match", "*").statusCode()) != 409);
+                        assertThat(status[0]).as(k).isEqualTo(201);
+                    } else {
+                        // Delete and write again: the same key, a newer generation, maybe on the copy's target.
+                        untilNot409("DELETE " + k, () -> http.delete(k).statusCode());
+                        assertThat(http.put(k, v).statusCode()).as(k).isEqualTo(201);
+                    }
+                    latest.put(k, v);
+                    i++;
+                }
+            }
+            assertThat(run.process().waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(run.process().exitValue()).as(run.output()).isZero();
+        } finally {
+            run.kill();
+        }
+        Cluster.Run again = rebalance(four);
+        assertThat(again.exit()).as(again.output()).isZero();
+        // Every key reads back as its last write, on every replica the index names.
+        assertReadableAndPlaced(latest, four);
+        for (String k : latest.keySet()) assertThat(cluster.assertEveryReplicaHolds(k)).as(k).isEqualTo(Http.md5(latest.get(k)));
+        // Nothing on the volumes contradicts the index: no stale copy, no older generation left unnamed.
+        Cluster.Run verify = cluster.mkv(DEADLINE, "verify", "--deep", "--grace", "0s", "--volumes", Cluster.volumeList(four),
+                "--db", cluster.db().toString());
+        assertThat(verify.exit()).as(verify.output()).isZero();
     }
 
     static void untilNot409(String what, java.util.function.IntSupplier request) {

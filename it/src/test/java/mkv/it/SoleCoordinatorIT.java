@@ -91,7 +91,7 @@ class SoleCoordinatorIT {
         Path db2 = dir.resolve("second.db");
         Key key = new Key("/in-flight");
         Replica at = cluster.ring().replicasFor(key, 1).head();
-        Entry writing = Entry.writing(key, io.vavr.collection.List.of(at), Instant.now().minusSeconds(3600));
+        Entry writing = Entry.writing(key, io.vavr.collection.List.of(at), 0, Instant.now().minusSeconds(3600));
         try (SqliteIndex index = SqliteIndex.open(db2)) {
             assertThat(index.claim(new mkv.domain.ClusterId(cluster1))).isTrue();
             assertThat(index.reserve(Option.none(), writing)).isTrue();

@@ -37,7 +37,7 @@ class VerifyIT {
 
     Path file(Replica r, String key, boolean sidecar) {
         int v = cluster.volumePorts.indexOf(r.volume().port());
-        BlobPath p = BlobPath.of(new Key(key), r);
+        BlobPath p = BlobPath.of(new Key(key), cluster.generation(key), r);
         return cluster.volumeData(v).resolve((sidecar ? p.sidecarPath() : p.path()).substring(1));
     }
 
@@ -66,11 +66,11 @@ class VerifyIT {
         Files.createDirectories(file(orphanAt, "/orphan", false).getParent());
         Files.writeString(file(orphanAt, "/orphan", false), "left behind");
         Files.write(file(orphanAt, "/orphan", true), SidecarJson.encode(Entry.live(new Key("/orphan"), io.vavr.collection.List.of(orphanAt),
-                11, new Md5("0".repeat(32)), Instant.now()).sidecar()));
+                11, new Md5("0".repeat(32)), 0, Instant.now()).sidecar()));
         // 3. A WRITING entry two hours old, with the blob its write left.
         Replica staleAt = cluster.placement("/stale").get(0);
         try (SqliteIndex index = SqliteIndex.open(cluster.db())) {
-            assertThat(index.reserve(Option.none(), Entry.writing(new Key("/stale"), cluster.ring().replicasFor(new Key("/stale"), 2),
+            assertThat(index.reserve(Option.none(), Entry.writing(new Key("/stale"), cluster.ring().replicasFor(new Key("/stale"), 2), 0,
                     Instant.now().minus(Duration.ofHours(2))))).isTrue();
         }
         Files.createDirectories(file(staleAt, "/stale", false).getParent());

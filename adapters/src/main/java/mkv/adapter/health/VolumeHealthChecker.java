@@ -38,6 +38,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     private final Map<Volume, VolumeHealth> states = new HashMap<>(); // only the checker thread touches it
     private volatile HealthSnapshot snapshot = HealthSnapshot.allUp();
     private Periodic probes;
+    private final java.util.concurrent.ConcurrentHashMap<Volume, Failure> lastFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VolumeHealthChecker(Volumes volumes, Supplier<? extends Iterable<Volume>> watched, Options options) {
         this.volumes = volumes;
@@ -50,6 +51,14 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
         probeAll(true);
         probes = Periodic.every(options.interval(), "mkv-health", () -> probeAll(false));
         return this;
+    }
+
+    /** A probe that failed: when, and why, as the status page shows it. */
+    public record Failure(java.time.Instant at, String why) {}
+
+    /** The latest failed probe of each watched volume, if any failed since the start. */
+    public java.util.Map<Volume, Failure> lastFailures() {
+        return java.util.Map.copyOf(lastFailures);
     }
 
     @Override
@@ -66,14 +75,18 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
             for (var p : pending.entrySet()) {
                 boolean ok;
                 try {
-                    ok = p.getValue().get().ok();
+                    Transfer t = p.getValue().get();
+                    ok = t.ok();
+                    if (t instanceof Transfer.Failed f) lastFailures.put(p.getKey(), new Failure(java.time.Instant.now(), f.failure().describe()));
                 } catch (Exception e) {
                     ok = false;
+                    lastFailures.put(p.getKey(), new Failure(java.time.Instant.now(), String.valueOf(e.getMessage())));
                 }
                 results.put(p.getKey(), ok);
             }
         }
         states.keySet().retainAll(results.keySet());
+        lastFailures.keySet().retainAll(results.keySet());
         Set<Volume> down = HashSet.empty();
         Set<Volume> suspect = HashSet.empty();
         for (var r : results.entrySet()) {

@@ -18,6 +18,7 @@ import mkv.domain.InvalidKey;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
 import mkv.domain.Md5;
+import mkv.domain.PutCondition;
 import mkv.domain.ReadResult;
 import mkv.domain.flow.Coordinator;
 import mkv.domain.flow.DeleteResult;
@@ -34,6 +35,8 @@ final class KeyHandler implements Handler {
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");
     private static final HeaderName KEY_VOLUMES = HeaderNames.create("Key-Volumes");
+    private static final HeaderName IF_MATCH = HeaderNames.create("If-Match");
+    private static final HeaderName IF_NONE_MATCH = HeaderNames.create("If-None-Match");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> LIST_PARAMS = Set.of("list", "unlinked", "start", "limit");
     private static final String ALLOWED = "GET, HEAD, PUT, DELETE, UNLINK";
@@ -94,8 +97,9 @@ final class KeyHandler implements Handler {
         switch (coordinator.locate(key.get())) {
             case ReadResult.Found(var entry, var replica) -> {
                 res.status(Status.FOUND_302);
-                res.header(HeaderNames.LOCATION, coordinator.url(replica, entry.key()));
+                res.header(HeaderNames.LOCATION, coordinator.url(replica, entry));
                 res.header(CONTENT_MD5, entry.md5().get().hex());
+                res.header(HeaderNames.ETAG, etag(entry.md5().get()));
                 res.header(KEY_VOLUMES, entry.volumes().mkString(","));
                 res.header(HeaderValues.CONTENT_LENGTH_ZERO);
                 res.send();
@@ -173,12 +177,18 @@ final class KeyHandler implements Handler {
             error(req, res, Status.BAD_REQUEST_400, declared.getLeft(), key.get().value());
             return;
         }
+        // The condition too: one that cannot be understood is refused, never guessed at.
+        Either<String, PutCondition> condition = PutCondition.parse(header(req, IF_MATCH), header(req, IF_NONE_MATCH));
+        if (condition.isLeft()) {
+            error(req, res, Status.BAD_REQUEST_400, condition.getLeft(), key.get().value());
+            return;
+        }
         PacedBody paced = pace.watch(req.content().inputStream());
         Body body = new Body(paced, length.isPresent() ? length.getAsLong() : -1, declared.get());
         String k = key.get().value();
         PutResult result;
         try {
-            result = coordinator.put(key.get(), body, requestId);
+            result = coordinator.put(key.get(), condition.get(), body, requestId);
         } finally {
             pace.release(paced);
         }
@@ -186,9 +196,14 @@ final class KeyHandler implements Handler {
             case PutResult.Created c -> {
                 res.status(Status.CREATED_201);
                 res.header(CONTENT_MD5, c.entry().md5().get().hex());
+                res.header(HeaderNames.ETAG, etag(c.entry().md5().get()));
                 res.send();
             }
-            case PutResult.AlreadyExists a -> error(req, res, Status.FORBIDDEN_403, "key exists; DELETE or UNLINK it first", k);
+            case PutResult.AlreadyExists a -> error(req, res, Status.FORBIDDEN_403,
+                    "key exists; DELETE or UNLINK it first, or replace it with If-Match", k);
+            case PutResult.NoLiveValue n -> error(req, res, Status.NOT_FOUND_404, "If-Match: the key has no live value to replace", k);
+            case PutResult.PreconditionFailed f -> error(req, res, Status.PRECONDITION_FAILED_412,
+                    "If-Match: the live value is not the one named (or there is none); nothing was written", k);
             case PutResult.Busy b -> error(req, res, Status.CONFLICT_409, "another request is changing this key, or a failed write is still being cleaned up; retry shortly", k);
             case PutResult.EmptyBody e -> error(req, res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
             case PutResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
@@ -242,6 +257,17 @@ final class KeyHandler implements Handler {
                         + describe(f.failures()), k);
             }
         }
+    }
+
+    /** The entity tag of a value: its md5, quoted, the same as Content-Md5 says. */
+    private static String etag(Md5 md5) {
+        return "\"" + md5.hex() + "\"";
+    }
+
+    /** A header's value, null when absent; several values of one header are one list, as HTTP reads them. */
+    private static String header(ServerRequest req, HeaderName name) {
+        java.util.List<String> values = req.headers().all(name, java.util.List::of);
+        return values.isEmpty() ? null : String.join(",", values);
     }
 
     private static String describe(Seq<Transfer.Failed> failures) {

@@ -27,9 +27,9 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
-    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+    public BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
         long start = System.nanoTime();
-        BlobWrite write = volumes.write(key, targets, body, requestId);
+        BlobWrite write = volumes.write(key, generation, targets, body, requestId);
         long took = System.nanoTime() - start;
         telemetry.bytesIn(write.size());
         write.transfers().forEach(t -> telemetry.volumeCall(t.replica().volume(), "write", outcome(t), took));
@@ -45,17 +45,17 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
-    public Transfer delete(Replica replica, Key key, String requestId) {
+    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
         long start = System.nanoTime();
-        Transfer t = volumes.delete(replica, key, requestId);
+        Transfer t = volumes.delete(replica, key, generation, requestId);
         telemetry.volumeCall(replica.volume(), "delete", outcome(t), System.nanoTime() - start);
         return t;
     }
 
     @Override
-    public Stat stat(Replica replica, Key key) {
+    public Stat stat(Replica replica, Key key, long generation) {
         long start = System.nanoTime();
-        Stat s = volumes.stat(replica, key);
+        Stat s = volumes.stat(replica, key, generation);
         String outcome = s instanceof Stat.Unknown u ? failure(u.failure()) : "ok";
         telemetry.volumeCall(replica.volume(), "stat", outcome, System.nanoTime() - start);
         return s;
@@ -94,9 +94,9 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
-    public Checksum checksum(Replica replica, Key key) {
+    public Checksum checksum(Replica replica, Key key, long generation) {
         long start = System.nanoTime();
-        Checksum c = volumes.checksum(replica, key);
+        Checksum c = volumes.checksum(replica, key, generation);
         telemetry.volumeCall(replica.volume(), "checksum", c instanceof Checksum.Unknown u ? failure(u.failure()) : "ok", System.nanoTime() - start);
         return c;
     }
@@ -118,8 +118,8 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
-    public String url(Replica replica, Key key) {
-        return volumes.url(replica, key);
+    public String url(Replica replica, Key key, long generation) {
+        return volumes.url(replica, key, generation);
     }
 
     @Override

@@ -1,94 +1,182 @@
 package mkv.adapter.metrics;
 
-import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.DistributionSummary;
-import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.MetricsFactory;
-import io.helidon.metrics.api.Tag;
-import io.helidon.metrics.api.Timer;
-import java.time.Duration;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import mkv.domain.Volume;
 import mkv.domain.port.HealthSnapshot;
 
 /**
- * mkv's meters, named the Prometheus way. Meters with tags are made once and cached, so
- * recording on the request path is a map lookup and an atomic add.
+ * mkv's meters in a registry of its own, exposed in the Prometheus text format with the
+ * conventional names (units in the name, {@code _total} on counters), classic histograms
+ * only, and the JVM's and process's meters beside them. Labelled series are made once and
+ * cached, so recording on the request path is a map lookup and an atomic add.
  */
 public final class Telemetry {
-    private static final Duration[] LATENCY_BUCKETS = {
-        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    private static final double[] LATENCY_BUCKETS = {
+        0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
 
-    private final MeterRegistry registry;
-    private final MetricsFactory factory;
-    private final ConcurrentHashMap<List<String>, Timer> requests = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<List<String>, Timer> volumeCalls = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Volume, Boolean> watchedVolumes = new ConcurrentHashMap<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Histogram requests;
+    private final Histogram volumeCalls;
+    private final ConcurrentHashMap<List<String>, DistributionDataPoint> requestSeries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<List<String>, DistributionDataPoint> volumeSeries = new ConcurrentHashMap<>();
+    private final AtomicReference<List<Volume>> watchedVolumes = new AtomicReference<>(List.of());
+    private final AtomicReference<Supplier<HealthSnapshot>> health = new AtomicReference<>(HealthSnapshot::allUp);
     private final Counter bytesIn;
-    private final DistributionSummary batchSizes;
-    private final Timer commits;
+    private final Histogram batchSizes;
+    private final Histogram commits;
     private final Counter corruption;
 
-    public Telemetry(MeterRegistry registry, MetricsFactory factory) {
-        this.registry = registry;
-        this.factory = factory;
-        bytesIn = registry.getOrCreate(factory.counterBuilder("mkv.put.body").baseUnit("bytes")
-                .description("Bytes of PUT bodies received"));
-        batchSizes = registry.getOrCreate(factory.distributionSummaryBuilder("mkv.index.batch.size",
-                        factory.distributionStatisticsConfigBuilder().buckets(1, 2, 4, 8, 16, 32, 64, 128, 256, 512))
-                .description("Writes per index transaction (group commit)"));
-        commits = registry.getOrCreate(factory.timerBuilder("mkv.index.commit").buckets(LATENCY_BUCKETS)
-                .description("Index transaction time, begin to commit"));
-        corruption = registry.getOrCreate(factory.counterBuilder("mkv.index.corruption")
-                .description("Index operations that failed because the index file is damaged"));
+    /** A registry with mkv's meters, {@code mkv_build_info{version}}, and the JVM's and process's meters. */
+    public Telemetry(String version) {
+        JvmMetrics.builder().register(registry);
+        Info.builder().name("mkv_build_info").help("The running mkv's version").labelNames("version").register(registry)
+                .setLabelValues(version);
+        requests = Histogram.builder().name("mkv_http_request_duration_seconds").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
+                .labelNames("method", "status").help("Requests of the data port by method and status, and their latency")
+                .register(registry);
+        volumeCalls = Histogram.builder().name("mkv_volume_request_duration_seconds").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
+                .labelNames("volume", "operation", "outcome").help("Calls to volumes by volume, operation and outcome, and their latency")
+                .register(registry);
+        bytesIn = Counter.builder().name("mkv_put_body_bytes").help("Bytes of PUT bodies received").register(registry);
+        batchSizes = Histogram.builder().name("mkv_index_batch_writes").classicOnly()
+                .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+                .help("Writes per index transaction (group commit)").register(registry);
+        commits = Histogram.builder().name("mkv_index_commit_duration_seconds").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
+                .help("Index transaction time, begin to commit").register(registry);
+        corruption = Counter.builder().name("mkv_index_corruption")
+                .help("Index operations that failed because the index file is damaged").register(registry);
+        GaugeWithCallback.builder().name("mkv_volume_up").labelNames("volume")
+                .help("Whether the health checker sees the volume as up (1) or down (0)")
+                .callback(c -> {
+                    HealthSnapshot h = health.get().get();
+                    for (Volume v : watchedVolumes.get()) c.call(h.isUp(v) ? 1 : 0, v.toString());
+                })
+                .register(registry);
     }
 
-    /** One request of the data port: {@code mkv_http_requests_seconds{method,status}}. */
+    /** One request of the data port: {@code mkv_http_request_duration_seconds{method,status}}. */
     public void request(String method, int status, long nanos) {
-        requests.computeIfAbsent(List.of(method, Integer.toString(status)), k -> registry.getOrCreate(
-                factory.timerBuilder("mkv.http.requests").buckets(LATENCY_BUCKETS)
-                        .tags(List.of(Tag.create("method", k.get(0)), Tag.create("status", k.get(1))))
-                        .description("Requests of the data port by method and status")))
-                .record(Duration.ofNanos(nanos));
+        requestSeries.computeIfAbsent(List.of(method, Integer.toString(status)), k -> requests.labelValues(k.get(0), k.get(1)))
+                .observe(nanos / 1e9);
     }
 
-    /** One volume call: {@code mkv_volume_calls_seconds{volume,operation,outcome}}. */
+    /** Data-port requests served so far, by (method, status): what the status page shows as rates. */
+    public java.util.Map<List<String>, Long> requestCounts() {
+        java.util.Map<List<String>, Long> counts = new java.util.HashMap<>();
+        for (var point : requests.collect().getDataPoints()) {
+            counts.put(List.of(point.getLabels().get("method"), point.getLabels().get("status")), point.getCount());
+        }
+        return counts;
+    }
+
+    /** One volume call: {@code mkv_volume_request_duration_seconds{volume,operation,outcome}}. */
     public void volumeCall(Volume volume, String operation, String outcome, long nanos) {
-        volumeCalls.computeIfAbsent(List.of(volume.toString(), operation, outcome), k -> registry.getOrCreate(
-                factory.timerBuilder("mkv.volume.calls").buckets(LATENCY_BUCKETS)
-                        .tags(List.of(Tag.create("volume", k.get(0)), Tag.create("operation", k.get(1)), Tag.create("outcome", k.get(2))))
-                        .description("Calls to volumes by volume, operation and outcome")))
-                .record(Duration.ofNanos(nanos));
+        volumeSeries.computeIfAbsent(List.of(volume.toString(), operation, outcome), k -> volumeCalls.labelValues(k.get(0), k.get(1), k.get(2)))
+                .observe(nanos / 1e9);
     }
 
     /** Bytes of PUT bodies taken in: {@code mkv_put_body_bytes_total}. */
     public void bytesIn(long n) {
-        if (n > 0) bytesIn.increment(n);
+        if (n > 0) bytesIn.inc(n);
     }
 
-    /** One group commit: {@code mkv_index_batch_size} and {@code mkv_index_commit_seconds}. */
+    /** One group commit: {@code mkv_index_batch_writes} and {@code mkv_index_commit_duration_seconds}. */
     public void committed(int batchSize, long nanos) {
-        batchSizes.record(batchSize);
-        commits.record(Duration.ofNanos(nanos));
+        batchSizes.observe(batchSize);
+        commits.observe(nanos / 1e9);
     }
 
     /** One index operation failed on damage: {@code mkv_index_corruption_total}. */
     public void indexCorruption() {
-        corruption.increment();
+        corruption.inc();
     }
 
-    /** Publishes {@code mkv_volume_up{volume}} (1 up, 0 down) for each volume, read from the health snapshot. */
-    public void watchHealth(Iterable<Volume> volumes, Supplier<HealthSnapshot> health) {
-        for (Volume v : volumes) {
-            if (watchedVolumes.putIfAbsent(v, Boolean.TRUE) != null) continue;
-            registry.getOrCreate(factory.gaugeBuilder("mkv.volume.up", () -> health.get().isUp(v) ? 1 : 0)
-                    .tags(List.of(Tag.create("volume", v.toString())))
-                    .description("Whether the health checker sees the volume as up (1) or down (0)"));
+    /**
+     * Publishes {@code mkv_volume_up{volume}} (1 up, 0 down) for exactly these volumes, read from
+     * the health snapshot: a volume a reload removed loses its series, and its call series too.
+     */
+    public synchronized void watchHealth(Iterable<Volume> volumes, Supplier<HealthSnapshot> snapshot) {
+        List<Volume> listed = io.vavr.collection.List.ofAll(volumes).distinct().toJavaList();
+        health.set(snapshot);
+        watchedVolumes.set(listed);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        listed.forEach(v -> names.add(v.toString()));
+        volumeSeries.keySet().removeIf(k -> {
+            if (names.contains(k.get(0))) return false;
+            volumeCalls.remove(k.get(0), k.get(1), k.get(2));
+            return true;
+        });
+    }
+
+    /** Publishes {@code mkv_ring_writable_ratio}: the share of keys (0 to 1) whose replicas are all up. */
+    public void watchRing(DoubleSupplier writable) {
+        GaugeWithCallback.builder().name("mkv_ring_writable_ratio")
+                .help("Share of the key space whose replicas are all up, so a write there can be placed")
+                .callback(c -> c.call(writable.getAsDouble()))
+                .register(registry);
+    }
+
+    /** How many index rows are WRITING and the age of the oldest, in seconds (0 when none). */
+    public record Writing(long rows, double oldestAgeSeconds) {}
+
+    /**
+     * Publishes {@code mkv_index_writing_keys} and {@code mkv_index_writing_oldest_age_seconds}, read
+     * at each scrape. A read that fails (the index unavailable or damaged) leaves them out of that
+     * scrape rather than failing it: the corruption counter and the logs say why.
+     */
+    public void watchWriting(Supplier<Writing> writing) {
+        GaugeWithCallback.builder().name("mkv_index_writing_keys")
+                .help("Index rows in the WRITING state: PUTs in flight, or left by a crash until recovery settles them")
+                .callback(c -> {
+                    Writing w = read(writing);
+                    if (w != null) c.call(w.rows());
+                })
+                .register(registry);
+        GaugeWithCallback.builder().name("mkv_index_writing_oldest_age_seconds")
+                .help("Age of the oldest WRITING row's last update (0 when there is none); growing means recovery does not settle it")
+                .callback(c -> {
+                    Writing w = read(writing);
+                    if (w != null) c.call(w.oldestAgeSeconds());
+                })
+                .register(registry);
+    }
+
+    private static Writing read(Supplier<Writing> writing) {
+        try {
+            return writing.get();
+        } catch (RuntimeException e) {
+            return null;
         }
+    }
+
+    /** The Prometheus text format (version 0.0.4) of every meter, as {@link #contentType()}. */
+    public byte[] scrape() {
+        var out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public String contentType() {
+        return writer.getContentType();
     }
 }

@@ -139,6 +139,8 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                     client_body_buffer_size 128k;
                     client_body_timeout 60s;
                     server_tokens off;
+                    # The coordinator's ETag is the value's md5; nginx's own (mtime-size) would contradict it.
+                    etag off;
 
                     server {
                         listen %6$s;

@@ -105,13 +105,13 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      * share the client's keep-alive pool.
      */
     @Override
-    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+    public BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
         // 0. A body that fits in one chunk is read whole first, so it can go out on pooled
         //    keep-alive connections: nothing can be abandoned mid-body, and no connect per PUT.
-        if (body.length() > 0 && body.length() <= options.chunkBytes()) return writeSmall(key, targets, body, requestId);
+        if (body.length() > 0 && body.length() <= options.chunkBytes()) return writeSmall(key, generation, targets, body, requestId);
         // 1. Start one upload per target; each connects while the first chunk is read.
         Vector<BlobUpload> uploads = Vector.ofAll(targets).map(replica -> BlobUpload.start(client, replica,
-                url(replica, key), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
+                url(replica, key, generation), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
         Hasher md5 = Hasher.start(options.queueChunks());
         long size = 0;
         Option<String> bodyError = Option.none();
@@ -167,7 +167,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         return new BlobWrite(transfers, size, digest, bodyError);
     }
 
-    private BlobWrite writeSmall(Key key, Seq<Replica> targets, Body body, String requestId) {
+    private BlobWrite writeSmall(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
         byte[] bytes = new byte[(int) body.length()];
         int n;
         try {
@@ -190,7 +190,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         }
         Vector<java.util.concurrent.Future<Transfer>> futures;
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, url(r, key), bytes, requestId, MediaTypes.APPLICATION_OCTET_STREAM)));
+            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, url(r, key, generation), bytes, requestId, MediaTypes.APPLICATION_OCTET_STREAM)));
         }
         return new BlobWrite(futures.map(java.util.concurrent.Future::resultNow), n, digest, Option.none());
     }
@@ -214,7 +214,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
-        String url = base(replica.volume()) + BlobPath.of(sidecar.key(), replica).sidecarPath();
+        String url = base(replica.volume()) + sidecar.path(replica).sidecarPath();
         return put(replica, url, SidecarJson.encode(sidecar), requestId, MediaTypes.APPLICATION_JSON);
     }
 
@@ -232,8 +232,8 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     /** Blob first, sidecar last: a blob without a sidecar is found by verify; the reverse could be rebuilt as live. */
     @Override
-    public Transfer delete(Replica replica, Key key, String requestId) {
-        BlobPath path = BlobPath.of(key, replica);
+    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
+        BlobPath path = BlobPath.of(key, generation, replica);
         Transfer blob = deleteFile(replica, base(replica.volume()) + path.path(), requestId);
         if (!blob.ok()) return blob;
         return deleteFile(replica, base(replica.volume()) + path.sidecarPath(), requestId);
@@ -252,8 +252,8 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public Stat stat(Replica replica, Key key) {
-        try (HttpClientResponse response = client.head().uri(url(replica, key)).request()) {
+    public Stat stat(Replica replica, Key key, long generation) {
+        try (HttpClientResponse response = client.head().uri(url(replica, key, generation)).request()) {
             int status = response.status().code();
             if (status == 404) return new Stat.Missing();
             if (status != 200) return new Stat.Unknown(new VolumeFailure.Refused(status));
@@ -313,23 +313,24 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     @Override
     public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
         Key key = sidecar.key();
-        try (HttpClientResponse source = client.get().uri(url(from, key)).header(REQUEST_ID, requestId).request()) {
+        long generation = sidecar.generation();
+        try (HttpClientResponse source = client.get().uri(url(from, key, generation)).header(REQUEST_ID, requestId).request()) {
             int status = source.status().code();
             if (status != 200) return new Transfer.Failed(from, new VolumeFailure.Refused(status));
             long length = source.headers().contentLength().orElse(-1);
             if (length != sidecar.size()) {
                 return new Transfer.Failed(from, new VolumeFailure.Mismatch("source holds " + length + " bytes, the index says " + sidecar.size()));
             }
-            BlobWrite copied = write(key, Vector.of(to), new Body(source.entity().inputStream(), length), requestId);
+            BlobWrite copied = write(key, generation, Vector.of(to), new Body(source.entity().inputStream(), length), requestId);
             if (copied.bodyError().isDefined()) return new Transfer.Failed(from, new VolumeFailure.Lost(copied.bodyError().get()));
             Transfer put = copied.transfers().head();
             if (!put.ok()) return put;
             if (copied.size() != sidecar.size() || !copied.md5().equals(sidecar.md5())) {
-                deleteFile(to, url(to, key), requestId);
+                deleteFile(to, url(to, key, generation), requestId);
                 return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied bytes have md5 " + copied.md5()
                         + ", the index says " + sidecar.md5()));
             }
-            if (!(stat(to, key) instanceof Stat.Present p && p.size() == sidecar.size())) {
+            if (!(stat(to, key, generation) instanceof Stat.Present p && p.size() == sidecar.size())) {
                 return new Transfer.Failed(to, new VolumeFailure.Mismatch("the copy does not read back with " + sidecar.size() + " bytes"));
             }
             return writeSidecar(to, sidecar, requestId);
@@ -339,8 +340,8 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public Checksum checksum(Replica replica, Key key) {
-        try (HttpClientResponse response = client.get().uri(url(replica, key)).request()) {
+    public Checksum checksum(Replica replica, Key key, long generation) {
+        try (HttpClientResponse response = client.get().uri(url(replica, key, generation)).request()) {
             int status = response.status().code();
             if (status == 404) return new Checksum.Missing();
             if (status != 200) return new Checksum.Unknown(new VolumeFailure.Refused(status));
@@ -390,13 +391,14 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      * pins that) without its {@code String.format}.
      */
     @Override
-    public String url(Replica replica, Key key) {
+    public String url(Replica replica, Key key, long generation) {
         String digest = key.digest();
         int sv = replica.subvolume();
-        var url = new StringBuilder(24 + replica.volume().host().length() + 76);
+        var url = new StringBuilder(24 + replica.volume().host().length() + 96);
         url.append("http://").append(replica.volume().host()).append(':').append(replica.volume().port())
                 .append("/sv").append((char) ('0' + sv / 10)).append((char) ('0' + sv % 10))
                 .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
+        if (generation != 0) url.append('.').append(generation);
         return url.toString();
     }
 

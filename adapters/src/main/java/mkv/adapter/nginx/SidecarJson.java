@@ -12,8 +12,9 @@ import mkv.domain.Md5;
 import mkv.domain.Sidecar;
 
 /**
- * Pure. The sidecar's bytes on disk: {@code {"key","size","md5","state","created","format"}},
- * {@code created} in epoch milliseconds. Rebuild trusts what this decoder accepts, so it rejects
+ * Pure. The sidecar's bytes on disk: {@code {"key","size","md5","state","created","generation","format"}},
+ * {@code created} in epoch milliseconds. Format 1 (before generations) has no {@code generation}
+ * and still decodes, as generation 0; format 2 requires it. Rebuild trusts what this decoder accepts, so it rejects
  * anything it cannot read exactly: a newer format, a missing or mistyped field, a bad key or md5.
  */
 public final class SidecarJson {
@@ -28,7 +29,8 @@ public final class SidecarJson {
         node.put("md5", sidecar.md5().hex());
         node.put("state", sidecar.state().name());
         node.put("created", sidecar.created().toEpochMilli());
-        node.put("format", sidecar.format());
+        node.put("generation", sidecar.generation());
+        node.put("format", Sidecar.FORMAT);
         try {
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -58,6 +60,13 @@ public final class SidecarJson {
                 return Either.left("sidecar has no integer '" + field + "'");
             }
         }
+        long generation = 0;
+        if (format.asLong() >= 2) {
+            JsonNode g = node.get("generation");
+            if (g == null || !g.isIntegralNumber() || !g.canConvertToLong()) return Either.left("sidecar has no integer 'generation'");
+            generation = g.asLong();
+            if (generation < 0) return Either.left("sidecar has a negative generation");
+        }
         long size = node.get("size").asLong();
         if (size < 0) return Either.left("sidecar has a negative size");
         Either<String, Md5> md5 = Md5.parse(node.get("md5").asText());
@@ -77,6 +86,6 @@ public final class SidecarJson {
             return Either.left("sidecar holds an invalid key: " + e.getMessage());
         }
         return Either.right(new Sidecar(key, size, md5.get(), state, Instant.ofEpochMilli(node.get("created").asLong()),
-                (int) format.asLong()));
+                generation, (int) format.asLong()));
     }
 }

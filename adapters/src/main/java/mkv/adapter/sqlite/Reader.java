@@ -34,7 +34,9 @@ final class Reader implements AutoCloseable {
     private PreparedStatement scanAfter;
     private PreparedStatement writingSince;
     private PreparedStatement count;
+    private PreparedStatement writing;
     private PreparedStatement meta;
+    private PreparedStatement holding;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
@@ -55,7 +57,18 @@ final class Reader implements AutoCloseable {
         writingSince = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = "
                 + Rows.code(EntryState.WRITING) + " AND updated < ? ORDER BY updated, key LIMIT ?");
         count = connection.prepareStatement("SELECT count(*) FROM entries");
+        // Reads only the partial index of WRITING rows (entries_writing_by_updated): they are few.
+        writing = connection.prepareStatement("SELECT count(*), min(updated) FROM entries WHERE state = " + Rows.code(EntryState.WRITING));
         meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
+        holding = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries"
+                + " WHERE (pending IS NOT NULL OR retired IS NOT NULL) AND key > ? ORDER BY key LIMIT ?");
+    }
+
+    /** Entries after {@code after} that hold a pending write or retired generations, by key. */
+    Seq<Entry> holding(Option<Key> after, int limit) throws SQLException {
+        holding.setBytes(1, after.map(Key::bytes).getOrElse(new byte[0]));
+        holding.setInt(2, limit);
+        return entries(holding);
     }
 
     /** A named fact about the index (see {@link Schema}), if recorded. */
@@ -138,6 +151,14 @@ final class Reader implements AutoCloseable {
         return out.reverse();
     }
 
+    private static Seq<Entry> entries(PreparedStatement ps) throws SQLException {
+        List<Entry> out = List.empty();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out = out.prepend(Rows.entry(rs));
+        }
+        return out.reverse();
+    }
+
     Seq<Entry> writingSince(Instant cutoff, int limit) throws SQLException {
         // Entries keep milliseconds: "updated < cutoff" on millis equals it on instants once the
         // cutoff is rounded up (a cutoff of 5.0004 ms admits an entry at 5 ms).
@@ -149,6 +170,30 @@ final class Reader implements AutoCloseable {
             while (rs.next()) out = out.prepend(Rows.entry(rs));
         }
         return out.reverse();
+    }
+
+    SqliteIndex.Writing writing() throws SQLException {
+        try (ResultSet rs = writing.executeQuery()) {
+            rs.next();
+            long rows = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            return new SqliteIndex.Writing(rows, rs.wasNull() ? Option.none() : Option.of(Instant.ofEpochMilli(oldest)));
+        }
+    }
+
+    /** Keys and bytes in each state: one full pass over the table, so callers cache it. */
+    java.util.Map<EntryState, long[]> countByState() throws SQLException {
+        var out = new java.util.EnumMap<EntryState, long[]>(EntryState.class);
+        for (EntryState state : EntryState.values()) out.put(state, new long[2]);
+        try (PreparedStatement byState = connection.prepareStatement(
+                "SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state"); ResultSet rs = byState.executeQuery()) {
+            while (rs.next()) {
+                for (EntryState state : EntryState.values()) {
+                    if (Rows.code(state) == rs.getInt(1)) out.put(state, new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        return out;
     }
 
     long count() throws SQLException {
@@ -184,7 +229,7 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, meta);
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, writing, meta, holding);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
+import mkv.domain.HeldGeneration;
 import mkv.domain.Key;
 import mkv.domain.Md5;
 import mkv.domain.Replica;
@@ -31,10 +32,14 @@ final class Rows {
     private Rows() {}
 
     /** The columns, in the order every SELECT returns them and {@link #bind} binds them. */
-    static final String COLUMNS = "key, state, replicas, size, md5, created, updated";
+    static final String COLUMNS = "key, state, replicas, size, md5, created, updated, generation, pending, retired";
 
     /** Matches a row equal to an entry in every column; binds with {@link #bind}. */
-    static final String EQUALS = "key = ? AND state = ? AND replicas = ? AND size = ? AND md5 IS ? AND created = ? AND updated = ?";
+    static final String EQUALS = "key = ? AND state = ? AND replicas = ? AND size = ? AND md5 IS ? AND created = ? AND updated = ?"
+            + " AND generation = ? AND pending IS ? AND retired IS ?";
+
+    /** Parameters {@link #bind} binds: every column. */
+    static final int PARAMETERS = 10;
 
     // Explicit codes, not ordinals: reordering the enum must never change what the file means.
     static int code(EntryState state) {
@@ -58,13 +63,13 @@ final class Rows {
         return replicas.mkString(",");
     }
 
-    /** Binds all seven columns of {@code e} from parameter {@code at}; returns the next index. */
+    /** Binds all columns of {@code e} from parameter {@code at}; returns the next index. */
     static int bind(PreparedStatement ps, int at, Entry e) throws SQLException {
         ps.setBytes(at, e.key().bytes());
         return bindValues(ps, at + 1, e);
     }
 
-    /** Binds the six columns after the key; returns the next parameter index. */
+    /** Binds the columns after the key; returns the next parameter index. */
     static int bindValues(PreparedStatement ps, int at, Entry e) throws SQLException {
         ps.setInt(at, code(e.state()));
         ps.setString(at + 1, replicas(e.replicas()));
@@ -73,7 +78,47 @@ final class Rows {
         else ps.setNull(at + 3, Types.VARCHAR);
         ps.setLong(at + 4, e.created().toEpochMilli());
         ps.setLong(at + 5, e.updated().toEpochMilli());
-        return at + 6;
+        ps.setLong(at + 6, e.generation());
+        String pending = held(e.pending().toList());
+        if (pending == null) ps.setNull(at + 7, Types.VARCHAR);
+        else ps.setString(at + 7, pending);
+        String retired = held(e.retired());
+        if (retired == null) ps.setNull(at + 8, Types.VARCHAR);
+        else ps.setString(at + 8, retired);
+        return at + 9;
+    }
+
+    /**
+     * The compact text of held generations: {@code <generation> <since epoch millis> <replicas>}
+     * each, joined by {@code ;} (neither a replica nor a number contains a space or {@code ;});
+     * NULL for none, so a row with nothing held stores nothing.
+     */
+    static String held(Seq<HeldGeneration> held) {
+        if (held.isEmpty()) return null;
+        return held.map(h -> h.generation() + " " + h.since().toEpochMilli() + " " + replicas(h.replicas())).mkString(";");
+    }
+
+    static Seq<HeldGeneration> heldOf(String stored) {
+        if (stored == null) return List.empty();
+        if (stored.isEmpty()) throw new IllegalArgumentException("held generations are an empty text, not NULL");
+        List<HeldGeneration> out = List.empty();
+        for (String one : stored.split(";", -1)) {
+            String[] parts = one.split(" ", -1);
+            if (parts.length != 3) throw new IllegalArgumentException("held generation '" + one + "' is not '<generation> <since> <replicas>'");
+            long generation;
+            long since;
+            try {
+                generation = Long.parseLong(parts[0]);
+                since = Long.parseLong(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("held generation '" + one + "' has a bad number");
+            }
+            Seq<Replica> replicas = replicasOf(parts[2]);
+            out = out.prepend(new HeldGeneration(generation, replicas, Instant.ofEpochMilli(since)));
+        }
+        Seq<HeldGeneration> read = out.reverse();
+        if (!read.equals(read.sortBy(HeldGeneration::generation))) throw new IllegalArgumentException("held generations are not in order");
+        return read;
     }
 
     /** Reads the current row (selected as {@link #COLUMNS}) back into an entry. */
@@ -102,8 +147,11 @@ final class Rows {
             Seq<Replica> replicas = replicasOf(stored);
             String md5 = rs.getString(5);
             Option<Md5> digest = md5 == null ? Option.none() : Option.of(new Md5(md5));
+            Seq<HeldGeneration> pending = heldOf(rs.getString(9));
+            if (pending.size() > 1) throw new IllegalArgumentException("more than one pending write");
             return new Entry(key, state(rs.getInt(2)), replicas, rs.getLong(4), digest,
-                    Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)));
+                    Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)),
+                    rs.getLong(8), pending.headOption(), heldOf(rs.getString(10)));
         } catch (IllegalArgumentException e) {
             throw corrupt(raw == null ? key.bytes() : raw, e.getMessage(), e);
         }

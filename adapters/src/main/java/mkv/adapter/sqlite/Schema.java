@@ -15,9 +15,10 @@ final class Schema {
 
     /**
      * The layout this build writes. 1: the entries table and its two partial indexes;
-     * 2: the meta table (the cluster id).
+     * 2: the meta table (the cluster id); 3: each entry's generation, pending write and retired
+     * generations, and the generation high-water mark in meta.
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** The settings of the one write connection. */
     static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
@@ -78,6 +79,7 @@ final class Schema {
                 }
                 if (found < 1) createVersion1(s);
                 if (found < 2) createVersion2(s);
+                if (found < 3) createVersion3(s);
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -95,6 +97,18 @@ final class Schema {
         try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
+    }
+
+    private static void createVersion3(Statement s) throws SQLException {
+        // In place: existing rows are generation 0, the layout written before generations, with
+        // nothing pending or retired. ALTER TABLE ADD COLUMN rewrites no row.
+        s.execute("ALTER TABLE entries ADD COLUMN generation INTEGER NOT NULL DEFAULT 0 CHECK (generation >= 0)");
+        // A replace being written (pending) and replaced values waiting out their grace (retired),
+        // in the compact text of Rows.held; NULL when there are none, as in almost every row.
+        s.execute("ALTER TABLE entries ADD COLUMN pending TEXT");
+        s.execute("ALTER TABLE entries ADD COLUMN retired TEXT");
+        // Recovery and the retire sweep read only rows that hold such files: few, so this costs little.
+        s.execute("CREATE INDEX IF NOT EXISTS entries_holding_by_key ON entries (key) WHERE pending IS NOT NULL OR retired IS NOT NULL");
     }
 
     private static void createVersion2(Statement s) throws SQLException {

@@ -320,6 +320,54 @@ public final class SqliteIndex implements Index {
     }
 
     @Override
+    public Seq<Entry> holding(Option<Key> after, int limit) {
+        if (limit <= 0) return List.empty();
+        return readers.with("finding entries that hold other generations", r -> r.holding(after, limit));
+    }
+
+    /** The high-water mark in meta advances in the same commit that answers: a crash after it only skips numbers. */
+    @Override
+    public long reserveGenerations(int n) {
+        if (n < 1) throw new IllegalArgumentException("reserve at least one generation, not " + n);
+        long[] first = {0};
+        writer.submit(s -> {
+            long highest = highestGeneration(s);
+            first[0] = highest + 1;
+            setHighestGeneration(s, Math.addExact(highest, n));
+            return true;
+        });
+        return first[0];
+    }
+
+    @Override
+    public void raiseGenerations(long floor) {
+        writer.submit(s -> {
+            if (floor > highestGeneration(s)) setHighestGeneration(s, floor);
+            return true;
+        });
+    }
+
+    private static long highestGeneration(WriteStatements s) throws java.sql.SQLException {
+        try (var select = s.connection().prepareStatement("SELECT value FROM meta WHERE name = 'generations'");
+             var rs = select.executeQuery()) {
+            if (!rs.next()) return 0;
+            try {
+                return Long.parseLong(rs.getString(1));
+            } catch (NumberFormatException e) {
+                throw new IndexFailure("the index records a bad generation high-water mark: " + rs.getString(1), e);
+            }
+        }
+    }
+
+    private static void setHighestGeneration(WriteStatements s, long highest) throws java.sql.SQLException {
+        try (var upsert = s.connection().prepareStatement(
+                "INSERT INTO meta (name, value) VALUES ('generations', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+            upsert.setString(1, Long.toString(highest));
+            upsert.executeUpdate();
+        }
+    }
+
+    @Override
     public Option<ClusterId> cluster() {
         return guarded(() -> readers.with("reading the cluster id", r -> r.meta("cluster"))).map(text -> ClusterId.parse(text)
                 .getOrElseThrow(why -> new IndexFailure("the index " + file + " records a bad cluster id: " + why, null)));
@@ -336,6 +384,23 @@ public final class SqliteIndex implements Index {
             }
         }));
         return cluster().contains(cluster);
+    }
+
+    /** How many rows are WRITING, and when the oldest of them was last updated. */
+    public record Writing(long rows, Option<Instant> oldest) {}
+
+    /** The WRITING rows, read from their partial index: cheap enough for every scrape. */
+    public Writing writing() {
+        return guarded(() -> readers.with("counting WRITING entries", Reader::writing));
+    }
+
+    /** Keys and their bytes in one state. */
+    public record StateCount(EntryState state, long keys, long bytes) {}
+
+    /** Keys and bytes by state: a full pass over the index, for a caller that caches it (the status page). */
+    public io.vavr.collection.List<StateCount> countByState() {
+        return guarded(() -> readers.with("counting entries by state", r -> io.vavr.collection.List.ofAll(r.countByState().entrySet())
+                .map(e -> new StateCount(e.getKey(), e.getValue()[0], e.getValue()[1]))));
     }
 
     @Override

@@ -44,6 +44,7 @@ class NginxConfigTest {
                 "autoindex on;",
                 "autoindex_format json;",
                 "sendfile on;",
+                "etag off;",
                 "types {}",
                 "default_type application/octet-stream;",
                 "keepalive_timeout 75s;",
@@ -123,6 +124,8 @@ class NginxConfigTest {
                     client_body_buffer_size 128k;
                     client_body_timeout 60s;
                     server_tokens off;
+                    # The coordinator's ETag is the value's md5; nginx's own (mtime-size) would contradict it.
+                    etag off;
 
                     server {
                         listen 127.0.0.1:8081;

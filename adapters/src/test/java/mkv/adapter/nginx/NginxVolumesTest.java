@@ -122,7 +122,7 @@ class NginxVolumesTest extends VolumesContract {
         long seed = length * 7 + 3;
         Seq<Replica> targets = threeReplicas(5);
 
-        BlobWrite write = volumes.write(key, targets, new Body(TestBodies.pattern(length, seed), length), "req-size");
+        BlobWrite write = volumes.write(key, 0, targets, new Body(TestBodies.pattern(length, seed), length), "req-size");
 
         assertThat(write.bodyError()).isEmpty();
         assertThat(write.transfers()).containsExactlyElementsOf(targets.map(Transfer.Done::new));
@@ -140,7 +140,7 @@ class NginxVolumesTest extends VolumesContract {
     void a_chunked_value_lands_whole_on_all_three_volumes() {
         Key key = freshKey("chunked");
         long length = 3 * 1024 * 1024 + 17;
-        BlobWrite write = volumes.write(key, threeReplicas(1), new Body(TestBodies.pattern(length, 1), -1), "req-chunked");
+        BlobWrite write = volumes.write(key, 0, threeReplicas(1), new Body(TestBodies.pattern(length, 1), -1), "req-chunked");
 
         assertThat(write.bodyError()).isEmpty();
         assertThat(write.transfers()).allMatch(Transfer::ok);
@@ -151,7 +151,7 @@ class NginxVolumesTest extends VolumesContract {
     @Test
     void a_body_that_breaks_off_leaves_no_blob_anywhere() {
         Key key = freshKey("broken");
-        BlobWrite write = volumes.write(key, threeReplicas(2),
+        BlobWrite write = volumes.write(key, 0, threeReplicas(2),
                 new Body(TestBodies.breaking(4 * 1024 * 1024, 2, 1024 * 1024 + 5), 4 * 1024 * 1024), "req-broken");
 
         assertThat(write.bodyError().isDefined()).isTrue();
@@ -173,7 +173,7 @@ class NginxVolumesTest extends VolumesContract {
                 throw new IllegalStateException("client closed the connection");
             }
         };
-        BlobWrite write = volumes.write(key, threeReplicas(2), new Body(goneAfter500, 1000), "req-broken-small");
+        BlobWrite write = volumes.write(key, 0, threeReplicas(2), new Body(goneAfter500, 1000), "req-broken-small");
 
         assertThat(write.bodyError().get()).contains("client closed the connection");
         assertThat(write.transfers()).noneMatch(Transfer::ok);
@@ -201,43 +201,49 @@ class NginxVolumesTest extends VolumesContract {
     void stat_sees_a_present_blob_with_its_size_and_a_missing_one() {
         Key key = freshKey("stat");
         Replica replica = new Replica(volume(0), 7);
-        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Missing());
+        assertThat(volumes.stat(replica, key, 0)).isEqualTo(new Stat.Missing());
 
-        volumes.write(key, List.of(replica), new Body(TestBodies.pattern(12345, 9), 12345), "req-stat");
+        volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(12345, 9), 12345), "req-stat");
 
-        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Present(12345));
+        assertThat(volumes.stat(replica, key, 0)).isEqualTo(new Stat.Present(12345));
     }
 
     @Test
     void delete_removes_blob_and_sidecar_and_is_idempotent() {
         Key key = freshKey("delete");
         Replica replica = new Replica(volume(2), 4);
-        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(1000, 4), 1000), "req-del");
-        volumes.writeSidecar(replica, new Sidecar(key, 1000, write.md5(), EntryState.LIVE, Instant.ofEpochMilli(1), 1), "req-del");
+        BlobWrite write = volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(1000, 4), 1000), "req-del");
+        volumes.writeSidecar(replica, new Sidecar(key, 1000, write.md5(), EntryState.LIVE, Instant.ofEpochMilli(1), Sidecar.FORMAT), "req-del");
         Path blob = blobFile(2, key, 4);
         Path sidecar = blob.resolveSibling(blob.getFileName() + ".key");
         assertThat(blob).exists();
         assertThat(sidecar).exists();
 
-        assertThat(volumes.delete(replica, key, "req-del-1")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes.delete(replica, key, 0, "req-del-1")).isEqualTo(new Transfer.Done(replica));
         assertThat(blob).doesNotExist();
         assertThat(sidecar).doesNotExist();
-        assertThat(volumes.delete(replica, key, "req-del-2")).isEqualTo(new Transfer.Done(replica));
-        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Missing());
+        assertThat(volumes.delete(replica, key, 0, "req-del-2")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes.stat(replica, key, 0)).isEqualTo(new Stat.Missing());
     }
 
     @Test
     void the_url_serves_the_blob_as_octet_stream() throws Exception {
         Key key = freshKey("url");
         Replica replica = new Replica(volume(0), 11);
-        volumes.write(key, List.of(replica), new Body(TestBodies.pattern(777, 5), 777), "req-url");
+        volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(777, 5), 777), "req-url");
 
-        String url = volumes.url(replica, key);
+        String url = volumes.url(replica, key, 0);
         assertThat(url).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 11).path());
+        // A later generation's URL is its own path, built the same way without String.format.
+        assertThat(volumes.url(replica, key, 7)).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 7, replica).path());
+        assertThat(volumes.url(replica, key, Long.MAX_VALUE))
+                .isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, Long.MAX_VALUE, replica).path());
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(got.statusCode()).isEqualTo(200);
             assertThat(got.headers().firstValue("Content-Type")).contains("application/octet-stream");
+            // No ETag of nginx's own (mtime-size) to contradict the coordinator's md5 ETag.
+            assertThat(got.headers().firstValue("ETag")).isEmpty();
             assertThat(got.body()).hasSize(777);
             assertThat(TestBodies.sha256(new java.io.ByteArrayInputStream(got.body())))
                     .isEqualTo(TestBodies.sha256(TestBodies.pattern(777, 5)));
@@ -260,7 +266,7 @@ class NginxVolumesTest extends VolumesContract {
 
     @Test
     void nginx_writes_nothing_outside_the_volume_folder() throws IOException {
-        volumes.write(freshKey("layout"), threeReplicas(0), new Body(TestBodies.pattern(100_000, 6), 100_000), "req-layout");
+        volumes.write(freshKey("layout"), 0, threeReplicas(0), new Body(TestBodies.pattern(100_000, 6), 100_000), "req-layout");
         for (NginxVolumeProcess process : processes) {
             NginxConfig config = process.config();
             assertThat(config.dir().startsWith(root)).isTrue();
@@ -283,7 +289,7 @@ class NginxVolumesTest extends VolumesContract {
     void a_copy_streams_the_blob_and_its_sidecar_to_another_volume_and_checks_the_md5() {
         Key key = freshKey("copy");
         long length = 5 * 1024 * 1024 + 3;
-        BlobWrite write = volumes.write(key, List.of(new Replica(volume(0), 3)), new Body(TestBodies.pattern(length, 9), length), "req-copy");
+        BlobWrite write = volumes.write(key, 0, List.of(new Replica(volume(0), 3)), new Body(TestBodies.pattern(length, 9), length), "req-copy");
         Sidecar sidecar = new Sidecar(key, length, write.md5(), EntryState.UNLINKED, Instant.ofEpochMilli(1_700_000_000_123L), Sidecar.FORMAT);
         assertThat(volumes.writeSidecar(new Replica(volume(0), 3), sidecar, "req-copy").ok()).isTrue();
 
@@ -292,13 +298,13 @@ class NginxVolumesTest extends VolumesContract {
         assertThat(copy.ok()).isTrue();
         assertThat(TestBodies.sha256(blobFile(1, key, 4))).isEqualTo(TestBodies.sha256(blobFile(0, key, 3)));
         assertThat(volumes.readSidecar(volume(1), BlobPath.of(key, 4))).isEqualTo(new mkv.domain.port.SidecarRead.Found(sidecar));
-        assertThat(volumes.checksum(new Replica(volume(1), 4), key)).isEqualTo(new mkv.domain.port.Checksum.Computed(length, write.md5()));
+        assertThat(volumes.checksum(new Replica(volume(1), 4), key, 0)).isEqualTo(new mkv.domain.port.Checksum.Computed(length, write.md5()));
     }
 
     @Test
     void a_copy_whose_source_does_not_match_the_index_leaves_nothing_on_the_target() throws IOException {
         Key key = freshKey("copy-bad");
-        BlobWrite write = volumes.write(key, List.of(new Replica(volume(0), 6)), new Body(TestBodies.pattern(1000, 2), 1000), "req");
+        BlobWrite write = volumes.write(key, 0, List.of(new Replica(volume(0), 6)), new Body(TestBodies.pattern(1000, 2), 1000), "req");
         Sidecar wrong = new Sidecar(key, 1000, new Md5("0".repeat(32)), EntryState.LIVE, Instant.ofEpochMilli(5), Sidecar.FORMAT);
 
         Transfer copy = volumes.copy(new Replica(volume(0), 6), new Replica(volume(2), 6), wrong, "req");
@@ -312,7 +318,7 @@ class NginxVolumesTest extends VolumesContract {
     @Test
     void a_listing_names_files_with_sizes_and_folders_and_a_missing_folder_is_empty() {
         Key key = freshKey("list");
-        volumes.write(key, List.of(new Replica(volume(1), 9)), new Body(TestBodies.pattern(77, 2), 77), "req");
+        volumes.write(key, 0, List.of(new Replica(volume(1), 9)), new Body(TestBodies.pattern(77, 2), 77), "req");
         BlobPath path = BlobPath.of(key, 9);
         String folder = path.path().substring(0, path.path().lastIndexOf('/') + 1);
 

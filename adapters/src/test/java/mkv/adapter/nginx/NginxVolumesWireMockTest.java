@@ -109,7 +109,7 @@ class NginxVolumesWireMockTest {
         Key key = new Key("/fixed");
         Replica replica = new Replica(mock(), 1);
 
-        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(300_000, 1), 300_000), "req-fixed");
+        BlobWrite write = volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(300_000, 1), 300_000), "req-fixed");
 
         assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
         assertThat(write.bodyError().isEmpty()).isTrue();
@@ -127,7 +127,7 @@ class NginxVolumesWireMockTest {
         Key key = new Key("/chunked");
         Replica replica = new Replica(mock(), 2);
 
-        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(200_000, 2), -1), "req-chunked");
+        BlobWrite write = volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(200_000, 2), -1), "req-chunked");
 
         assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
         assertThat(write.size()).isEqualTo(200_000);
@@ -142,7 +142,7 @@ class NginxVolumesWireMockTest {
     void an_overwrite_answered_204_is_done() {
         answer(204);
         Replica replica = new Replica(mock(), 0);
-        BlobWrite write = volumes.write(new Key("/again"), List.of(replica), new Body(TestBodies.pattern(10, 0), 10), "r");
+        BlobWrite write = volumes.write(new Key("/again"), 0, List.of(replica), new Body(TestBodies.pattern(10, 0), 10), "r");
         assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
     }
 
@@ -152,15 +152,15 @@ class NginxVolumesWireMockTest {
         answer(status);
         Key key = new Key("/refused");
         Replica replica = new Replica(mock(), 3);
-        Sidecar sidecar = new Sidecar(key, 10, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE, Instant.EPOCH, 1);
+        Sidecar sidecar = new Sidecar(key, 10, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE, Instant.EPOCH, Sidecar.FORMAT);
 
-        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(10, 3), 10), "r");
+        BlobWrite write = volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(10, 3), 10), "r");
 
         assertThat(failure(write.transfers().get(0))).isEqualTo(new VolumeFailure.Refused(status));
         assertThat(write.bodyError().isEmpty()).isTrue();
         assertThat(failure(volumes.writeSidecar(replica, sidecar, "r"))).isEqualTo(new VolumeFailure.Refused(status));
-        assertThat(failure(volumes.delete(replica, key, "r"))).isEqualTo(new VolumeFailure.Refused(status));
-        assertThat(volumes.stat(replica, key)).isEqualTo(new Stat.Unknown(new VolumeFailure.Refused(status)));
+        assertThat(failure(volumes.delete(replica, key, 0, "r"))).isEqualTo(new VolumeFailure.Refused(status));
+        assertThat(volumes.stat(replica, key, 0)).isEqualTo(new Stat.Unknown(new VolumeFailure.Refused(status)));
     }
 
     @Test
@@ -169,13 +169,13 @@ class NginxVolumesWireMockTest {
         Replica replica = new Replica(closed, 0);
         Key key = new Key("/nobody-home");
 
-        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(1000, 0), 1000), "r");
+        BlobWrite write = volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(1000, 0), 1000), "r");
 
         assertThat(failure(write.transfers().get(0))).isInstanceOf(VolumeFailure.Unreachable.class);
         assertThat(write.bodyError().isEmpty()).isTrue();
         assertThat(failure(volumes.ping(closed))).isInstanceOf(VolumeFailure.Unreachable.class);
-        assertThat(failure(volumes.delete(replica, key, "r"))).isInstanceOf(VolumeFailure.Unreachable.class);
-        assertThat(volumes.stat(replica, key)).isInstanceOfSatisfying(Stat.Unknown.class,
+        assertThat(failure(volumes.delete(replica, key, 0, "r"))).isInstanceOf(VolumeFailure.Unreachable.class);
+        assertThat(volumes.stat(replica, key, 0)).isInstanceOfSatisfying(Stat.Unknown.class,
                 unknown -> assertThat(unknown.failure()).isInstanceOf(VolumeFailure.Unreachable.class));
     }
 
@@ -186,14 +186,14 @@ class NginxVolumesWireMockTest {
         Key key = new Key("/slow");
 
         long started = System.nanoTime();
-        BlobWrite write = volumes.write(key, List.of(replica), new Body(TestBodies.pattern(1000, 0), 1000), "r");
+        BlobWrite write = volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(1000, 0), 1000), "r");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(failure(write.transfers().get(0))).isInstanceOf(VolumeFailure.TimedOut.class);
         assertThat(took).isLessThan(Duration.ofMillis(5_000));
         assertThat(failure(volumes.ping(mock()))).isInstanceOf(VolumeFailure.TimedOut.class);
-        assertThat(failure(volumes.delete(replica, key, "r"))).isInstanceOf(VolumeFailure.TimedOut.class);
-        assertThat(volumes.stat(replica, key)).isInstanceOfSatisfying(Stat.Unknown.class,
+        assertThat(failure(volumes.delete(replica, key, 0, "r"))).isInstanceOf(VolumeFailure.TimedOut.class);
+        assertThat(volumes.stat(replica, key, 0)).isInstanceOfSatisfying(Stat.Unknown.class,
                 unknown -> assertThat(unknown.failure()).isInstanceOf(VolumeFailure.TimedOut.class));
     }
 
@@ -202,7 +202,7 @@ class NginxVolumesWireMockTest {
         answer(201);
         Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(mock(), 2));
 
-        BlobWrite write = volumes.write(new Key("/short"), targets, new Body(TestBodies.pattern(500_000, 1), 1_000_000), "r");
+        BlobWrite write = volumes.write(new Key("/short"), 0, targets, new Body(TestBodies.pattern(500_000, 1), 1_000_000), "r");
 
         assertThat(write.bodyError().get()).contains("500000 of 1000000");
         assertThat(write.size()).isEqualTo(500_000);
@@ -220,7 +220,7 @@ class NginxVolumesWireMockTest {
         answer(201);
         Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(mock(), 2), new Replica(mock(), 3));
 
-        BlobWrite write = volumes.write(new Key("/throws"), targets,
+        BlobWrite write = volumes.write(new Key("/throws"), 0, targets,
                 new Body(TestBodies.breaking(1_000_000, 1, 200_000), -1), "r");
 
         assertThat(write.bodyError().get()).contains("client went away");
@@ -252,7 +252,7 @@ class NginxVolumesWireMockTest {
                     new Replica(mock(), 3));
 
             long started = System.nanoTime();
-            BlobWrite write = patient.write(key, targets, new Body(TestBodies.pattern(length, 5), length), "req-stall");
+            BlobWrite write = patient.write(key, 0, targets, new Body(TestBodies.pattern(length, 5), length), "req-stall");
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(write.bodyError().isEmpty()).isTrue();
@@ -279,7 +279,7 @@ class NginxVolumesWireMockTest {
         Seq<Replica> targets = List.of(new Replica(mock(), 1), new Replica(new Volume("127.0.0.1", closedPort()), 2),
                 new Replica(mock(), 3));
 
-        BlobWrite write = volumes.write(key, targets, new Body(TestBodies.pattern(2_000_000, 7), 2_000_000), "r");
+        BlobWrite write = volumes.write(key, 0, targets, new Body(TestBodies.pattern(2_000_000, 7), 2_000_000), "r");
 
         assertThat(write.transfers().map(Transfer::ok)).containsExactly(true, false, true);
         assertThat(failure(write.transfers().get(1))).isInstanceOf(VolumeFailure.Unreachable.class);
@@ -291,11 +291,11 @@ class NginxVolumesWireMockTest {
         answer(204);
         Key key = new Key("/ids");
         Replica replica = new Replica(mock(), 4);
-        Sidecar sidecar = new Sidecar(key, 3, new Md5("0123456789abcdef0123456789abcdef"), EntryState.UNLINKED, Instant.EPOCH, 1);
+        Sidecar sidecar = new Sidecar(key, 3, new Md5("0123456789abcdef0123456789abcdef"), EntryState.UNLINKED, Instant.EPOCH, Sidecar.FORMAT);
 
-        volumes.write(key, List.of(replica), new Body(TestBodies.pattern(3, 0), 3), "req-w");
+        volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(3, 0), 3), "req-w");
         volumes.writeSidecar(replica, sidecar, "req-s");
-        volumes.delete(replica, key, "req-d");
+        volumes.delete(replica, key, 0, "req-d");
 
         BlobPath path = BlobPath.of(key, 4);
         wiremock.verify(putRequestedFor(urlEqualTo(path.path())).withHeader("X-Request-Id", equalTo("req-w")));
@@ -310,11 +310,11 @@ class NginxVolumesWireMockTest {
         answer(404);
         Replica replica = new Replica(mock(), 0);
         Key key = new Key("/gone");
-        assertThat(volumes.delete(replica, key, "r")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes.delete(replica, key, 0, "r")).isEqualTo(new Transfer.Done(replica));
 
         wiremock.resetAll();
         answer(500);
-        assertThat(failure(volumes.delete(replica, key, "r"))).isEqualTo(new VolumeFailure.Refused(500));
+        assertThat(failure(volumes.delete(replica, key, 0, "r"))).isEqualTo(new VolumeFailure.Refused(500));
         wiremock.verify(0, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 0).sidecarPath())));
     }
 
@@ -335,7 +335,7 @@ class NginxVolumesWireMockTest {
                 .checkAssert((text, sv) -> {
                     Key key = new Key("/" + text);
                     Replica replica = new Replica(new Volume("vol-" + sv + ".example", 8000 + sv), sv);
-                    assertThat(volumes.url(replica, key))
+                    assertThat(volumes.url(replica, key, 0))
                             .isEqualTo("http://vol-" + sv + ".example:" + (8000 + sv) + BlobPath.of(key, sv).path());
                 });
     }

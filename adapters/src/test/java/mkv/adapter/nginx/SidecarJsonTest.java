@@ -20,6 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SidecarJsonTest {
 
     private static final String GOOD = """
+            {"key":"/a/b","size":5,"md5":"0123456789abcdef0123456789abcdef","state":"LIVE","created":1700000000000,"generation":42,"format":2}""";
+
+    /** Written before generations: still read, as generation 0. */
+    private static final String FORMAT_1 = """
             {"key":"/a/b","size":5,"md5":"0123456789abcdef0123456789abcdef","state":"LIVE","created":1700000000000,"format":1}""";
 
     private static byte[] bytes(String json) {
@@ -35,7 +39,7 @@ class SidecarJsonTest {
                 .checkAssert((key, size, bits, millis) -> {
                     Md5 md5 = new Md5(String.format("%016x%016x", bits, bits * 31 + 7));
                     EntryState state = (bits & 1) == 0 ? EntryState.LIVE : EntryState.UNLINKED;
-                    Sidecar sidecar = new Sidecar(key, size, md5, state, Instant.ofEpochMilli(millis), Sidecar.FORMAT);
+                    Sidecar sidecar = new Sidecar(key, size, md5, state, Instant.ofEpochMilli(millis), size % 1000, Sidecar.FORMAT);
                     assertThat(SidecarJson.decode(SidecarJson.encode(sidecar)).get()).isEqualTo(sidecar);
                 });
     }
@@ -43,25 +47,41 @@ class SidecarJsonTest {
     @Test
     void a_key_with_unicode_quotes_and_backslashes_round_trips() {
         Sidecar sidecar = new Sidecar(new Key("/ünï/\"quoted\"\\back/🦊 ☃"), 1, new Md5("ffffffffffffffffffffffffffffffff"),
-                EntryState.UNLINKED, Instant.ofEpochMilli(0), 1);
+                EntryState.UNLINKED, Instant.ofEpochMilli(0), Sidecar.FORMAT);
         assertThat(SidecarJson.decode(SidecarJson.encode(sidecar)).get()).isEqualTo(sidecar);
     }
 
     @Test
     void the_encoding_is_pinned() {
         Sidecar sidecar = new Sidecar(new Key("/a/b"), 5, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE,
-                Instant.ofEpochMilli(1_700_000_000_000L), 1);
+                Instant.ofEpochMilli(1_700_000_000_000L), 42, 2);
         assertThat(new String(SidecarJson.encode(sidecar), StandardCharsets.UTF_8)).isEqualTo(GOOD);
         assertThat(SidecarJson.decode(bytes(GOOD)).get()).isEqualTo(sidecar);
     }
 
     @Test
+    void a_format_1_sidecar_still_decodes_as_generation_0() {
+        Sidecar old = SidecarJson.decode(bytes(FORMAT_1)).get();
+        assertThat(old).isEqualTo(new Sidecar(new Key("/a/b"), 5, new Md5("0123456789abcdef0123456789abcdef"), EntryState.LIVE,
+                Instant.ofEpochMilli(1_700_000_000_000L), 0, 1));
+        // Rewritten, it says the same in format 2.
+        assertThat(SidecarJson.decode(SidecarJson.encode(old)).get().sameFacts(old)).isTrue();
+        assertThat(new String(SidecarJson.encode(old), StandardCharsets.UTF_8)).contains("\"generation\":0,\"format\":2");
+    }
+
+    @Test
     void a_newer_format_is_refused() {
-        assertThat(SidecarJson.decode(bytes(GOOD.replace("\"format\":1", "\"format\":2"))).getLeft()).contains("newer");
+        assertThat(SidecarJson.decode(bytes(GOOD.replace("\"format\":2", "\"format\":3"))).getLeft()).contains("newer");
+    }
+
+    @Test
+    void a_negative_generation_is_refused() {
+        assertThat(SidecarJson.decode(bytes(GOOD.replace("\"generation\":42", "\"generation\":-1"))).getLeft())
+                .isEqualTo("sidecar has a negative generation");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"key", "size", "md5", "state", "created", "format"})
+    @ValueSource(strings = {"key", "size", "md5", "state", "created", "generation", "format"})
     void a_missing_field_is_refused(String field) {
         String json = GOOD.replaceAll("\"" + field + "\":(\"[^\"]*\"|\\d+),?", "").replace(",}", "}");
         assertThat(json).doesNotContain("\"" + field + "\"");

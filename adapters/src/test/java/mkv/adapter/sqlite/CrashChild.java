@@ -30,7 +30,7 @@ public final class CrashChild {
                 pool.submit(() -> {
                     for (int i = thread; i < n; i += threads) {
                         Key key = new Key("/crash/" + i);
-                        if (index.reserve(Option.none(), Entry.writing(key, List.of(replica), Instant.now()))) {
+                        if (index.reserve(Option.none(), Entry.writing(key, List.of(replica), 0, Instant.now()))) {
                             synchronized (System.out) {
                                 System.out.println("acked " + key.value());
                                 System.out.flush();

@@ -45,7 +45,7 @@ class DamagedIndexTest {
         Path file = dir.resolve("index.db");
         try (var index = SqliteIndex.open(file)) {
             index.putAll(Array.range(0, KEYS).map(i ->
-                    Entry.live(key(i), List.of(REPLICA), 1024, new Md5("00112233445566778899aabbccddeeff"), T)));
+                    Entry.live(key(i), List.of(REPLICA), 1024, new Md5("00112233445566778899aabbccddeeff"), 0, T)));
         }
         assertThat(Files.exists(dir.resolve("index.db-wal"))).as("the log is checkpointed and gone").isFalse();
         return file;

@@ -57,7 +57,7 @@ class SqliteIndexTest extends IndexContract {
     private static final Replica REPLICA = new Replica(new Volume("v1.example", 8080), 2);
 
     private static Entry live(String key) {
-        return Entry.live(new Key(key), List.of(REPLICA), 42, new Md5("00112233445566778899aabbccddeeff"), T);
+        return Entry.live(new Key(key), List.of(REPLICA), 42, new Md5("00112233445566778899aabbccddeeff"), 0, T);
     }
 
     private static Connection raw(Path file) throws SQLException {
@@ -77,7 +77,7 @@ class SqliteIndexTest extends IndexContract {
     void a_reopened_file_reads_back_what_was_written() {
         Path file = freshFile();
         Entry a = live("/kept/a");
-        Entry b = Entry.writing(new Key("/kept/ünïcode"), List.of(REPLICA), T);
+        Entry b = Entry.writing(new Key("/kept/ünïcode"), List.of(REPLICA), 0, T);
         try (var index = SqliteIndex.open(file)) {
             index.reserve(Option.none(), a);
             index.putAll(List.of(b));
@@ -86,6 +86,20 @@ class SqliteIndexTest extends IndexContract {
             assertThat(index.get(a.key())).isEqualTo(Option.of(a));
             assertThat(index.get(b.key())).isEqualTo(Option.of(b));
             assertThat(index.count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void writing_counts_the_writing_rows_and_finds_the_oldest() {
+        try (var index = SqliteIndex.open(freshFile())) {
+            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(0, Option.none()));
+            index.reserve(Option.none(), live("/w/live"));
+            index.reserve(Option.none(), Entry.writing(new Key("/w/new"), List.of(REPLICA), 0, T.plusSeconds(60)));
+            Entry old = Entry.writing(new Key("/w/old"), List.of(REPLICA), 0, T);
+            index.reserve(Option.none(), old);
+            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(2, Option.of(T)));
+            index.remove(old);
+            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(1, Option.of(T.plusSeconds(60))));
         }
     }
 
@@ -111,7 +125,7 @@ class SqliteIndexTest extends IndexContract {
     void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
         Path file = freshFile();
         try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
-            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(2);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(3);
             try (var rs = s.executeQuery("PRAGMA journal_mode")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
@@ -123,23 +137,65 @@ class SqliteIndexTest extends IndexContract {
     void a_version_1_file_is_upgraded_in_place_keeping_its_rows_and_gains_a_cluster_id_once() throws SQLException {
         Path file = freshFile();
         Entry kept = Entry.live(new Key("/from/version/1"), io.vavr.collection.List.of(new mkv.domain.Replica(new mkv.domain.Volume("v", 1), 0)),
-                5, new mkv.domain.Md5("0123456789abcdef0123456789abcdef"), java.time.Instant.parse("2026-01-02T03:04:05Z"));
-        try (var index = SqliteIndex.open(file)) {
-            assertThat(index.reserve(io.vavr.control.Option.none(), kept)).isTrue();
-        }
+                5, new mkv.domain.Md5("0123456789abcdef0123456789abcdef"), 0, java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        // The version-1 layout exactly as it was written, with one row.
         try (Connection c = raw(file); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE meta");
+            s.execute("""
+                    CREATE TABLE entries (
+                        key BLOB NOT NULL PRIMARY KEY, state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+                        replicas TEXT NOT NULL, size INTEGER NOT NULL CHECK (size >= 0),
+                        md5 TEXT CHECK (md5 IS NOT NULL OR state = 0), created INTEGER NOT NULL, updated INTEGER NOT NULL
+                    ) WITHOUT ROWID, STRICT""");
+            s.execute("CREATE INDEX entries_writing_by_updated ON entries (updated) WHERE state = 0");
+            s.execute("CREATE INDEX entries_unlinked_by_key ON entries (key) WHERE state = 2");
+            s.execute("INSERT INTO entries VALUES (CAST('/from/version/1' AS BLOB), 1, 'v:1/0', 5, '0123456789abcdef0123456789abcdef', "
+                    + kept.created().toEpochMilli() + ", " + kept.updated().toEpochMilli() + ")");
             s.execute("PRAGMA user_version = 1");
         }
         mkv.domain.ClusterId id = new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
         try (var index = SqliteIndex.open(file)) {
+            // Generation 0, nothing pending or retired: the value written before generations.
             assertThat(index.get(kept.key())).isEqualTo(io.vavr.control.Option.some(kept));
             assertThat(index.cluster()).isEqualTo(io.vavr.control.Option.none());
             assertThat(index.claim(id)).isTrue();
+            assertThat(index.reserveGenerations(10)).isEqualTo(1);
         }
         try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
-            assertThat(Schema.version(c)).isEqualTo(2);
+            assertThat(Schema.version(c)).isEqualTo(3);
             assertThat(index.cluster()).isEqualTo(io.vavr.control.Option.some(id));
+            assertThat(index.reserveGenerations(1)).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void a_version_2_file_is_upgraded_in_place_its_rows_becoming_generation_0() throws SQLException {
+        Path file = freshFile();
+        Entry kept = Entry.live(new Key("/from/version/2"), io.vavr.collection.List.of(new mkv.domain.Replica(new mkv.domain.Volume("v", 1), 0)),
+                5, new mkv.domain.Md5("0123456789abcdef0123456789abcdef"), 0, java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        try (Connection c = raw(file); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE entries (
+                        key BLOB NOT NULL PRIMARY KEY, state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+                        replicas TEXT NOT NULL, size INTEGER NOT NULL CHECK (size >= 0),
+                        md5 TEXT CHECK (md5 IS NOT NULL OR state = 0), created INTEGER NOT NULL, updated INTEGER NOT NULL
+                    ) WITHOUT ROWID, STRICT""");
+            s.execute("CREATE TABLE meta (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID, STRICT");
+            s.execute("INSERT INTO meta VALUES ('cluster', '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9')");
+            s.execute("INSERT INTO entries VALUES (CAST('/from/version/2' AS BLOB), 1, 'v:1/0', 5, '0123456789abcdef0123456789abcdef', "
+                    + kept.created().toEpochMilli() + ", " + kept.updated().toEpochMilli() + ")");
+            s.execute("PRAGMA user_version = 2");
+        }
+        try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
+            assertThat(Schema.version(c)).isEqualTo(3);
+            assertThat(index.get(kept.key())).contains(kept);
+            assertThat(index.get(kept.key()).get().generation()).isZero();
+            assertThat(index.cluster()).contains(new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"));
+            // A conditional write compares the generation too: the row is replaced only as read.
+            Entry later = new Entry(kept.key(), kept.state(), kept.replicas(), 6, kept.md5(), kept.created(), kept.updated(), 4,
+                    io.vavr.control.Option.none(), io.vavr.collection.List.empty());
+            assertThat(index.replace(later, kept)).isFalse();
+            assertThat(index.replace(kept, later)).isTrue();
+            assertThat(index.get(kept.key())).contains(later);
         }
     }
 
@@ -381,8 +437,8 @@ class SqliteIndexTest extends IndexContract {
             index.reserve(Option.none(), live("/fine"));
         }
         try (Connection c = raw(file); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO entries VALUES (CAST('/bad' AS BLOB), 1, 'no-port-here/1', 1, '00112233445566778899aabbccddeeff', 0, 0)");
-            s.execute("INSERT INTO entries VALUES (X'2FC328', 1, '', 1, '00112233445566778899aabbccddeeff', 0, 0)");
+            s.execute("INSERT INTO entries (key, state, replicas, size, md5, created, updated) VALUES (CAST('/bad' AS BLOB), 1, 'no-port-here/1', 1, '00112233445566778899aabbccddeeff', 0, 0)");
+            s.execute("INSERT INTO entries (key, state, replicas, size, md5, created, updated) VALUES (X'2FC328', 1, '', 1, '00112233445566778899aabbccddeeff', 0, 0)");
         }
         try (var index = SqliteIndex.open(file)) {
             assertThat(index.get(new Key("/fine")).isDefined()).isTrue();

@@ -48,7 +48,7 @@ public final class SqliteIndexThroughput {
                     int thread = t;
                     threads.submit(() -> {
                         for (int i = 0; System.nanoTime() < end; i++) {
-                            if (index.reserve(Option.none(), Entry.writing(new Key("/w/" + thread + "/" + i), replicas, now))) {
+                            if (index.reserve(Option.none(), Entry.writing(new Key("/w/" + thread + "/" + i), replicas, 0, now))) {
                                 writes.incrementAndGet();
                             }
                         }
@@ -63,7 +63,7 @@ public final class SqliteIndexThroughput {
 
         // (b) bulk load, as rebuild does it.
         int n = 1_000_000;
-        Seq<Entry> entries = Array.range(0, n).map(i -> Entry.live(new Key(String.format("/bulk/%08d", i)), replicas, i, md5, now));
+        Seq<Entry> entries = Array.range(0, n).map(i -> Entry.live(new Key(String.format("/bulk/%08d", i)), replicas, i, md5, 0, now));
         try (var index = SqliteIndex.open(dir.resolve("bulk.db"))) {
             long start = System.nanoTime();
             index.putAll(entries);

@@ -19,7 +19,7 @@ public final class Clusters {
 
     private static final Pattern SUBVOLUME = Pattern.compile("sv\\d\\d");
     private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
-    private static final Pattern BLOB = Pattern.compile("[0-9a-f]{64}(\\.key)?");
+    private static final Pattern BLOB = Pattern.compile("[0-9a-f]{64}(\\.[1-9][0-9]{0,18})?(\\.key)?");
 
     /**
      * Every volume's marker, asked all at once; with {@code probeData}, a blank volume is also

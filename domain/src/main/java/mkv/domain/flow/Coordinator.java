@@ -3,16 +3,20 @@ package mkv.domain.flow;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Fanout;
+import mkv.domain.HeldGeneration;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
+import mkv.domain.PutCondition;
 import mkv.domain.PutDecision;
 import mkv.domain.ReadResult;
 import mkv.domain.Removal;
+import mkv.domain.Sweep;
 import mkv.domain.Replica;
 import mkv.domain.port.BlobWrite;
 import mkv.domain.port.Body;
@@ -30,8 +34,12 @@ public final class Coordinator {
     private final Clock clock;
     private final RandomGenerator random;
     private final Supplier<Policy> policy;
+    private final Generations generations;
     private final KeyLocks locks = new KeyLocks();
     private final java.time.Instant since;
+
+    /** Generation numbers are reserved from the index this many at a time. */
+    static final int GENERATION_BLOCK = 1000;
 
     public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
         this(index, volumes, health, clock, random, policy, java.time.Instant.MIN);
@@ -43,6 +51,7 @@ public final class Coordinator {
      */
     public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
                        java.time.Instant since) {
+        this.generations = new Generations(index, GENERATION_BLOCK, since.equals(java.time.Instant.MIN) ? 0 : Generations.floorAt(since));
         this.index = index;
         this.volumes = volumes;
         this.health = health;
@@ -59,8 +68,16 @@ public final class Coordinator {
      */
     private Option<Entry> current(Key key, String requestId) {
         Option<Entry> row = index.get(key);
-        if (row.isEmpty() || !row.get().is(EntryState.WRITING) || !row.get().updated().isBefore(since)) return row;
-        return StaleWrites.settle(index, volumes, row.get(), requestId) ? index.get(key) : row;
+        if (row.isEmpty()) return row;
+        if (row.get().is(EntryState.WRITING)) {
+            if (!row.get().updated().isBefore(since)) return row;
+            return StaleWrites.settle(index, volumes, row.get(), requestId) ? index.get(key) : row;
+        }
+        // A replace an earlier process left pending: its files go, the value it was beside stays.
+        Option<Sweep> due = Sweep.of(row.get(), since, java.time.Instant.MIN);
+        if (due.isEmpty()) return row;
+        boolean settled = StaleWrites.deleteAll(volumes, key, due.get().delete(), requestId) && index.replace(row.get(), due.get().next());
+        return settled ? index.get(key) : row;
     }
 
     public Policy policy() {
@@ -68,11 +85,19 @@ public final class Coordinator {
     }
 
     /**
-     * Stores a new value. WRITING is recorded before any byte goes out, LIVE only once every
-     * replica holds the blob and its sidecar; any failure, or a body whose md5 differs from the
-     * one the client declared, deletes what was written.
+     * Stores a new value. A brand-new key is reserved WRITING before any byte goes out and
+     * made LIVE only once every replica holds the blob and its sidecar. A key that has a value
+     * (unlinked, or live under {@code If-Match}) keeps it whole and readable while a new
+     * generation is written beside it, then switches in one conditional commit ({@link #replace}).
+     * Any failure, or a body whose md5 differs from the one the client declared, deletes what
+     * was written.
      */
     public PutResult put(Key key, Body body, String requestId) {
+        return put(key, new PutCondition.CreateOnly(), body, requestId);
+    }
+
+    /** {@link #put(Key, Body, String)} under a condition on the value it may replace. */
+    public PutResult put(Key key, PutCondition condition, Body body, String requestId) {
         if (body.length() == 0) return new PutResult.EmptyBody();
         if (!locks.tryLock(key)) return new PutResult.Busy();
         try {
@@ -80,52 +105,96 @@ public final class Coordinator {
             Policy p = policy.get();
             Option<Entry> existing = current(key, requestId);
             Seq<Replica> targets = p.ring().replicasFor(key, p.replicas());
-            switch (PutDecision.decide(existing, targets, health.snapshot())) {
+            switch (PutDecision.decide(existing, condition, targets, health.snapshot())) {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
+                case PutDecision.NoLiveValue n -> { return new PutResult.NoLiveValue(); }
+                case PutDecision.PreconditionFailed f -> { return new PutResult.PreconditionFailed(); }
                 case PutDecision.Busy b -> { return new PutResult.Busy(); }
                 case PutDecision.Unavailable u -> { return new PutResult.Unavailable(u.down()); }
-                case PutDecision.Proceed go -> { return write(key, go, body, requestId); }
+                case PutDecision.Create c -> { return create(key, c.targets(), body, requestId); }
+                case PutDecision.Replace r -> { return replace(r.current(), r.targets(), body, requestId); }
             }
         } finally {
             locks.unlock(key);
         }
     }
 
-    private PutResult write(Key key, PutDecision.Proceed go, Body body, String requestId) {
-        // 2. Reserve: the WRITING row names every replica that may hold bytes of this key
-        //    (the new targets and an unlinked predecessor's), so recovery can clean them all.
-        Seq<Replica> touched = go.targets().appendAll(go.previous().map(Entry::replicas).getOrElse(go.targets().take(0)));
-        Entry writing = Entry.writing(key, touched, clock.instant());
-        if (!index.reserve(go.previous(), writing)) return new PutResult.Busy();
+    private PutResult create(Key key, Seq<Replica> targets, Body body, String requestId) {
+        // 2. Reserve: the WRITING row names every replica the new generation may land on, so
+        //    recovery can clean them all.
+        Entry writing = Entry.writing(key, targets, generations.next(), clock.instant());
+        if (!index.reserve(Option.none(), writing)) return new PutResult.Busy();
 
         // 3. Stream the body to every target at once, then write the sidecars.
-        BlobWrite blobs = volumes.write(key, go.targets(), body, requestId);
-        Fanout.Settled settled = Fanout.afterBlobs(writing, go.targets(), blobs, body.declaredMd5(), clock.instant());
-        if (settled instanceof Fanout.Settled.Live(Entry live)) {
-            Seq<Transfer> sidecars = Parallel.each(go.targets(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
-            settled = Fanout.afterSidecars(writing, live, sidecars);
-        }
+        Fanout.Settled settled = send(writing, body, requestId);
 
         // 4. Settle: LIVE only after every replica is in place; otherwise roll back.
         return switch (settled) {
             case Fanout.Settled.Live(Entry live) -> {
-                if (!index.replace(writing, live)) {
-                    rollBack(writing, writing.replicas(), requestId);
-                    yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
-                }
-                // Replicas of the unlinked predecessor that the new placement no longer uses.
-                writing.replicas().removeAll(live.replicas()).forEach(r -> volumes.delete(r, key, requestId));
-                yield new PutResult.Created(live);
+                if (index.replace(writing, live)) yield new PutResult.Created(live);
+                rollBack(writing, writing.replicas(), requestId);
+                yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
             }
             case Fanout.Settled.RollBack(Seq<Replica> delete, Fanout.Failure why) -> {
                 rollBack(writing, delete, requestId);
-                yield switch (why) {
-                    case Fanout.Failure.BodyBroken b -> new PutResult.BodyBroken(b.detail());
-                    case Fanout.Failure.EmptyBody e -> new PutResult.EmptyBody();
-                    case Fanout.Failure.Md5Mismatch m -> new PutResult.Md5Mismatch(m.declared(), m.computed());
-                    case Fanout.Failure.ReplicasFailed f -> new PutResult.ReplicaFailed(f.failures());
-                };
+                yield failed(why);
             }
+        };
+    }
+
+    /**
+     * Writes a new generation of a key that has a value, without a moment where the key has
+     * none: (a) the row records the pending generation, the current value untouched; (b) the
+     * body goes to the pending generation's own paths, then its sidecars; (c) one conditional
+     * commit makes it the value and retires the old one, whose files stay until the retire
+     * sweep (a grace, so a redirect handed out before the switch still finds its bytes); (d) a
+     * failure deletes the pending generation's files and restores the row as it was.
+     */
+    private PutResult replace(Entry current, Seq<Replica> targets, Body body, String requestId) {
+        // (a) Record the pending generation before any byte goes out.
+        Instant now = clock.instant();
+        HeldGeneration pending = new HeldGeneration(generations.next(), targets, now);
+        Entry marked = current.withPending(Option.some(pending), now);
+        if (!index.replace(current, marked)) return new PutResult.Busy();
+
+        // (b) Blobs, then sidecars, of the new generation: paths no other generation shares.
+        Entry writing = Entry.writing(current.key(), targets, pending.generation(), now);
+        Fanout.Settled settled = send(writing, body, requestId);
+
+        return switch (settled) {
+            case Fanout.Settled.Live(Entry live) -> {
+                // (c) The switch: the new generation is the value, the old one retired, in one commit.
+                Instant switchedAt = clock.instant();
+                Entry switched = live.withRetired(current.retired().append(current.current(switchedAt)), switchedAt);
+                if (index.replace(marked, switched)) yield new PutResult.Created(switched);
+                abandon(current, marked, targets, requestId);
+                yield new PutResult.ReplicaFailed(io.vavr.collection.List.empty());
+            }
+            case Fanout.Settled.RollBack(Seq<Replica> delete, Fanout.Failure why) -> {
+                // (d) The old value was never touched; only the pending generation's files go.
+                abandon(current, marked, delete, requestId);
+                yield failed(why);
+            }
+        };
+    }
+
+    /** Streams the body to the writing entry's replicas, then writes the sidecars: the fan-out's verdict. */
+    private Fanout.Settled send(Entry writing, Body body, String requestId) {
+        BlobWrite blobs = volumes.write(writing.key(), writing.generation(), writing.replicas(), body, requestId);
+        Fanout.Settled settled = Fanout.afterBlobs(writing, writing.replicas(), blobs, body.declaredMd5(), clock.instant());
+        if (settled instanceof Fanout.Settled.Live(Entry live)) {
+            Seq<Transfer> sidecars = Parallel.each(writing.replicas(), r -> volumes.writeSidecar(r, live.sidecar(), requestId));
+            settled = Fanout.afterSidecars(writing, live, sidecars);
+        }
+        return settled;
+    }
+
+    private static PutResult failed(Fanout.Failure why) {
+        return switch (why) {
+            case Fanout.Failure.BodyBroken b -> new PutResult.BodyBroken(b.detail());
+            case Fanout.Failure.EmptyBody e -> new PutResult.EmptyBody();
+            case Fanout.Failure.Md5Mismatch m -> new PutResult.Md5Mismatch(m.declared(), m.computed());
+            case Fanout.Failure.ReplicasFailed f -> new PutResult.ReplicaFailed(f.failures());
         };
     }
 
@@ -138,8 +207,22 @@ public final class Coordinator {
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
         HealthSnapshot now = health.snapshot();
         Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
-        Seq<Transfer> deletes = Parallel.each(reachable, r -> volumes.delete(r, writing.key(), requestId));
-        if (reachable.size() == delete.size() && deletes.forAll(Transfer::ok)) index.remove(writing);
+        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(writing.generation(), reachable, writing.updated()));
+        if (StaleWrites.deleteAll(volumes, writing.key(), files, requestId) && reachable.size() == delete.size()) index.remove(writing);
+    }
+
+    /**
+     * Deletes the pending generation's files, then restores the row exactly as it was before
+     * the replace. If a delete fails, or a replica's volume is not trusted (see {@link #rollBack}),
+     * the row keeps naming the pending generation and recovery finishes the job: never a file
+     * without a row naming it.
+     */
+    private void abandon(Entry current, Entry marked, Seq<Replica> delete, String requestId) {
+        HeldGeneration pending = marked.pending().get();
+        HealthSnapshot now = health.snapshot();
+        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
+        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(pending.generation(), reachable, pending.since()));
+        if (StaleWrites.deleteAll(volumes, current.key(), files, requestId) && reachable.size() == delete.size()) index.replace(marked, current);
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */
@@ -147,9 +230,9 @@ public final class Coordinator {
         return ReadResult.choose(index.get(key), health.snapshot(), random.nextInt());
     }
 
-    /** The volume URL a client reads this replica of the key from: string building, no IO. */
-    public String url(Replica replica, Key key) {
-        return volumes.url(replica, key);
+    /** The volume URL a client reads this replica of the entry's value from: string building, no IO. */
+    public String url(Replica replica, Entry entry) {
+        return volumes.url(replica, entry.key(), entry.generation());
     }
 
     /**
@@ -168,7 +251,9 @@ public final class Coordinator {
                 case Removal.Decision.Proceed go -> {
                     Entry marker = go.entry().withState(EntryState.WRITING, clock.instant());
                     if (!index.replace(go.entry(), marker)) return new DeleteResult.Busy();
-                    Seq<Transfer> deletes = Parallel.each(marker.replicas(), r -> volumes.delete(r, key, requestId));
+                    // The current value's files and any retired generation's: the row names them all until they are gone.
+                    Seq<Transfer> deletes = StaleWrites.deleteEach(volumes, key,
+                            marker.retired().prepend(marker.current(marker.updated())), requestId);
                     return switch (Removal.afterDelete(marker, deletes, clock.instant())) {
                         case Removal.Deleted.Gone g -> {
                             index.remove(marker);
@@ -230,6 +315,35 @@ public final class Coordinator {
             } finally {
                 locks.unlock(stale.key());
             }
+        }
+        return settled;
+    }
+
+    /**
+     * Settles the generations rows hold besides their value ({@link Sweep}): pending writes
+     * started before {@code pendingCutoff} that no request of this coordinator is working on,
+     * and retired values replaced before {@code retiredCutoff}. Deletes their files, then drops
+     * them from the row, conditionally; a failed delete leaves the row for the next round.
+     * Returns how many rows were settled.
+     */
+    public int sweep(Instant pendingCutoff, Instant retiredCutoff, int page, String requestId) {
+        int settled = 0;
+        Option<Key> after = Option.none();
+        for (Seq<Entry> rows = index.holding(after, page); !rows.isEmpty(); rows = index.holding(after, page)) {
+            for (Entry row : rows) {
+                if (!locks.tryLock(row.key())) continue;
+                try {
+                    // Read again under the lock: a replace of this process may have switched meanwhile.
+                    Option<Entry> now = index.get(row.key());
+                    if (now.isEmpty()) continue;
+                    Option<Sweep> due = Sweep.of(now.get(), pendingCutoff, retiredCutoff);
+                    if (due.isDefined() && StaleWrites.deleteAll(volumes, row.key(), due.get().delete(), requestId)
+                            && index.replace(now.get(), due.get().next())) settled++;
+                } finally {
+                    locks.unlock(row.key());
+                }
+            }
+            after = Option.some(rows.last().key());
         }
         return settled;
     }

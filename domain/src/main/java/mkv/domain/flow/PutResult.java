@@ -12,6 +12,12 @@ public sealed interface PutResult {
 
     record AlreadyExists() implements PutResult {}
 
+    /** {@code If-Match: *} and the key has no live value. */
+    record NoLiveValue() implements PutResult {}
+
+    /** {@code If-Match: "<md5>"} and the live value is another one. */
+    record PreconditionFailed() implements PutResult {}
+
     record Busy() implements PutResult {}
 
     record EmptyBody() implements PutResult {}

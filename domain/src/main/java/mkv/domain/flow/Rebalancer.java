@@ -150,7 +150,7 @@ public final class Rebalancer {
             }
             if (failure.isDefined()) {
                 // Nothing switched: the copies made so far are named by no entry, so they go.
-                made.forEach(r -> volumes.delete(r, read.key(), requestId));
+                made.forEach(r -> volumes.delete(r, read.key(), read.generation(), requestId));
                 // A key rewritten or deleted since it was read fails its md5 check: not an error.
                 return index.get(read.key()).contains(read) ? new Moved.Failed(failure.get()) : new Moved.Conflict();
             }
@@ -159,13 +159,15 @@ public final class Rebalancer {
         // 2. Switch, only if the entry is still the one read.
         if (!index.replace(read, plan.applied(clock.instant()))) {
             Option<Entry> now = index.get(read.key());
-            made.filter(r -> now.forAll(e -> !e.replicas().contains(r))).forEach(r -> volumes.delete(r, read.key(), requestId));
+            // A copy is dropped unless the row now names that very generation there; a newer
+            // generation on the same replica has a path of its own and is never touched.
+            made.filter(r -> now.forAll(e -> !e.names(r, mkv.domain.BlobPath.of(read.key(), read.generation(), r)))).forEach(r -> volumes.delete(r, read.key(), read.generation(), requestId));
             return new Moved.Conflict();
         }
         // 3. Only now drop the replicas no longer wanted; a failure leaves an orphan for verify.
         int leftovers = 0;
         for (Replica old : plan.deleteFrom()) {
-            if (volumes.delete(old, read.key(), requestId) instanceof Transfer.Failed f) {
+            if (volumes.delete(old, read.key(), read.generation(), requestId) instanceof Transfer.Failed f) {
                 leftovers++;
                 progress.note("moved " + read.key() + " but could not delete its old replica on " + old + " ("
                         + f.failure().describe() + "): mkv verify --repair removes it");

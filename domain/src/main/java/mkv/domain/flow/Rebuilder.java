@@ -18,7 +18,8 @@ import mkv.domain.port.Volumes;
 /**
  * {@code mkv rebuild}: reconstructs the index from the sidecars on the volumes alone. Walks the
  * volumes one {@code aa/bb} group at a time, reads each sidecar, merges each key's replicas
- * ({@link Rebuild#merge}, pure) and writes the entries in bulk batches.
+ * ({@link Rebuild#merge}, pure: the newest whole generation wins) and writes the entries in bulk
+ * batches; at the end raises the index's generation high-water mark above every generation seen.
  */
 public final class Rebuilder {
 
@@ -44,6 +45,7 @@ public final class Rebuilder {
     private long written;
     private io.vavr.collection.Map<String, Long> damage = TreeMap.empty();
     private long errors;
+    private long highestGeneration;
 
     public Rebuilder(Volumes volumes, Index index, Clock clock, Progress progress, int concurrency, int batch) {
         if (batch < 1) throw new IllegalArgumentException("batch must be at least 1");
@@ -60,6 +62,8 @@ public final class Rebuilder {
         long listingFailures = new VolumeWalk(volumes, progress, concurrency).walk(all, this::group);
         synchronized (this) {
             flush();
+            // Generations found on the volumes, kept or not, are never handed out again.
+            index.raiseGenerations(highestGeneration);
             return new Report(written, damage, errors + listingFailures);
         }
     }
@@ -97,6 +101,7 @@ public final class Rebuilder {
         progress.add(Progress.Counter.ERRORS, failed);
         synchronized (this) {
             errors += failed;
+            for (VolumeWalk.Position p : positions) highestGeneration = Math.max(highestGeneration, p.path().generation());
             for (Rebuild.Damage d : all) damage = damage.put(d.getClass().getSimpleName(), 1L, Long::sum);
             pending.addAll(merged.entries().toJavaList());
             if (pending.size() >= batch) flush();

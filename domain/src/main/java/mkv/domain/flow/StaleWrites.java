@@ -2,6 +2,7 @@ package mkv.domain.flow;
 
 import io.vavr.collection.Seq;
 import mkv.domain.Entry;
+import mkv.domain.HeldGeneration;
 import mkv.domain.port.Index;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
@@ -11,12 +12,23 @@ public final class StaleWrites {
     private StaleWrites() {}
 
     /**
-     * Deletes every replica the entry names, then the entry, only if it is still exactly the one
-     * read: a write that resumed meanwhile keeps its row. A failed delete leaves the row for the
-     * next round, so a file is never left without a row naming it. True when the row is gone.
+     * Deletes the files of every generation the entry names (the one being written, and any it
+     * holds as pending or retired), then the entry, only if it is still exactly the one read: a
+     * write that resumed meanwhile keeps its row. A failed delete leaves the row for the next
+     * round, so a file is never left without a row naming it. True when the row is gone.
      */
     public static boolean settle(Index index, Volumes volumes, Entry stale, String requestId) {
-        Seq<Transfer> deletes = Parallel.each(stale.replicas(), r -> volumes.delete(r, stale.key(), requestId));
-        return deletes.forAll(Transfer::ok) && index.remove(stale);
+        return deleteAll(volumes, stale.key(), stale.allFiles(), requestId) && index.remove(stale);
+    }
+
+    /** Deletes the files of each held generation on each of its replicas; true when all are gone. */
+    static boolean deleteAll(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+        return deleteEach(volumes, key, held, requestId).forAll(Transfer::ok);
+    }
+
+    /** Deletes the files of each held generation on each of its replicas, all at once; one answer per file pair. */
+    static Seq<Transfer> deleteEach(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+        return Parallel.each(held.flatMap(h -> h.replicas().map(r -> new io.vavr.Tuple2<>(h.generation(), r))),
+                t -> volumes.delete(t._2, key, t._1, requestId));
     }
 }

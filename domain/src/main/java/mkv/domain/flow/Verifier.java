@@ -134,10 +134,10 @@ public final class Verifier {
     private void checkEntry(Entry e) {
         Seq<Finding> perReplica = e.replicas().flatMap(r -> {
             Option<Finding> blob = options.deep()
-                    ? Verification.ofChecksum(e, r, volumes.checksum(r, e.key()))
-                    : Verification.ofStat(e, r, volumes.stat(r, e.key()));
+                    ? Verification.ofChecksum(e, r, volumes.checksum(r, e.key(), e.generation()))
+                    : Verification.ofStat(e, r, volumes.stat(r, e.key(), e.generation()));
             if (!options.deep() || blob.isDefined()) return blob;
-            SidecarRead sidecar = volumes.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), r));
+            SidecarRead sidecar = volumes.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), e.generation(), r));
             return Verification.ofSidecar(e, r, sidecar);
         });
         Seq<Finding> judged = Verification.judge(e, perReplica);
@@ -206,7 +206,7 @@ public final class Verifier {
                 if (!entryOf.containsKey(key.get())) entryOf = entryOf.put(key.get(), index.get(key.get()));
                 entry = entryOf.get(key.get()).get();
             }
-            if (Verification.orphan(entry, p.replica(), p.modified(), cutoff)) orphans = orphans.append(p);
+            if (Verification.orphan(entry, p.replica(), p.path(), p.modified(), cutoff)) orphans = orphans.append(p);
         }
         // Whole values of keys no entry names: adopted, never deleted.
         io.vavr.collection.Map<VolumeWalk.Position, Option<mkv.domain.Sidecar>> sidecars = sidecarOf;
@@ -217,7 +217,7 @@ public final class Verifier {
                 .filter(f -> !options.deep() || wholeByMd5(f));
         Seq<Entry> adoptable = mkv.domain.Rebuild.merge(unindexed, clock.instant()).entries();
         for (Entry e : adoptable) {
-            Seq<VolumeWalk.Position> held = orphans.filter(p -> e.replicas().contains(p.replica()) && p.path().digest().equals(e.key().digest()));
+            Seq<VolumeWalk.Position> held = orphans.filter(p -> e.names(p.replica(), p.path()));
             orphans = orphans.removeAll(held);
             found(new Finding.Unindexed(e, held.map(VolumeWalk.Position::path)));
             plan(new OrphanRepair.Adopt(e), allowance);
@@ -235,7 +235,7 @@ public final class Verifier {
     /** {@code --deep}: the blob's bytes have its sidecar's md5, so the pair is a whole value. */
     private boolean wholeByMd5(mkv.domain.Rebuild.Found f) {
         mkv.domain.Sidecar s = f.sidecar().get();
-        return volumes.checksum(f.replica(), s.key()) instanceof mkv.domain.port.Checksum.Computed c
+        return volumes.checksum(f.replica(), s.key(), s.generation()) instanceof mkv.domain.port.Checksum.Computed c
                 && c.size() == s.size() && c.md5().equals(s.md5());
     }
 
@@ -263,6 +263,7 @@ public final class Verifier {
         for (OrphanRepair r : planned) {
             switch (r) {
                 case OrphanRepair.Adopt a -> {
+                    index.raiseGenerations(a.entry().generation()); // a later write must not reuse its number
                     boolean adopted = index.reserve(Option.none(), a.entry());
                     if (adopted || index.get(a.entry().key()).isEmpty()) mended(adopted, "adopt " + a.entry().key() + " from its sidecars");
                     else progress.note("skipped adopting " + a.entry().key() + ": it was written meanwhile");
@@ -270,7 +271,7 @@ public final class Verifier {
                 case OrphanRepair.Delete d -> {
                     // Look again just before deleting: the key may have been written here since.
                     Option<Entry> again = d.key().isDefined() ? index.get(d.key().get()) : Option.none();
-                    if (!Verification.orphan(again, d.replica(), d.modified(), cutoff)) continue;
+                    if (!Verification.orphan(again, d.replica(), d.path(), d.modified(), cutoff)) continue;
                     mended(volumes.deleteFiles(d.replica().volume(), d.path(), REQUEST_ID),
                             "delete the orphan " + d.replica().volume() + d.path().path());
                 }

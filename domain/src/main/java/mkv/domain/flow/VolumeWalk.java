@@ -39,7 +39,7 @@ final class VolumeWalk {
 
     private static final Pattern SUBVOLUME = Pattern.compile("sv(\\d\\d)");
     private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
-    private static final Pattern BLOB = Pattern.compile("([0-9a-f]{64})(\\.key)?");
+    private static final Pattern BLOB = Pattern.compile("([0-9a-f]{64})(?:\\.([1-9][0-9]{0,18}))?(\\.key)?");
 
     private final Volumes volumes;
     private final Progress progress;
@@ -135,23 +135,33 @@ final class VolumeWalk {
         return failures[0];
     }
 
-    /** Pure. A folder's files as positions: blob and sidecar of one digest merged, foreign names dropped. */
+    /**
+     * Pure. A folder's files as positions: blob and sidecar of one digest and generation merged,
+     * foreign names dropped.
+     */
     static Seq<Position> positions(Replica replica, String prefix, Seq<Listing.Item> files) {
-        Map<String, Position> byDigest = HashMap.empty();
+        Map<String, Position> byName = HashMap.empty();
         for (Listing.Item f : files) {
             if (f.folder()) continue;
             var m = BLOB.matcher(f.name());
             if (!m.matches() || !m.group(1).startsWith(prefix)) continue;
             String digest = m.group(1);
-            boolean sidecar = m.group(2) != null;
-            Position p = byDigest.get(digest).getOrElse(
-                    new Position(replica, new BlobPath(replica.subvolume(), digest), Option.none(), false, Instant.EPOCH));
+            long generation;
+            try {
+                generation = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+            } catch (NumberFormatException e) {
+                continue; // more digits than a long holds: not a name mkv writes
+            }
+            boolean sidecar = m.group(3) != null;
+            String name = digest + BlobPath.suffix(generation);
+            Position p = byName.get(name).getOrElse(
+                    new Position(replica, new BlobPath(replica.subvolume(), digest, generation), Option.none(), false, Instant.EPOCH));
             Instant modified = f.modified().isAfter(p.modified()) ? f.modified() : p.modified();
             p = sidecar ? new Position(replica, p.path(), p.blobSize(), true, modified)
                     : new Position(replica, p.path(), Option.some(f.size()), p.sidecar(), modified);
-            byDigest = byDigest.put(digest, p);
+            byName = byName.put(name, p);
         }
-        return byDigest.values().toList().sortBy(p -> p.path().digest());
+        return byName.values().toList().sortBy(p -> p.path().digest() + "." + String.format("%019d", p.path().generation()));
     }
 
     /** Pure. The temp files among a folder's items: those whose path is a {@link TempFile}'s. */

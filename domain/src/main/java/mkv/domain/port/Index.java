@@ -41,6 +41,22 @@ public interface Index extends AutoCloseable {
     /** WRITING entries last updated before {@code cutoff}: leftovers of a crash or a failed cleanup. */
     Seq<Entry> writingSince(Instant cutoff, int limit);
 
+    /**
+     * Up to {@code limit} entries after {@code after} in key order that name files besides their
+     * current value: a pending write or retired generations. Few: recovery and the retire sweep.
+     */
+    Seq<Entry> holding(Option<Key> after, int limit);
+
+    /**
+     * Hands out {@code n} generation numbers never handed out before by this index, even across
+     * restarts, deletes and rebuilds: returns the first of them (at least 1). The high-water mark
+     * is durable before this returns; numbers handed out and never used are simply skipped.
+     */
+    long reserveGenerations(int n);
+
+    /** Makes every later {@link #reserveGenerations} return numbers above {@code floor}: for a rebuild. */
+    void raiseGenerations(long floor);
+
     /** Inserts or overwrites entries in bulk, unconditionally: the rebuild path. */
     void putAll(Seq<Entry> entries);
 

@@ -9,23 +9,26 @@ import mkv.domain.Sidecar;
 import mkv.domain.TempFile;
 import mkv.domain.Volume;
 
-/** The nginx volumes, seen as blob and sidecar files under a key's blob path. */
+/**
+ * The nginx volumes, seen as blob and sidecar files under a key's blob path. Each generation of
+ * a key has its own path ({@link BlobPath}); a sidecar names its own generation.
+ */
 public interface Volumes {
 
     /**
      * Streams {@code body} to the blob path of every target at once, computing its md5 on the
      * way; memory does not grow with the body's size. Never throws for a volume's failure.
      */
-    BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId);
+    BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId);
 
     /** Writes (or overwrites) the sidecar beside the blob. */
     Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId);
 
     /** Deletes the blob and its sidecar; files already gone count as done. */
-    Transfer delete(Replica replica, Key key, String requestId);
+    Transfer delete(Replica replica, Key key, long generation, String requestId);
 
     /** The blob's size, if it is there. */
-    Stat stat(Replica replica, Key key);
+    Stat stat(Replica replica, Key key, long generation);
 
     /** Whether the volume answers at all: for the health checker. */
     Transfer ping(Volume volume);
@@ -40,7 +43,7 @@ public interface Volumes {
     SidecarRead readSidecar(Volume volume, BlobPath path);
 
     /**
-     * Copies the blob of {@code sidecar.key()} from one replica to another as a stream through
+     * Copies the blob of {@code sidecar.key()} at {@code sidecar.generation()} from one replica to another as a stream through
      * bounded buffers, checks the bytes that arrived against the sidecar's size and md5, then
      * writes the sidecar. A copy that does not match is deleted again and reported as a
      * {@link VolumeFailure.Mismatch}; the sidecar is only written beside a good blob.
@@ -48,7 +51,7 @@ public interface Volumes {
     Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId);
 
     /** Reads the whole blob, computing its md5 on the way; memory does not grow with its size. */
-    Checksum checksum(Replica replica, Key key);
+    Checksum checksum(Replica replica, Key key, long generation);
 
     /** Deletes the blob and then the sidecar at {@code path}, whatever key they belong to: orphans. */
     Transfer deleteFiles(Volume volume, BlobPath path, String requestId);
@@ -63,5 +66,5 @@ public interface Volumes {
     Transfer deleteTemp(Volume volume, TempFile file, String requestId);
 
     /** Volume URL of the key's blob on this replica, for redirects. */
-    String url(Replica replica, Key key);
+    String url(Replica replica, Key key, long generation);
 }

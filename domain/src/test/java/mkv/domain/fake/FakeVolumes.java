@@ -43,7 +43,11 @@ public final class FakeVolumes implements Volumes {
     /** One call on one replica; a fan-out WRITE is one call per target, in target order. */
     public record Call(int step, Op op, Replica replica, Key key, Option<Sidecar> sidecar) {}
 
-    private record File(Replica replica, Key key) {}
+    private record File(Replica replica, Key key, long generation) {
+        BlobPath path() {
+            return BlobPath.of(key, generation, replica);
+        }
+    }
 
     private final java.util.List<Call> calls = new ArrayList<>();
     private final Set<String> failing = new HashSet<>();
@@ -88,12 +92,29 @@ public final class FakeVolumes implements Volumes {
         return List.ofAll(calls).map(Call::op);
     }
 
+    /** Whether the replica holds a blob of any generation of the key. */
     public synchronized boolean holdsBlob(Replica replica, Key key) {
-        return blobs.containsKey(new File(replica, key));
+        return blobs.keySet().stream().anyMatch(f -> f.replica().equals(replica) && f.key().equals(key));
     }
 
+    public synchronized boolean holdsBlob(Replica replica, Key key, long generation) {
+        return blobs.containsKey(new File(replica, key, generation));
+    }
+
+    /** The sidecar of the newest generation of the key on the replica. */
     public synchronized Option<Sidecar> sidecar(Replica replica, Key key) {
-        return Option.of(sidecars.get(new File(replica, key)));
+        return Option.ofOptional(sidecars.entrySet().stream().filter(e -> e.getKey().replica().equals(replica) && e.getKey().key().equals(key))
+                .max(java.util.Comparator.comparingLong(e -> e.getKey().generation())).map(Map.Entry::getValue));
+    }
+
+    public synchronized Option<Sidecar> sidecar(Replica replica, Key key, long generation) {
+        return Option.of(sidecars.get(new File(replica, key, generation)));
+    }
+
+    /** The generations of the key the replica holds a blob or sidecar of. */
+    public synchronized io.vavr.collection.SortedSet<Long> generations(Replica replica, Key key) {
+        return io.vavr.collection.TreeSet.ofAll(java.util.stream.Stream.concat(blobs.keySet().stream(), sidecars.keySet().stream())
+                .filter(f -> f.replica().equals(replica) && f.key().equals(key)).map(File::generation).toList());
     }
 
     /** Blobs and sidecars stored, all keys. */
@@ -103,26 +124,28 @@ public final class FakeVolumes implements Volumes {
 
     /** Puts a file on a volume directly, as a previous write would have. */
     public synchronized void seed(Replica replica, Sidecar sidecar) {
-        blobs.put(new File(replica, sidecar.key()), sidecar.size());
-        md5s.put(new File(replica, sidecar.key()), sidecar.md5());
-        sidecars.put(new File(replica, sidecar.key()), sidecar);
+        File f = new File(replica, sidecar.key(), sidecar.generation());
+        blobs.put(f, sidecar.size());
+        md5s.put(f, sidecar.md5());
+        sidecars.put(f, sidecar);
     }
 
     /** Puts only a blob on a volume, with no sidecar. */
     public synchronized void seedBlob(Replica replica, Key key, long size, Md5 md5) {
-        blobs.put(new File(replica, key), size);
-        md5s.put(new File(replica, key), md5);
+        blobs.put(new File(replica, key, 0), size);
+        md5s.put(new File(replica, key, 0), md5);
     }
 
-    /** Damages a stored blob: same size, other bytes. */
+    /** Damages a stored blob of every generation of the key: same size, other bytes. */
     public synchronized void corrupt(Replica replica, Key key) {
-        md5s.put(new File(replica, key), new Md5("0".repeat(32)));
+        md5s.keySet().stream().filter(f -> f.replica().equals(replica) && f.key().equals(key)).toList()
+                .forEach(f -> md5s.put(f, new Md5("0".repeat(32))));
     }
 
-    /** Removes the blob only, as a disk that lost a file would. */
+    /** Removes the blobs only (every generation of the key), as a disk that lost a file would. */
     public synchronized void loseBlob(Replica replica, Key key) {
-        blobs.remove(new File(replica, key));
-        md5s.remove(new File(replica, key));
+        blobs.keySet().removeIf(f -> f.replica().equals(replica) && f.key().equals(key));
+        md5s.keySet().removeIf(f -> f.replica().equals(replica) && f.key().equals(key));
     }
 
     /** Every call to this volume fails as unreachable. */
@@ -157,7 +180,7 @@ public final class FakeVolumes implements Volumes {
     }
 
     @Override
-    public BlobWrite write(Key key, Seq<Replica> targets, Body body, String requestId) {
+    public BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
         MessageDigest md5;
         try {
             md5 = MessageDigest.getInstance("MD5");
@@ -187,8 +210,8 @@ public final class FakeVolumes implements Volumes {
                 // promise it (a lost connection may still land): the fake keeps what arrived, the
                 // worst case, so rollback must delete it.
                 if (!fails && !unreachable) {
-                    blobs.put(new File(r, key), size);
-                    md5s.put(new File(r, key), digest);
+                    blobs.put(new File(r, key, generation), size);
+                    md5s.put(new File(r, key, generation), digest);
                 }
             }
             Transfer t = fails ? refused(r)
@@ -205,26 +228,27 @@ public final class FakeVolumes implements Volumes {
         if (call(Op.SIDECAR, replica, sidecar.key(), Option.of(sidecar))) return refused(replica);
         if (isDown(replica.volume())) return unreachable(replica);
         synchronized (this) {
-            sidecars.put(new File(replica, sidecar.key()), sidecar);
+            sidecars.put(new File(replica, sidecar.key(), sidecar.generation()), sidecar);
         }
         return new Transfer.Done(replica);
     }
 
     @Override
-    public Transfer delete(Replica replica, Key key, String requestId) {
+    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
         if (call(Op.DELETE, replica, key, Option.none())) return refused(replica);
         if (isDown(replica.volume())) return unreachable(replica);
         synchronized (this) {
-            blobs.remove(new File(replica, key));
-            sidecars.remove(new File(replica, key));
+            blobs.remove(new File(replica, key, generation));
+            md5s.remove(new File(replica, key, generation));
+            sidecars.remove(new File(replica, key, generation));
         }
         return new Transfer.Done(replica);
     }
 
     @Override
-    public synchronized Stat stat(Replica replica, Key key) {
+    public synchronized Stat stat(Replica replica, Key key, long generation) {
         if (down.contains(replica.volume())) return new Stat.Unknown(new VolumeFailure.Unreachable("down"));
-        Long size = blobs.get(new File(replica, key));
+        Long size = blobs.get(new File(replica, key, generation));
         return size == null ? new Stat.Missing() : new Stat.Present(size);
     }
 
@@ -240,10 +264,10 @@ public final class FakeVolumes implements Volumes {
         java.util.TreeMap<String, Listing.Item> items = new java.util.TreeMap<>();
         java.util.List<java.util.Map.Entry<String, Long>> paths = new ArrayList<>();
         blobs.forEach((f, size) -> {
-            if (f.replica().volume().equals(volume)) paths.add(Map.entry(BlobPath.of(f.key(), f.replica()).path(), size));
+            if (f.replica().volume().equals(volume)) paths.add(Map.entry(f.path().path(), size));
         });
         sidecars.forEach((f, sc) -> {
-            if (f.replica().volume().equals(volume)) paths.add(Map.entry(BlobPath.of(f.key(), f.replica()).sidecarPath(), 50L));
+            if (f.replica().volume().equals(volume)) paths.add(Map.entry(f.path().sidecarPath(), 50L));
         });
         for (var p : paths) {
             if (!p.getKey().startsWith(folder)) continue;
@@ -260,7 +284,7 @@ public final class FakeVolumes implements Volumes {
         if (down.contains(volume)) return new SidecarRead.Failed(new VolumeFailure.Unreachable("down"));
         for (var e : sidecars.entrySet()) {
             File f = e.getKey();
-            if (f.replica().volume().equals(volume) && BlobPath.of(f.key(), f.replica()).equals(path)) return new SidecarRead.Found(e.getValue());
+            if (f.replica().volume().equals(volume) && f.path().equals(path)) return new SidecarRead.Found(e.getValue());
         }
         return new SidecarRead.Missing();
     }
@@ -271,23 +295,24 @@ public final class FakeVolumes implements Volumes {
         synchronized (this) {
             // In nginx's order: the source is read first (its failures name it), then the target is
             // written, and only the bytes that arrived are checked against the md5.
-            File source = new File(from, sidecar.key());
+            File source = new File(from, sidecar.key(), sidecar.generation());
+            File target = new File(to, sidecar.key(), sidecar.generation());
             if (down.contains(from.volume())) return unreachable(from);
             if (!blobs.containsKey(source)) return new Transfer.Failed(from, new VolumeFailure.Refused(404));
             if (blobs.get(source) != sidecar.size()) return new Transfer.Failed(from, new VolumeFailure.Mismatch("source size differs"));
             if (down.contains(to.volume())) return unreachable(to);
             if (!sidecar.md5().equals(md5s.get(source))) return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied md5 differs"));
-            blobs.put(new File(to, sidecar.key()), blobs.get(source));
-            md5s.put(new File(to, sidecar.key()), md5s.get(source));
-            sidecars.put(new File(to, sidecar.key()), sidecar);
+            blobs.put(target, blobs.get(source));
+            md5s.put(target, md5s.get(source));
+            sidecars.put(target, sidecar);
         }
         return new Transfer.Done(to);
     }
 
     @Override
-    public synchronized Checksum checksum(Replica replica, Key key) {
+    public synchronized Checksum checksum(Replica replica, Key key, long generation) {
         if (down.contains(replica.volume())) return new Checksum.Unknown(new VolumeFailure.Unreachable("down"));
-        File f = new File(replica, key);
+        File f = new File(replica, key, generation);
         return blobs.containsKey(f) ? new Checksum.Computed(blobs.get(f), md5s.get(f)) : new Checksum.Missing();
     }
 
@@ -295,8 +320,9 @@ public final class FakeVolumes implements Volumes {
     public synchronized Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
         Replica replica = new Replica(volume, path.subvolume());
         if (down.contains(volume)) return unreachable(replica);
-        blobs.keySet().removeIf(f -> f.replica().equals(replica) && f.key().digest().equals(path.digest()));
-        sidecars.keySet().removeIf(f -> f.replica().equals(replica) && f.key().digest().equals(path.digest()));
+        blobs.keySet().removeIf(f -> f.path().equals(path) && f.replica().equals(replica));
+        md5s.keySet().removeIf(f -> f.path().equals(path) && f.replica().equals(replica));
+        sidecars.keySet().removeIf(f -> f.path().equals(path) && f.replica().equals(replica));
         return new Transfer.Done(replica);
     }
 
@@ -308,8 +334,8 @@ public final class FakeVolumes implements Volumes {
     }
 
     @Override
-    public String url(Replica replica, Key key) {
-        return "http://" + replica.volume() + BlobPath.of(key, replica).path();
+    public String url(Replica replica, Key key, long generation) {
+        return "http://" + replica.volume() + BlobPath.of(key, generation, replica).path();
     }
 
     @Override

@@ -16,6 +16,7 @@ import mkv.domain.port.Index;
 public final class InMemoryIndex implements Index {
     private final TreeMap<Key, Entry> rows = new TreeMap<>();
     private Option<mkv.domain.ClusterId> cluster = Option.none();
+    private long generations; // the highest generation number handed out
 
     @Override
     public synchronized Option<mkv.domain.ClusterId> cluster() {
@@ -77,6 +78,25 @@ public final class InMemoryIndex implements Index {
     @Override
     public synchronized Seq<Entry> writingSince(Instant cutoff, int limit) {
         return List.ofAll(rows.values()).filter(e -> e.is(EntryState.WRITING) && e.updated().isBefore(cutoff)).take(limit);
+    }
+
+    @Override
+    public synchronized Seq<Entry> holding(Option<Key> after, int limit) {
+        var tail = after.isEmpty() ? rows : rows.tailMap(after.get(), false);
+        return List.ofAll(tail.values()).filter(e -> e.pending().isDefined() || !e.retired().isEmpty()).take(limit);
+    }
+
+    @Override
+    public synchronized long reserveGenerations(int n) {
+        if (n < 1) throw new IllegalArgumentException("reserve at least one generation");
+        long first = generations + 1;
+        generations += n;
+        return first;
+    }
+
+    @Override
+    public synchronized void raiseGenerations(long floor) {
+        generations = Math.max(generations, floor);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Duration;
 import mkv.domain.Entry;
+import mkv.domain.Sidecar;
 import mkv.domain.EntryState;
 import mkv.domain.Gens;
 import mkv.domain.Key;
@@ -40,7 +41,7 @@ class AdminFlowsTest {
         List<Entry> entries = List.empty();
         for (int i = 0; i < n; i++) {
             Key k = new Key("/admin/" + i);
-            Entry e = Entry.live(k, RING3.replicasFor(k, 2), 10 + i, Gens.md5(i), T0);
+            Entry e = Entry.live(k, RING3.replicasFor(k, 2), 10 + i, Gens.md5(i), 0, T0);
             if (i % 3 == 0) e = e.withState(EntryState.UNLINKED, T0);
             for (Replica r : e.replicas()) volumes.seed(r, e.sidecar());
             entries = entries.append(e);
@@ -106,7 +107,7 @@ class AdminFlowsTest {
     @Test
     void a_key_rewritten_during_its_move_is_not_clobbered_and_the_copies_are_dropped() {
         Key k = new Key("/admin/raced");
-        Entry e = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), T0);
+        Entry e = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), 0, T0);
         e.replicas().forEach(r -> volumes.seed(r, e.sidecar()));
         index.putAll(List.of(e));
         RebalancePlan plan = RebalancePlan.between(e, Ring.of(List.of(Gens.volume(9)), 64, 2), 1);
@@ -142,7 +143,7 @@ class AdminFlowsTest {
         stored(3);
         Key restored = new Key("/written-after-the-backup");
         Seq<Replica> at = RING3.replicasFor(restored, 2);
-        Entry lostRow = Entry.live(restored, at, 3, Gens.md5(7), T0);
+        Entry lostRow = Entry.live(restored, at, 3, Gens.md5(7), 0, T0);
         at.forEach(r -> volumes.seed(r, lostRow.sidecar()));
         clock.advance(Duration.ofHours(2));
 
@@ -186,11 +187,11 @@ class AdminFlowsTest {
         volumes.corrupt(corrupt.replicas().last(), corrupt.key());
         Key gone = new Key("/orphan");
         Replica orphanAt = RING3.replicasFor(gone, 1).head();
-        volumes.seed(orphanAt, Entry.live(gone, List.of(orphanAt), 3, Gens.md5(7), T0).sidecar());
+        volumes.seed(orphanAt, Entry.live(gone, List.of(orphanAt), 3, Gens.md5(7), 0, T0).sidecar());
         // Its bytes do not match its sidecar: no whole value to adopt (see the next test), an orphan to delete.
         volumes.corrupt(orphanAt, gone);
         Key stale = new Key("/stale");
-        Entry writing = Entry.writing(stale, RING3.replicasFor(stale, 2), T0);
+        Entry writing = Entry.writing(stale, RING3.replicasFor(stale, 2), 0, T0);
         index.reserve(Option.none(), writing);
         clock.advance(Duration.ofHours(2));
 
@@ -216,7 +217,7 @@ class AdminFlowsTest {
         stored(3);
         Key young = new Key("/young");
         Replica at = RING3.replicasFor(young, 1).head();
-        volumes.seed(at, Entry.live(young, List.of(at), 3, Gens.md5(7), T0).sidecar());
+        volumes.seed(at, Entry.live(young, List.of(at), 3, Gens.md5(7), 0, T0).sidecar());
         // The fake's files are all written at the epoch; a grace reaching back before it protects them.
         clock.advance(Duration.ofDays(1));
         var verifier = new Verifier(index, volumes, clock, Progress.none(),
@@ -246,8 +247,8 @@ class AdminFlowsTest {
     @Test
     void a_move_whose_key_was_rewritten_before_its_copy_is_a_conflict_not_an_error() {
         Key k = new Key("/admin/rewritten");
-        Entry old = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), T0);
-        Entry rewritten = Entry.live(k, old.replicas(), 5, Gens.md5(2), T0.plusSeconds(1));
+        Entry old = Entry.live(k, RING3.replicasFor(k, 2), 5, Gens.md5(1), 0, T0);
+        Entry rewritten = Entry.live(k, old.replicas(), 5, Gens.md5(2), 0, T0.plusSeconds(1));
         rewritten.replicas().forEach(r -> volumes.seed(r, rewritten.sidecar()));
         index.putAll(List.of(rewritten));
         RebalancePlan stalePlan = RebalancePlan.between(old, RING4, 2);
@@ -255,5 +256,79 @@ class AdminFlowsTest {
         Rebalancer.Moved moved = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).move(stalePlan);
         assertThat(moved).isInstanceOf(Rebalancer.Moved.Conflict.class);
         assertThat(index.get(k)).contains(rewritten);
+    }
+
+    // ---- generations --------------------------------------------------------------------------
+
+    private Sidecar sidecarOf(Key k, int seed, long generation) {
+        return new Sidecar(k, 10 + seed, Gens.md5(seed), EntryState.LIVE, T0, generation, Sidecar.FORMAT);
+    }
+
+    @Test
+    void rebuild_keeps_the_newest_whole_generation_reports_older_ones_and_raises_the_high_water_mark() {
+        Key k = new Key("/admin/generations");
+        Seq<Replica> at = RING3.replicasFor(k, 2);
+        at.forEach(r -> volumes.seed(r, sidecarOf(k, 1, 3)));
+        at.forEach(r -> volumes.seed(r, sidecarOf(k, 2, 9)));
+        InMemoryIndex fresh = new InMemoryIndex();
+
+        Rebuilder.Report report = new Rebuilder(volumes, fresh, clock, Progress.none(), 2, 100).run(THREE);
+
+        Entry e = fresh.get(k).get();
+        assertThat(e.generation()).isEqualTo(9);
+        assertThat(e.md5()).contains(Gens.md5(2));
+        assertThat(e.replicas()).containsExactlyInAnyOrderElementsOf(at);
+        assertThat(report.damage().get("Superseded")).contains(2L);
+        // A write after the rebuild never reuses a generation found on the volumes.
+        assertThat(fresh.reserveGenerations(1)).isGreaterThan(9);
+    }
+
+    @Test
+    void verify_calls_an_older_generations_files_orphans_but_never_a_pending_or_retired_ones() {
+        Key k = new Key("/admin/held");
+        Replica r = RING3.replicasFor(k, 1).head();
+        for (long g : new long[] {1, 2, 5, 7}) volumes.seed(r, sidecarOf(k, (int) g, g));
+        Entry e = new Entry(k, EntryState.LIVE, List.of(r), 15, Option.of(Gens.md5(5)), T0, T0, 5,
+                Option.some(new mkv.domain.HeldGeneration(7, List.of(r), T0)), List.of(new mkv.domain.HeldGeneration(2, List.of(r), T0)));
+        index.putAll(List.of(e));
+
+        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        Verifier.Report report = check.run(THREE);
+
+        assertThat(report.findings().get("Orphan")).contains(1L);
+        assertThat(report.findings().remove("Orphan")).isEmpty();
+        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        assertThat(repair.run(THREE).repaired()).isEqualTo(1);
+        assertThat(volumes.generations(r, k)).containsExactly(2L, 5L, 7L);
+    }
+
+    @Test
+    void a_rebalance_beside_a_rewrite_never_puts_older_bytes_where_the_newer_generation_lives() {
+        Key k = new Key("/admin/rewritten");
+        Entry old = Entry.live(k, RING3.replicasFor(k, 2), 11, Gens.md5(1), 1, T0);
+        old.replicas().forEach(r -> volumes.seed(r, old.sidecar()));
+        index.putAll(List.of(old));
+        Ring moved = Ring.of(List.of(Gens.volume(9)), 64, 2);
+        RebalancePlan plan = RebalancePlan.between(old, moved, 1);
+        Replica target = plan.copyTo().head();
+        // While the old generation is copied, the key is deleted and written again: generation 2
+        // lands on the very replica the rebalance copies to, and the index names it.
+        Entry rewritten = Entry.live(k, List.of(target), 12, Gens.md5(2), 2, T0.plusSeconds(1));
+        volumes.beforeEach(call -> {
+            if (call.op() == FakeVolumes.Op.COPY && index.get(k).contains(old)) {
+                index.remove(old);
+                volumes.seed(target, rewritten.sidecar());
+                index.reserve(Option.none(), rewritten);
+            }
+        });
+
+        Rebalancer.Moved result = new Rebalancer(index, volumes, RING3, 2, clock, Progress.none()).move(plan);
+
+        assertThat(result).isInstanceOf(Rebalancer.Moved.Conflict.class);
+        assertThat(index.get(k)).contains(rewritten);
+        // The newer generation is whole at its own path; the older copy was dropped from the target.
+        assertThat(volumes.sidecar(target, k, 2)).contains(rewritten.sidecar());
+        assertThat(volumes.checksum(target, k, 2)).isEqualTo(new mkv.domain.port.Checksum.Computed(12, Gens.md5(2)));
+        assertThat(volumes.generations(target, k)).containsExactly(2L);
     }
 }

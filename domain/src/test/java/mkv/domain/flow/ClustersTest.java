@@ -26,7 +26,7 @@ class ClustersTest {
         FakeVolumes volumes = new FakeVolumes();
         Key key = new Key("/some/key");
         Replica at = new Replica(V2, 0);
-        volumes.seed(at, Entry.live(key, List.of(at), 3, Gens.md5(1), Instant.EPOCH).sidecar());
+        volumes.seed(at, Entry.live(key, List.of(at), 3, Gens.md5(1), 0, Instant.EPOCH).sidecar());
 
         assertThat(Clusters.look(volumes, List.of(V1, V2), true)).containsExactly(
                 new Identity.Seen(V1, new VolumeMark.Blank(), Option.some(false)),
@@ -42,5 +42,16 @@ class ClustersTest {
         FakeVolumes volumes = new FakeVolumes().down(V1);
         assertThat(Clusters.look(volumes, List.of(V1), true).head().mark()).isInstanceOf(VolumeMark.Failed.class);
         assertThat(Clusters.stamp(volumes, List.of(V1), ID, "test")).hasSize(1);
+    }
+
+    @Test
+    void a_volume_that_holds_only_a_later_generations_files_holds_data() {
+        FakeVolumes volumes = new FakeVolumes();
+        Key key = new Key("/some/key");
+        Replica at = new Replica(V2, 0);
+        volumes.seed(at, Entry.live(key, List.of(at), 3, Gens.md5(1), 17, Instant.EPOCH).sidecar());
+
+        assertThat(Clusters.look(volumes, List.of(V2), true))
+                .containsExactly(new Identity.Seen(V2, new VolumeMark.Blank(), Option.some(true)));
     }
 }

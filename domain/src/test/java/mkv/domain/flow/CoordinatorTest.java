@@ -5,6 +5,8 @@ import static mkv.domain.fake.FakeVolumes.Op.DELETE;
 import static mkv.domain.fake.FakeVolumes.Op.SIDECAR;
 import static mkv.domain.fake.FakeVolumes.Op.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
@@ -17,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;
 import mkv.domain.Entry;
+import mkv.domain.Sweep;
+import mkv.domain.HeldGeneration;
 import mkv.domain.EntryState;
 import mkv.domain.Gens;
 import mkv.domain.Key;
@@ -87,14 +91,14 @@ class CoordinatorTest {
 
     /** The state of the key's row, as a volume call sees it. */
     private java.util.List<String> watchRow() {
-        java.util.List<String> seen = new ArrayList<>();
+        java.util.List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>()); // written from parallel volume calls
         volumes.beforeEach(c -> seen.add(c.op() + " " + index.get(KEY).map(e -> e.state().name()).getOrElse("none")));
         return seen;
     }
 
     /** A key stored earlier: its row LIVE and its files on both targets. */
     private Entry storedLive() {
-        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, T0);
+        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 0, T0);
         index.putAll(List.of(live));
         TARGETS.forEach(r -> volumes.seed(r, live.sidecar()));
         return live;
@@ -120,13 +124,14 @@ class CoordinatorTest {
     void put_makes_the_key_live_only_after_every_blob_and_sidecar() {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
-        Entry live = new Entry(KEY, EntryState.LIVE, TARGETS, 5, Option.of(HELLO_MD5), T0, T0);
+        // The first write of an index gets generation 1: 0 is the mark of values written before generations.
+        Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 1, T0);
         assertThat(result).isEqualTo(new PutResult.Created(live));
         assertThat(index.get(KEY)).contains(live);
         assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR);
         for (Replica r : TARGETS) {
-            assertThat(volumes.holdsBlob(r, KEY)).isTrue();
-            assertThat(volumes.sidecar(r, KEY)).contains(new Sidecar(KEY, 5, HELLO_MD5, EntryState.LIVE, T0, Sidecar.FORMAT));
+            assertThat(volumes.holdsBlob(r, KEY, 1)).isTrue();
+            assertThat(volumes.sidecar(r, KEY, 1)).contains(new Sidecar(KEY, 5, HELLO_MD5, EntryState.LIVE, T0, 1, Sidecar.FORMAT));
         }
     }
 
@@ -176,7 +181,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
         assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(FIRST))));
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
         // The file the failed delete left behind is named by the WRITING row.
         assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
     }
@@ -193,7 +198,7 @@ class CoordinatorTest {
         assertThat(volumes.calls().get(2).replica()).isEqualTo(FIRST);
         assertThat(volumes.holdsBlob(FIRST, KEY)).isFalse();
         // The row still names both replicas, so recovery deletes whatever the suspect volume holds.
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
     }
 
     @Test
@@ -251,7 +256,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello", Option.of(Gens.md5(1))), "r1");
 
         assertThat(result).isEqualTo(new PutResult.Md5Mismatch(Gens.md5(1), HELLO_MD5));
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
         assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
         assertThat(volumes.ops()).doesNotContain(SIDECAR);
     }
@@ -281,43 +286,244 @@ class CoordinatorTest {
         assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
     }
 
-    @Test
-    void put_over_an_unlinked_key_succeeds_and_cleans_the_old_placement() {
-        // The unlinked value lives on the spare volume and the first target (an older ring).
+    /** An unlinked value of generation 0 on the spare volume and the first target (an older ring). */
+    private Entry storedUnlinked() {
         Replica old = new Replica(SPARE, 1);
         Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
         index.putAll(List.of(unlinked));
         unlinked.replicas().forEach(r -> volumes.seed(r, unlinked.sidecar()));
-        java.util.List<Option<Entry>> rows = new ArrayList<>();
+        return unlinked;
+    }
+
+    /** The unlinked value's files are all there, as they were. */
+    private void holdsWhole(FakeVolumes vols, Entry value) {
+        for (Replica r : value.replicas()) {
+            assertThat(vols.holdsBlob(r, value.key(), value.generation())).as("blob on " + r).isTrue();
+            assertThat(vols.sidecar(r, value.key(), value.generation())).as("sidecar on " + r).contains(value.sidecar());
+        }
+    }
+
+    @Test
+    void put_over_an_unlinked_key_writes_a_new_generation_beside_it_and_switches_in_one_commit() {
+        Entry unlinked = storedUnlinked();
+        java.util.List<Option<Entry>> rows = java.util.Collections.synchronizedList(new ArrayList<>());
         volumes.beforeEach(c -> rows.add(index.get(KEY)));
         clock.advance(Duration.ofMinutes(1));
 
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
-        assertThat(result).isInstanceOf(PutResult.Created.class);
-        // While in flight, the WRITING row named the old replicas too, so recovery could clean them.
-        assertThat(rows.getFirst().get().replicas()).containsExactlyInAnyOrder(old, FIRST, SECOND);
-        assertThat(index.get(KEY).get().state()).isEqualTo(EntryState.LIVE);
-        assertThat(index.get(KEY).get().replicas()).containsExactlyInAnyOrderElementsOf(TARGETS);
-        assertThat(index.get(KEY).get().created()).isEqualTo(T0.plusSeconds(60));
-        assertThat(volumes.calls()).filteredOn(c -> c.op() == DELETE).extracting(Call::replica).containsExactly(old);
+        // While in flight, the row kept the unlinked value exactly and named the pending generation.
+        HeldGeneration pending = new HeldGeneration(1, TARGETS, T0.plusSeconds(60));
+        assertThat(rows).hasSize(4).allSatisfy(row -> assertThat(row).contains(unlinked.withPending(Option.some(pending), T0.plusSeconds(60))));
+        Entry live = new Entry(KEY, EntryState.LIVE, TARGETS, 5, Option.of(HELLO_MD5), T0.plusSeconds(60), T0.plusSeconds(60), 1,
+                Option.none(), List.of(unlinked.current(T0.plusSeconds(60))));
+        assertThat(result).isEqualTo(new PutResult.Created(live));
+        assertThat(index.get(KEY)).contains(live);
+        // Nothing was deleted: the old value's files wait out the retire grace.
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR);
+        holdsWhole(volumes, unlinked);
+        holdsWhole(volumes, live);
+
+        // The sweep leaves them within the grace, and deletes them after it.
+        Duration grace = Duration.ofMinutes(5);
+        assertThat(coordinator.sweep(clock.instant(), clock.instant().minus(grace), 10, "sweep")).isZero();
+        clock.advance(grace.plusSeconds(1));
+        assertThat(coordinator.sweep(clock.instant(), clock.instant().minus(grace), 10, "sweep")).isEqualTo(1);
+        assertThat(index.get(KEY)).contains(live.withRetired(List.empty(), live.updated()));
         assertThat(volumes.files()).isEqualTo(4);
-        assertThat(volumes.sidecar(FIRST, KEY).get().md5()).isEqualTo(HELLO_MD5);
+        holdsWhole(volumes, live);
     }
 
     @Test
-    void a_failed_put_over_an_unlinked_key_rolls_back_the_unlinked_value_with_it() {
-        Replica old = new Replica(SPARE, 1);
-        Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
-        index.putAll(List.of(unlinked));
-        unlinked.replicas().forEach(r -> volumes.seed(r, unlinked.sidecar()));
-        volumes.failOn(SIDECAR, SECOND);
+    void failing_at_any_step_of_a_replace_leaves_the_old_value_whole_and_no_file_without_a_row() {
+        for (int step = 1; step <= 4; step++) {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes();
+            Replica old = new Replica(SPARE, 1);
+            Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
+            idx.putAll(List.of(unlinked));
+            unlinked.replicas().forEach(r -> vols.seed(r, unlinked.sidecar()));
+            vols.failAtStep(step);
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
 
-        PutResult result = coordinator.put(KEY, body("hello"), "r1");
+            assertThat(c.put(KEY, body("hello"), "r1")).as("fail at step %d", step).isInstanceOf(PutResult.ReplicaFailed.class);
 
-        assertThat(result).isInstanceOf(PutResult.ReplicaFailed.class);
+            assertThat(idx.get(KEY)).as("row after failing step %d", step).contains(unlinked);
+            holdsWhole(vols, unlinked);
+            for (Replica r : List.of(old, FIRST, SECOND)) {
+                assertThat(vols.generations(r, KEY)).as("generations on %s after step %d", r, step).isSubsetOf(0L);
+            }
+        }
+    }
+
+    @Test
+    void a_replace_whose_rollback_delete_fails_keeps_the_pending_generation_named_until_recovery_deletes_it() {
+        Entry unlinked = storedUnlinked();
+        volumes.failOn(WRITE, FIRST).failOn(DELETE, SECOND);
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.ReplicaFailed.class);
+
+        Entry row = index.get(KEY).get();
+        assertThat(row.pending()).contains(new HeldGeneration(1, TARGETS, T0));
+        assertThat(volumes.holdsBlob(SECOND, KEY, 1)).isTrue(); // named by the row's pending write
+        holdsWhole(volumes, unlinked);
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+        assertThat(coordinator.put(KEY, body("again"), "r2")).isEqualTo(new PutResult.Busy());
+
+        // Recovery, once the volume is back: the pending generation's files go, then the mark.
+        volumes.heal();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(coordinator.sweep(clock.instant().minusSeconds(60), clock.instant().minusSeconds(300), 10, "recovery")).isEqualTo(1);
+        assertThat(index.get(KEY)).contains(row.withPending(Option.none(), row.updated()));
+        assertThat(volumes.generations(SECOND, KEY)).isEmpty();
+        holdsWhole(volumes, unlinked);
+        // The key can be written again.
+        assertThat(coordinator.put(KEY, body("hello"), "r3")).isInstanceOf(PutResult.Created.class);
+    }
+
+    @Test
+    void a_pending_replace_younger_than_the_cutoff_or_locked_by_its_request_is_left_alone() {
+        Entry unlinked = storedUnlinked();
+        java.util.List<Integer> swept = new ArrayList<>();
+        volumes.beforeEach(c -> {
+            if (c.step() == 1) swept.add(coordinator.sweep(clock.instant().plusSeconds(3600), clock.instant(), 10, "recovery"));
+        });
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+
+        assertThat(swept).containsExactly(0); // the request held the key: its pending write was not touched
+        assertThat(index.get(KEY).get().generation()).isEqualTo(1);
+        assertThat(Sweep.of(index.get(KEY).get().withPending(Option.some(new HeldGeneration(9, TARGETS, T0)), T0), T0, T0)).isEmpty();
+        holdsWhole(volumes, unlinked);
+    }
+
+    @Test
+    void a_replace_interrupted_at_any_step_resolves_after_recovery_to_the_old_value_or_the_new_never_neither() {
+        qt().withExamples(60).forAll(integers().between(1, 5), integers().between(0, 1)).checkAssert((step, kind) -> {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes();
+            Replica old = new Replica(SPARE, 1);
+            Entry unlinked = new Entry(KEY, EntryState.UNLINKED, List.of(old, FIRST), 3, Option.of(Gens.md5(3)), T0, T0);
+            idx.putAll(List.of(unlinked));
+            unlinked.replicas().forEach(r -> vols.seed(r, unlinked.sidecar()));
+            // kind 0: the process dies just before call n (nothing after it happens); kind 1: call n fails.
+            if (kind == 0) {
+                vols.beforeEach(c -> {
+                    if (c.step() == step) throw new IllegalStateException("killed");
+                });
+            } else {
+                vols.failAtStep(step);
+            }
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+            try {
+                c.put(KEY, body("hello"), "r1");
+            } catch (IllegalStateException killed) {
+                // as after kill -9: the row and files stay as they were at that moment
+            }
+            vols.beforeEach(x -> {});
+            vols.heal();
+            // Recovery in a new process: every pending write is older than its start.
+            Coordinator restarted = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+            restarted.recover(T0.plusSeconds(3600), 100, "recovery");
+            restarted.sweep(T0.plusSeconds(3600), T0.plusSeconds(3600), 100, "recovery");
+
+            Entry row = idx.get(KEY).getOrElseThrow(() -> new AssertionError("neither old nor new: the row is gone"));
+            assertThat(row.pending()).isEmpty();
+            if (row.generation() == 0) {
+                assertThat(row).isEqualTo(unlinked.withPending(Option.none(), row.updated()));
+                holdsWhole(vols, unlinked);
+            } else {
+                assertThat(row.md5()).contains(HELLO_MD5);
+                assertThat(row.is(EntryState.LIVE)).isTrue();
+                holdsWhole(vols, row);
+            }
+            // No file without a row naming it.
+            for (Replica r : List.of(old, FIRST, SECOND)) {
+                for (long g : vols.generations(r, KEY)) {
+                    assertThat(row.names(r, mkv.domain.BlobPath.of(KEY, g, r))).as("generation %d on %s", g, r).isTrue();
+                }
+            }
+        });
+    }
+
+    @Test
+    void delete_after_a_replace_removes_the_retired_generation_too() {
+        storedUnlinked();
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.Created.class);
+
+        assertThat(coordinator.delete(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void if_match_replaces_a_live_value_and_readers_see_the_old_one_until_the_switch_then_the_new_one() throws Exception {
+        Entry old = storedLive();
+        java.util.List<ReadResult> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        volumes.beforeEach(c -> seen.add(coordinator.locate(KEY)));
+        clock.advance(Duration.ofSeconds(30));
+
+        PutResult result = coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(HELLO_MD5), body("world"), "r1");
+
+        assertThat(result).isInstanceOf(PutResult.Created.class);
+        Entry now = ((PutResult.Created) result).entry();
+        // Every read during the replace found the old value, at its own (generation 0) paths.
+        assertThat(seen).hasSize(4).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(ReadResult.Found.class);
+            Entry e = ((ReadResult.Found) r).entry();
+            assertThat(e.generation()).isEqualTo(old.generation());
+            assertThat(e.md5()).isEqualTo(old.md5());
+            assertThat(coordinator.url(((ReadResult.Found) r).replica(), e)).doesNotContain(".1");
+        });
+        assertThat(now.generation()).isEqualTo(1);
+        assertThat(now.md5()).contains(Md5.of(java.security.MessageDigest.getInstance("MD5").digest("world".getBytes(StandardCharsets.UTF_8))));
+        assertThat(now.retired()).containsExactly(old.current(T0.plusSeconds(30)));
+        ReadResult after = coordinator.locate(KEY);
+        assertThat(((ReadResult.Found) after).entry()).isEqualTo(now);
+        // The old value is still whole for a reader holding an earlier redirect.
+        holdsWhole(volumes, old);
+        holdsWhole(volumes, now);
+    }
+
+    @Test
+    void a_failed_replace_of_a_live_value_leaves_it_live_whole_and_readable_at_every_step() {
+        for (int step = 1; step <= 4; step++) {
+            InMemoryIndex idx = new InMemoryIndex();
+            FakeVolumes vols = new FakeVolumes();
+            Entry live = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 0, T0);
+            idx.putAll(List.of(live));
+            TARGETS.forEach(r -> vols.seed(r, live.sidecar()));
+            vols.failAtStep(step);
+            Coordinator c = new Coordinator(idx, vols, health, clock, new Random(7),
+                    () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()));
+            java.util.List<ReadResult> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            vols.beforeEach(x -> seen.add(c.locate(KEY)));
+
+            assertThat(c.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("world"), "r1")).as("step %d", step)
+                    .isInstanceOf(PutResult.ReplicaFailed.class);
+
+            assertThat(seen).as("reads during step %d", step).allSatisfy(r -> assertThat(r).isInstanceOf(ReadResult.Found.class));
+            assertThat(idx.get(KEY)).as("row after step %d", step).contains(live);
+            holdsWhole(vols, live);
+            for (Replica r : TARGETS) assertThat(vols.generations(r, KEY)).as("files on %s after step %d", r, step).containsExactly(0L);
+        }
+    }
+
+    @Test
+    void conditional_puts_answer_no_live_value_or_precondition_failed_and_touch_nothing() {
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("x"), "r1")).isEqualTo(new PutResult.NoLiveValue());
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(HELLO_MD5), body("x"), "r2"))
+                .isEqualTo(new PutResult.PreconditionFailed());
+        Entry live = storedLive();
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(Gens.md5(9)), body("x"), "r3"))
+                .isEqualTo(new PutResult.PreconditionFailed());
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.CreateOnly(), body("x"), "r4")).isEqualTo(new PutResult.AlreadyExists());
+        assertThat(volumes.calls()).isEmpty();
+        assertThat(index.get(KEY)).contains(live);
     }
 
     @Test
@@ -340,7 +546,7 @@ class CoordinatorTest {
 
     @Test
     void a_put_while_another_coordinator_writes_the_key_is_busy() {
-        index.putAll(List.of(Entry.writing(KEY, TARGETS, T0)));
+        index.putAll(List.of(Entry.writing(KEY, TARGETS, 0, T0)));
 
         assertThat(coordinator.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
         assertThat(volumes.calls()).isEmpty();
@@ -348,7 +554,7 @@ class CoordinatorTest {
 
     @Test
     void a_writing_row_an_earlier_process_left_is_settled_by_the_request_that_meets_it() {
-        Entry leftover = Entry.writing(KEY, TARGETS, T0);
+        Entry leftover = Entry.writing(KEY, TARGETS, 0, T0);
         index.putAll(List.of(leftover));
         volumes.seedBlob(FIRST, KEY, 5, HELLO_MD5);
         clock.advance(java.time.Duration.ofSeconds(1));
@@ -361,10 +567,29 @@ class CoordinatorTest {
     }
 
     @Test
+    void a_replace_an_earlier_process_left_pending_is_settled_by_the_request_that_meets_it() {
+        Entry live = storedLive();
+        Entry marked = live.withPending(Option.some(new HeldGeneration(7, TARGETS, T0)), T0);
+        index.replace(live, marked);
+        // What the killed replace had written of its generation: blob and sidecar on one target.
+        volumes.seed(FIRST, new Sidecar(KEY, 3, Gens.md5(7), EntryState.LIVE, T0, 7, Sidecar.FORMAT));
+        clock.advance(Duration.ofSeconds(1));
+        Coordinator restarted = new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
+
+        assertThat(restarted.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("world"), "r1")).isInstanceOf(PutResult.Created.class);
+
+        // The pending generation's files went first; the value it was beside was then replaced as usual.
+        for (Replica r : TARGETS) assertThat(volumes.generations(r, KEY)).as("%s", r).doesNotContain(7L);
+        assertThat(index.get(KEY).get().retired()).extracting(HeldGeneration::generation).containsExactly(0L);
+        holdsWhole(volumes, live);
+    }
+
+    @Test
     void a_writing_row_of_this_process_is_not_settled_by_another_request() {
         Coordinator started = new Coordinator(index, volumes, health, clock, new Random(7),
                 () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), clock.instant());
-        index.putAll(List.of(Entry.writing(KEY, TARGETS, clock.instant())));
+        index.putAll(List.of(Entry.writing(KEY, TARGETS, 0, clock.instant())));
 
         assertThat(started.put(KEY, body("hello"), "r1")).isEqualTo(new PutResult.Busy());
         assertThat(started.delete(KEY, "r2")).isEqualTo(new DeleteResult.Busy());

@@ -65,7 +65,7 @@ public abstract class IndexContract {
     }
 
     static Entry live(String key) {
-        return Entry.live(key(key), List.of(R1, R2), 1234, MD5, T0);
+        return Entry.live(key(key), List.of(R1, R2), 1234, MD5, 0, T0);
     }
 
     static Entry writing(String key, Instant updated) {
@@ -125,10 +125,10 @@ public abstract class IndexContract {
         assertThat(utf8(thousandAscii)).hasSize(1000);
         assertThat(utf8(thousandUnicode)).hasSize(1000);
         Seq<Entry> entries = List.of(
-                Entry.writing(key("/plain"), List.of(R1, R2, R3), T0),
+                Entry.writing(key("/plain"), List.of(R1, R2, R3), 0, T0),
                 new Entry(key("/writing/with/md5"), EntryState.WRITING, List.of(R3), 10, Option.of(MD5), T0, T0.plusMillis(5)),
                 new Entry(key("/no/replicas"), EntryState.WRITING, List.empty(), 0, Option.none(), T0, T0),
-                Entry.live(key("/ünïcödé/ключ/鍵/😀"), List.of(R2, R1), 5_000_000_000_000L, MD5, T0.plusNanos(999_999)),
+                Entry.live(key("/ünïcödé/ключ/鍵/😀"), List.of(R2, R1), 5_000_000_000_000L, MD5, 0, T0.plusNanos(999_999)),
                 new Entry(key("/unlinked"), EntryState.UNLINKED, List.of(R1), 1, Option.of(OTHER_MD5), T0.minusSeconds(86_400), T0),
                 new Entry(key("/before/1970"), EntryState.LIVE, List.of(R1), 1, Option.of(MD5), Instant.parse("1969-07-20T20:17:40.123Z"), T0),
                 live(thousandAscii),
@@ -142,7 +142,7 @@ public abstract class IndexContract {
     @Test
     void reserve_inserts_an_absent_key_when_none_is_expected() {
         Index index = index();
-        Entry e = Entry.writing(key("/new"), List.of(R1), T0);
+        Entry e = Entry.writing(key("/new"), List.of(R1), 0, T0);
         assertThat(index.reserve(Option.none(), e)).isTrue();
         assertThat(index.get(e.key())).isEqualTo(Option.of(e));
     }
@@ -152,7 +152,7 @@ public abstract class IndexContract {
         Index index = index();
         Entry existing = live("/taken");
         index.reserve(Option.none(), existing);
-        assertThat(index.reserve(Option.none(), Entry.writing(key("/taken"), List.of(R2), T0))).isFalse();
+        assertThat(index.reserve(Option.none(), Entry.writing(key("/taken"), List.of(R2), 0, T0))).isFalse();
         assertThat(index.get(existing.key())).isEqualTo(Option.of(existing));
     }
 
@@ -161,7 +161,7 @@ public abstract class IndexContract {
         Index index = index();
         Entry old = inState("/again", EntryState.UNLINKED);
         index.reserve(Option.none(), old);
-        Entry next = Entry.writing(old.key(), List.of(R3), T0.plusSeconds(1));
+        Entry next = Entry.writing(old.key(), List.of(R3), 0, T0.plusSeconds(1));
         assertThat(index.reserve(Option.of(old), next)).isTrue();
         assertThat(index.get(old.key())).isEqualTo(Option.of(next));
     }
@@ -171,7 +171,7 @@ public abstract class IndexContract {
         Index index = index();
         Entry existing = live("/held");
         index.reserve(Option.none(), existing);
-        Entry next = Entry.writing(existing.key(), List.of(R3), T0.plusSeconds(1));
+        Entry next = Entry.writing(existing.key(), List.of(R3), 0, T0.plusSeconds(1));
         for (Entry stale : oneFieldOff(existing)) {
             assertThat(index.reserve(Option.of(stale), next)).as("expected %s", stale).isFalse();
         }
@@ -182,7 +182,7 @@ public abstract class IndexContract {
     void reserve_is_refused_when_an_entry_is_expected_but_the_key_is_absent() {
         Index index = index();
         Entry ghost = live("/ghost");
-        assertThat(index.reserve(Option.of(ghost), Entry.writing(ghost.key(), List.of(R1), T0))).isFalse();
+        assertThat(index.reserve(Option.of(ghost), Entry.writing(ghost.key(), List.of(R1), 0, T0))).isFalse();
         assertThat(index.get(ghost.key())).isEqualTo(Option.none());
     }
 
@@ -193,7 +193,7 @@ public abstract class IndexContract {
         var candidates = new ArrayList<Entry>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 32; i++) {
-                Entry e = Entry.writing(key("/contested"), List.of(new Replica(R1.volume(), i)), T0);
+                Entry e = Entry.writing(key("/contested"), List.of(new Replica(R1.volume(), i)), 0, T0);
                 candidates.add(e);
                 tries.add(threads.submit(() -> index.reserve(Option.none(), e)));
             }
@@ -214,9 +214,9 @@ public abstract class IndexContract {
     @Test
     void replace_swaps_a_row_that_equals_the_expected_entry() {
         Index index = index();
-        Entry w = Entry.writing(key("/k"), List.of(R1, R2), T0);
+        Entry w = Entry.writing(key("/k"), List.of(R1, R2), 0, T0);
         index.reserve(Option.none(), w);
-        Entry l = Entry.live(w.key(), w.replicas(), 99, MD5, T0.plusMillis(3));
+        Entry l = Entry.live(w.key(), w.replicas(), 99, MD5, 0, T0.plusMillis(3));
         assertThat(index.replace(w, l)).isTrue();
         assertThat(index.get(w.key())).isEqualTo(Option.of(l));
     }
@@ -549,5 +549,81 @@ public abstract class IndexContract {
 
     private static Entry rekey(Entry e, Key key) {
         return new Entry(key, e.state(), e.replicas(), e.size(), e.md5(), e.created(), e.updated());
+    }
+
+    // ---- generations --------------------------------------------------------------------------
+
+    @Test
+    void reserved_generations_are_never_handed_out_twice_and_start_at_1() {
+        Index index = index();
+        long first = index.reserveGenerations(1000);
+        assertThat(first).isEqualTo(1);
+        assertThat(index.reserveGenerations(1)).isEqualTo(1001);
+        assertThat(index.reserveGenerations(5)).isEqualTo(1002);
+        assertThat(index.reserveGenerations(1)).isEqualTo(1007);
+    }
+
+    @Test
+    void raising_generations_puts_later_reservations_above_the_floor_and_never_lowers_them() {
+        Index index = index();
+        index.raiseGenerations(41);
+        assertThat(index.reserveGenerations(10)).isEqualTo(42);
+        index.raiseGenerations(7); // below what was handed out: no effect
+        assertThat(index.reserveGenerations(1)).isEqualTo(52);
+    }
+
+    @Test
+    void generations_are_not_reused_after_the_rows_that_had_them_are_deleted() {
+        Index index = index();
+        long g = index.reserveGenerations(1);
+        Entry e = Entry.live(key("/gen"), List.of(R1), 5, MD5, g, T0);
+        assertThat(index.reserve(Option.none(), e)).isTrue();
+        assertThat(index.remove(e)).isTrue();
+        assertThat(index.reserveGenerations(1)).isGreaterThan(g);
+    }
+
+    @Test
+    void an_entry_with_a_generation_a_pending_write_and_retired_values_reads_back_equal() {
+        Index index = index();
+        Entry e = Entry.live(key("/held"), List.of(R1, R2), 5, MD5, 9, T0)
+                .withPending(Option.some(new mkv.domain.HeldGeneration(12, List.of(R3, R1), T0.plusMillis(5))), T0)
+                .withRetired(List.of(new mkv.domain.HeldGeneration(8, List.of(R2), T0.minusSeconds(60)),
+                        new mkv.domain.HeldGeneration(0, List.of(R1, R3), T0.minusSeconds(600))), T0);
+        assertThat(index.reserve(Option.none(), e)).isTrue();
+        assertThat(index.get(e.key())).contains(e);
+        assertThat(index.scan(Option.none(), 10)).containsExactly(e);
+    }
+
+    @Test
+    void a_conditional_write_fails_when_the_generation_pending_or_retired_differ() {
+        Index index = index();
+        Entry e = Entry.live(key("/cond"), List.of(R1), 5, MD5, 3, T0);
+        assertThat(index.reserve(Option.none(), e)).isTrue();
+        Entry otherGeneration = Entry.live(key("/cond"), List.of(R1), 5, MD5, 4, T0);
+        Entry pending = e.withPending(Option.some(new mkv.domain.HeldGeneration(5, List.of(R2), T0)), T0);
+        Entry retired = e.withRetired(List.of(new mkv.domain.HeldGeneration(2, List.of(R2), T0)), T0);
+        assertThat(index.replace(otherGeneration, e)).isFalse();
+        assertThat(index.replace(pending, e)).isFalse();
+        assertThat(index.replace(retired, e)).isFalse();
+        assertThat(index.remove(pending)).isFalse();
+        assertThat(index.replace(e, pending)).isTrue();
+        assertThat(index.replace(e, retired)).isFalse();
+        assertThat(index.replace(pending, retired)).isTrue();
+        assertThat(index.get(e.key())).contains(retired);
+    }
+
+    @Test
+    void holding_finds_only_entries_with_a_pending_write_or_retired_values_in_key_order() {
+        Index index = index();
+        Entry plain = Entry.live(key("/a"), List.of(R1), 5, MD5, 1, T0);
+        Entry pending = Entry.live(key("/b"), List.of(R1), 5, MD5, 2, T0)
+                .withPending(Option.some(new mkv.domain.HeldGeneration(3, List.of(R1), T0)), T0);
+        Entry retired = Entry.live(key("/c"), List.of(R1), 5, MD5, 4, T0)
+                .withRetired(List.of(new mkv.domain.HeldGeneration(1, List.of(R2), T0)), T0);
+        index.putAll(List.of(plain, pending, retired, live("/d")));
+        assertThat(index.holding(Option.none(), 10)).containsExactly(pending, retired);
+        assertThat(index.holding(Option.none(), 1)).containsExactly(pending);
+        assertThat(index.holding(Option.some(pending.key()), 10)).containsExactly(retired);
+        assertThat(index.holding(Option.some(retired.key()), 10)).isEmpty();
     }
 }

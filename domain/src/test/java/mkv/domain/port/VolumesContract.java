@@ -96,7 +96,7 @@ public abstract class VolumesContract {
 
     /** Writes the blob and its sidecar to one replica, as a PUT does, and checks both landed. */
     private Sidecar stored(Key key, Replica replica, byte[] bytes) {
-        BlobWrite write = volumes().write(key, List.of(replica), body(bytes), "req-store");
+        BlobWrite write = volumes().write(key, 0, List.of(replica), body(bytes), "req-store");
         assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
         Sidecar sidecar = sidecar(key, bytes);
         assertThat(volumes().writeSidecar(replica, sidecar, "req-store")).isEqualTo(new Transfer.Done(replica));
@@ -118,8 +118,8 @@ public abstract class VolumesContract {
     }
 
     private void holdsNothing(Replica replica, Key key) {
-        assertThat(volumes().stat(replica, key)).isEqualTo(new Stat.Missing());
-        assertThat(volumes().checksum(replica, key)).isEqualTo(new Checksum.Missing());
+        assertThat(volumes().stat(replica, key, 0)).isEqualTo(new Stat.Missing());
+        assertThat(volumes().checksum(replica, key, 0)).isEqualTo(new Checksum.Missing());
         assertThat(volumes().readSidecar(replica.volume(), BlobPath.of(key, replica))).isEqualTo(new SidecarRead.Missing());
     }
 
@@ -132,15 +132,15 @@ public abstract class VolumesContract {
             byte[] bytes = bytes(size, size);
             Seq<Replica> targets = List.of(new Replica(up(0), 1), new Replica(up(1), 2), new Replica(up(0), 3));
 
-            BlobWrite write = volumes().write(key, targets, body(bytes), "req-write");
+            BlobWrite write = volumes().write(key, 0, targets, body(bytes), "req-write");
 
             assertThat(write.bodyError()).isEmpty();
             assertThat(write.transfers()).containsExactlyElementsOf(targets.map(Transfer.Done::new));
             assertThat(write.size()).isEqualTo(size);
             assertThat(write.md5()).isEqualTo(md5(bytes));
             for (Replica r : targets) {
-                assertThat(volumes().stat(r, key)).isEqualTo(new Stat.Present(size));
-                assertThat(volumes().checksum(r, key)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
+                assertThat(volumes().stat(r, key, 0)).isEqualTo(new Stat.Present(size));
+                assertThat(volumes().checksum(r, key, 0)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
             }
         }
     }
@@ -151,24 +151,59 @@ public abstract class VolumesContract {
         byte[] bytes = bytes(LARGE + 17, 2);
         Replica replica = new Replica(up(1), 0);
 
-        BlobWrite write = volumes().write(key, List.of(replica), new Body(new ByteArrayInputStream(bytes), -1), "req-chunked");
+        BlobWrite write = volumes().write(key, 0, List.of(replica), new Body(new ByteArrayInputStream(bytes), -1), "req-chunked");
 
         assertThat(write.bodyError()).isEmpty();
         assertThat(write.transfers()).containsExactly(new Transfer.Done(replica));
         assertThat(write.size()).isEqualTo(bytes.length);
-        assertThat(volumes().checksum(replica, key)).isEqualTo(new Checksum.Computed(bytes.length, md5(bytes)));
+        assertThat(volumes().checksum(replica, key, 0)).isEqualTo(new Checksum.Computed(bytes.length, md5(bytes)));
     }
 
     @Test
     void a_second_write_replaces_the_blob() {
         Key key = freshKey("overwrite");
         Replica replica = new Replica(up(0), 4);
-        volumes().write(key, List.of(replica), body(bytes(SMALL, 1)), "req-1");
+        volumes().write(key, 0, List.of(replica), body(bytes(SMALL, 1)), "req-1");
         byte[] second = bytes(SMALL / 2, 2);
 
-        assertThat(volumes().write(key, List.of(replica), body(second), "req-2").transfers()).containsExactly(new Transfer.Done(replica));
+        assertThat(volumes().write(key, 0, List.of(replica), body(second), "req-2").transfers()).containsExactly(new Transfer.Done(replica));
 
-        assertThat(volumes().checksum(replica, key)).isEqualTo(new Checksum.Computed(second.length, md5(second)));
+        assertThat(volumes().checksum(replica, key, 0)).isEqualTo(new Checksum.Computed(second.length, md5(second)));
+    }
+
+    @Test
+    void generations_of_one_key_live_side_by_side_at_their_own_paths() {
+        Key key = freshKey("generations");
+        Replica replica = new Replica(up(0), 5);
+        byte[] old = bytes(SMALL, 21), young = bytes(LARGE, 22);
+        Sidecar oldSidecar = new Sidecar(key, old.length, md5(old), EntryState.LIVE, CREATED, 0, Sidecar.FORMAT);
+        Sidecar youngSidecar = new Sidecar(key, young.length, md5(young), EntryState.LIVE, CREATED, 7, Sidecar.FORMAT);
+        volumes().write(key, 0, List.of(replica), body(old), "req-g0");
+        volumes().writeSidecar(replica, oldSidecar, "req-g0");
+
+        assertThat(volumes().write(key, 7, List.of(replica), body(young), "req-g7").transfers()).containsExactly(new Transfer.Done(replica));
+        assertThat(volumes().writeSidecar(replica, youngSidecar, "req-g7")).isEqualTo(new Transfer.Done(replica));
+
+        // Writing generation 7 left generation 0 whole, and each reads back at its own path.
+        assertThat(volumes().checksum(replica, key, 0)).isEqualTo(new Checksum.Computed(old.length, md5(old)));
+        assertThat(volumes().checksum(replica, key, 7)).isEqualTo(new Checksum.Computed(young.length, md5(young)));
+        assertThat(volumes().readSidecar(replica.volume(), BlobPath.of(key, 0, replica))).isEqualTo(new SidecarRead.Found(oldSidecar));
+        assertThat(volumes().readSidecar(replica.volume(), BlobPath.of(key, 7, replica))).isEqualTo(new SidecarRead.Found(youngSidecar));
+        assertThat(volumes().url(replica, key, 7)).endsWith(BlobPath.of(key, 7, replica).path());
+
+        // Deleting one generation leaves the other.
+        assertThat(volumes().delete(replica, key, 0, "req-d0")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes().stat(replica, key, 0)).isEqualTo(new Stat.Missing());
+        assertThat(volumes().stat(replica, key, 7)).isEqualTo(new Stat.Present(young.length));
+
+        // A copy carries the sidecar's generation to the same generation's path on the target.
+        Replica to = new Replica(up(1), 6);
+        assertThat(volumes().copy(replica, to, youngSidecar, "req-c7")).isEqualTo(new Transfer.Done(to));
+        assertThat(volumes().checksum(to, key, 7)).isEqualTo(new Checksum.Computed(young.length, md5(young)));
+        assertThat(volumes().stat(to, key, 0)).isEqualTo(new Stat.Missing());
+        assertThat(volumes().deleteFiles(to.volume(), BlobPath.of(key, 7, to), "req-df")).isEqualTo(new Transfer.Done(to));
+        assertThat(volumes().stat(to, key, 7)).isEqualTo(new Stat.Missing());
+        assertThat(volumes().delete(replica, key, 7, "req-d7")).isEqualTo(new Transfer.Done(replica));
     }
 
     @Test
@@ -177,7 +212,7 @@ public abstract class VolumesContract {
             Key key = freshKey("broken-" + size);
             Seq<Replica> targets = List.of(new Replica(up(0), 2), new Replica(up(1), 2));
 
-            BlobWrite write = volumes().write(key, targets, breaking(bytes(size, 3), size / 2), "req-broken");
+            BlobWrite write = volumes().write(key, 0, targets, breaking(bytes(size, 3), size / 2), "req-broken");
 
             assertThat(write.bodyError()).as("%d bytes", size).isNotEmpty();
             assertThat(write.transfers().map(Transfer::replica)).containsExactlyElementsOf(targets);
@@ -193,7 +228,7 @@ public abstract class VolumesContract {
                 Seq<Replica> targets = List.of(new Replica(up(0), 8), new Replica(up(1), 8));
                 Body lying = new Body(new ByteArrayInputStream(bytes(sent, 4)), size);
 
-                BlobWrite write = volumes().write(key, targets, lying, "req-framing");
+                BlobWrite write = volumes().write(key, 0, targets, lying, "req-framing");
 
                 assertThat(write.bodyError()).as("%d bytes declared, %d sent", size, sent).isNotEmpty();
                 assertThat(write.transfers()).as("%d bytes declared, %d sent", size, sent).noneMatch(Transfer::ok);
@@ -209,7 +244,7 @@ public abstract class VolumesContract {
             byte[] bytes = bytes(size, 5);
             Replica a = new Replica(up(0), 1), gone = new Replica(down(), 1), b = new Replica(up(1), 1);
 
-            BlobWrite write = volumes().write(key, List.of(a, gone, b), body(bytes), "req-partly");
+            BlobWrite write = volumes().write(key, 0, List.of(a, gone, b), body(bytes), "req-partly");
 
             assertThat(write.bodyError()).isEmpty();
             assertThat(write.transfers()).hasSize(3);
@@ -217,8 +252,8 @@ public abstract class VolumesContract {
             unreachable(write.transfers().get(1), gone);
             assertThat(write.transfers().get(2)).isEqualTo(new Transfer.Done(b));
             assertThat(write.md5()).isEqualTo(md5(bytes));
-            assertThat(volumes().checksum(a, key)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
-            assertThat(volumes().checksum(b, key)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
+            assertThat(volumes().checksum(a, key, 0)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
+            assertThat(volumes().checksum(b, key, 0)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
         }
     }
 
@@ -255,12 +290,12 @@ public abstract class VolumesContract {
         Replica replica = new Replica(up(0), 6);
         stored(key, replica, bytes(SMALL, 8));
 
-        assertThat(volumes().delete(replica, key, "req-del")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes().delete(replica, key, 0, "req-del")).isEqualTo(new Transfer.Done(replica));
         holdsNothing(replica, key);
 
-        assertThat(volumes().delete(replica, key, "req-del-again")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes().delete(replica, key, 0, "req-del-again")).isEqualTo(new Transfer.Done(replica));
         Key never = freshKey("never-written");
-        assertThat(volumes().delete(replica, never, "req-del-never")).isEqualTo(new Transfer.Done(replica));
+        assertThat(volumes().delete(replica, never, 0, "req-del-never")).isEqualTo(new Transfer.Done(replica));
     }
 
     @Test
@@ -270,11 +305,11 @@ public abstract class VolumesContract {
         Replica gone = new Replica(up(0), 1), sameVolume = new Replica(up(0), 2), otherVolume = new Replica(up(1), 1);
         for (Replica r : List.of(gone, sameVolume, otherVolume)) stored(key, r, bytes);
 
-        volumes().delete(gone, key, "req-del");
+        volumes().delete(gone, key, 0, "req-del");
 
         holdsNothing(gone, key);
         for (Replica r : List.of(sameVolume, otherVolume)) {
-            assertThat(volumes().stat(r, key)).isEqualTo(new Stat.Present(SMALL));
+            assertThat(volumes().stat(r, key, 0)).isEqualTo(new Stat.Present(SMALL));
             assertThat(volumes().readSidecar(r.volume(), BlobPath.of(key, r))).isEqualTo(new SidecarRead.Found(sidecar(key, bytes)));
         }
     }
@@ -290,7 +325,7 @@ public abstract class VolumesContract {
         assertThat(volumes().deleteFiles(up(1), BlobPath.of(key, orphan), "req-orphan")).isEqualTo(new Transfer.Done(orphan));
 
         holdsNothing(orphan, key);
-        assertThat(volumes().checksum(kept, key)).isEqualTo(new Checksum.Computed(SMALL, md5(bytes)));
+        assertThat(volumes().checksum(kept, key, 0)).isEqualTo(new Checksum.Computed(SMALL, md5(bytes)));
         assertThat(volumes().deleteFiles(up(1), BlobPath.of(key, orphan), "req-orphan-again")).isEqualTo(new Transfer.Done(orphan));
     }
 
@@ -364,7 +399,7 @@ public abstract class VolumesContract {
             assertThat(volumes().copy(from, to, sidecar, "req-copy")).isEqualTo(new Transfer.Done(to));
 
             for (Replica r : List.of(from, to)) {
-                assertThat(volumes().checksum(r, key)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
+                assertThat(volumes().checksum(r, key, 0)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
                 assertThat(volumes().readSidecar(r.volume(), BlobPath.of(key, r))).isEqualTo(new SidecarRead.Found(sidecar));
             }
         }
@@ -417,7 +452,7 @@ public abstract class VolumesContract {
     void a_url_is_the_volumes_address_and_the_blob_path() {
         Key key = freshKey("url");
         for (Replica r : List.of(new Replica(up(0), 0), new Replica(up(1), 42), new Replica(new Volume("vol.example", 8080), 99))) {
-            assertThat(volumes().url(r, key)).isEqualTo("http://" + r.volume().host() + ":" + r.volume().port() + BlobPath.of(key, r).path());
+            assertThat(volumes().url(r, key, 0)).isEqualTo("http://" + r.volume().host() + ":" + r.volume().port() + BlobPath.of(key, r).path());
         }
     }
 
@@ -449,19 +484,19 @@ public abstract class VolumesContract {
         Sidecar sidecar = stored(key, source, bytes);
         BlobPath path = BlobPath.of(key, gone);
 
-        BlobWrite write = volumes().write(key, List.of(gone), body(bytes), "req-down");
+        BlobWrite write = volumes().write(key, 0, List.of(gone), body(bytes), "req-down");
         assertThat(write.transfers()).hasSize(1);
         unreachable(write.transfers().head(), gone);
         unreachable(volumes().writeSidecar(gone, sidecar, "req-down"), gone);
-        unreachable(volumes().delete(gone, key, "req-down"), gone);
+        unreachable(volumes().delete(gone, key, 0, "req-down"), gone);
         unreachable(volumes().deleteFiles(down(), path, "req-down"), gone);
         unreachable(volumes().ping(down()), new Replica(down(), 0));
         unreachable(volumes().copy(source, gone, sidecar, "req-down"), gone);
         unreachable(volumes().copy(gone, new Replica(up(1), 4), sidecar, "req-down"), gone);
         holdsNothing(new Replica(up(1), 4), key);
-        assertThat(volumes().stat(gone, key)).isInstanceOfSatisfying(Stat.Unknown.class,
+        assertThat(volumes().stat(gone, key, 0)).isInstanceOfSatisfying(Stat.Unknown.class,
                 u -> assertThat(u.failure()).isInstanceOf(VolumeFailure.Unreachable.class));
-        assertThat(volumes().checksum(gone, key)).isInstanceOfSatisfying(Checksum.Unknown.class,
+        assertThat(volumes().checksum(gone, key, 0)).isInstanceOfSatisfying(Checksum.Unknown.class,
                 u -> assertThat(u.failure()).isInstanceOf(VolumeFailure.Unreachable.class));
         assertThat(volumes().readSidecar(down(), path)).isInstanceOfSatisfying(SidecarRead.Failed.class,
                 f -> assertThat(f.failure()).isInstanceOf(VolumeFailure.Unreachable.class));
