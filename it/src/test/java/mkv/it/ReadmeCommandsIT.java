@@ -55,6 +55,7 @@ class ReadmeCommandsIT {
         Files.write(work.resolve("cat.jpg"), "not really a cat, but 100 bytes or more of something to store and read back in ranges.".repeat(3)
                 .getBytes(StandardCharsets.UTF_8));
         Files.write(work.resolve("new.jpg"), NEW_VALUE);
+        Files.createDirectories(work.resolve("backup"));
         Path bin = Files.createDirectories(work.resolve("bin"));
         script(bin.resolve("mkv"), "exec " + String.join(" ", cluster.mkvCommand().stream().map(ReadmeCommandsIT::quote).toList()) + " \"$@\"");
         Path wrap = Files.createDirectories(dir.resolve("wrap"));
@@ -101,6 +102,7 @@ class ReadmeCommandsIT {
                 .replace("localhost:3100", "127.0.0.1:" + cluster.adminPort)
                 .replace("/var/lib/mkv/index.db", cluster.db().toString())
                 .replace("/var/lib/mkv/", work + "/")
+                .replace(" /backup/", " " + work + "/backup/")
                 .replace("<md5 hex>", Http.md5(NEW_VALUE));
         for (int i = 0; i < cluster.volumePorts.size(); i++) c = c.replace("h" + (i + 1) + ":3001", "127.0.0.1:" + cluster.volumePorts.get(i));
         for (var e : SCALED.entrySet()) c = c.replace(e.getKey(), e.getValue());

@@ -295,8 +295,8 @@ class AdminFlowsTest {
         var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         Verifier.Report report = check.run(THREE);
 
-        assertThat(report.findings().get("Orphan")).contains(1L);
-        assertThat(report.findings().remove("Orphan")).isEmpty();
+        assertThat(report.findings().get(Verification.Kind.ORPHAN)).contains(1L);
+        assertThat(report.findings().remove(Verification.Kind.ORPHAN)).isEmpty();
         var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         assertThat(repair.run(THREE).repaired()).isEqualTo(1);
         assertThat(volumes.generations(r, k)).containsExactly(2L, 5L, 7L);
