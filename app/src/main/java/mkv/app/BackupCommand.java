@@ -13,11 +13,12 @@ import picocli.CommandLine.Option;
 /** {@code mkv backup}: a consistent copy of a live index, taken while the coordinator runs. */
 @Command(name = "backup", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Writes a consistent copy of the index to a new file, while the coordinator keeps",
-            "serving: one read transaction (SQLite's VACUUM INTO), which never blocks its writes.",
-            "The copy keeps the cluster id. To restore it, see docs/OPERATIONS.md: stop the",
-            "coordinator, put the copy in place of the index (removing its -wal and -shm files),",
-            "start it, then run 'mkv verify --repair' to adopt the keys written since the backup.",
+            "Writes a consistent copy of the index to a new file.",
+            "The coordinator keeps serving: the copy is one read transaction (SQLite's VACUUM INTO), which never blocks "
+                    + "its writes. The copy keeps the cluster id.",
+            "To restore it (see docs/OPERATIONS.md), stop the coordinator, put the copy in place of the index (removing "
+                    + "its -wal and -shm files), start it, then run 'mkv verify --repair' to adopt the keys written since the "
+                    + "backup.",
             "",
             "Exit code: 0 copied, 1 the copy failed, 2 bad usage.",
             "",

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 /** {@code mkv bench}: load on any minikeyvalue-compatible server, with ops/s and latency percentiles. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Puts load on a minikeyvalue-compatible server (mkv, or the Go original) over raw",
-            "HTTP/1.1 keep-alive; reports operations per second, latency percentiles",
-            "(HdrHistogram) and failures by status.",
+            "Puts load on a minikeyvalue-compatible server.",
+            "The server may be mkv or the Go original. It speaks raw HTTP/1.1 keep-alive and reports operations per second, latency percentiles (HdrHistogram) and "
+                    + "failures by status.",
             "",
             "Phases (--phase):",
             "  put          PUT each key once; 201 is success (403: the key was there).",
@@ -30,9 +30,8 @@ import picocli.CommandLine.Option;
             "  cycle        PUT, GET, DELETE of one fresh key after the other",
             "               (the Go minikeyvalue thrasher's loop).",
             "",
-            "Without --duration each of --keys keys gets one operation. With it, put",
-            "and cycle make fresh keys until time is up; get and get-missing go round",
-            "keys 0..KEYS-1.",
+            "Without --duration each of --keys keys gets one operation. With it, put and cycle make fresh keys until time "
+                    + "is up; get and get-missing go round keys 0 to KEYS-1.",
             "",
             "Examples:",
             "  mkv bench --phase put --keys 10000 --size 1KiB --prefix /b1/",
@@ -46,7 +45,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--url", defaultValue = "http://127.0.0.1:3000", paramLabel = "URL",
-            description = "The server, http://HOST:PORT (default ${DEFAULT-VALUE}).")
+            description = "Server URL (default ${DEFAULT-VALUE}).")
     String url;
 
     @Option(names = "--phase", defaultValue = "cycle", paramLabel = "PHASE",

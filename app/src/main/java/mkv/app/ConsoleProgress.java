@@ -2,7 +2,11 @@ package mkv.app;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -82,7 +86,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
                 }
                 if (!running) return;
                 if (terminal) out.print("\r\033[K" + line.apply(this));
-                else out.println(line.apply(this));
+                else out.println(stamped(Instant.now(), line.apply(this)));
                 out.flush();
             }
         }
@@ -115,10 +119,20 @@ final class ConsoleProgress implements Progress, AutoCloseable {
         return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "] " + pct + "% ";
     }
 
+    /** A line for a log: the UTC time first, so lines from a long run can be placed and their rate read. */
+    static String stamped(Instant now, String line) {
+        return DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " " + line;
+    }
+
+    /** A count with thousands separators (1,234,567), whatever the machine's locale. */
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
     static String bytes(long n) {
         if (n < 1024) return n + " B";
-        if (n < 1024 * 1024) return String.format("%.1f KiB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024) return String.format("%.1f MiB", n / 1048576.0);
-        return String.format("%.2f GiB", n / 1073741824.0);
+        if (n < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        if (n < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0);
+        return String.format(Locale.ROOT, "%,.2f GiB", n / 1073741824.0);
     }
 }

@@ -15,19 +15,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv dev}: a whole local cluster, N nginx volumes and a coordinator, in one command. */
-@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ServerOptions.SettingFlags.class,
+@Command(name = "dev", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true, modelTransformer = DevCommand.DevFlags.class,
         description = {
-            "Starts a local cluster: --volumes nginx volumes on ports PORT+1..PORT+N and the coordinator on PORT,",
-            "all on 127.0.0.1, with everything (blobs, index, nginx logs) under --data. Prints curl lines to try.",
+            "Starts a whole local cluster: nginx volumes and a coordinator.",
+            "The coordinator listens on --port and the --volumes volumes on the ports after it, all on 127.0.0.1, with "
+                    + "everything (blobs, index, nginx logs) under --data. It prints curl lines to try.",
             "Ctrl-C or SIGTERM stops everything. Run it again on the same --data and the data is still there.",
-            "Every coordinator setting of 'mkv server' applies too (e.g. --protect, --config).",
+            "Every coordinator setting of 'mkv server' applies too (such as --protect and --config).",
             ""})
 final class DevCommand implements Callable<Integer> {
 
-    @Option(names = "--data", defaultValue = "data", paramLabel = "DIR", description = "Where the cluster keeps everything (default ./${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "data", paramLabel = "DIR", description = "Where the cluster keeps everything (default ${DEFAULT-VALUE}, in the current folder).")
     Path data;
 
-    @Option(names = "--port", defaultValue = "3000", description = "The coordinator's port; volumes take the next ones (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "3000", paramLabel = "PORT", description = "The coordinator's port; volumes take the next ones (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--volumes", defaultValue = "3", paramLabel = "N", description = "How many volumes to start (default ${DEFAULT-VALUE}).")
@@ -38,6 +39,22 @@ final class DevCommand implements Callable<Integer> {
 
     @Mixin
     ServerOptions options;
+
+    /** The coordinator's flags, with the defaults dev computes itself (see {@link #call}) shown instead of the server's. */
+    static final class DevFlags extends ServerOptions.SettingFlags {
+        private static final Map<String, String> DEV_DEFAULTS = Map.of(
+                "db", "DATA/index.db (under --data)",
+                "replicas", "3, or the number of volumes when fewer",
+                "host", "127.0.0.1");
+
+        @Override
+        String[] usage(Setting<?> s) {
+            String dev = DEV_DEFAULTS.get(s.name());
+            if (dev == null) return super.usage(s);
+            String help = s.help().replace("`", "");
+            return new String[] {help + " Default in dev: " + dev + (s.reload() == Setting.Reload.LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

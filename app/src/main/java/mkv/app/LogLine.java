@@ -4,10 +4,10 @@ import io.helidon.common.buffers.DataReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.SocketException;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 /**
@@ -17,13 +17,14 @@ import java.util.logging.LogRecord;
  * without a request id) as an "Internal server error" with a trace of its own code.
  */
 public final class LogLine extends Formatter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
+    // UTC with its offset written out: lines from several machines sort and compare as they are.
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
     @Override
     public String format(LogRecord record) {
         StringBuilder line = new StringBuilder()
-                .append(TIME.format(LocalDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault())))
-                .append(' ').append(record.getLevel().getName())
+                .append(TIME.format(record.getInstant()))
+                .append(' ').append(level(record.getLevel()))
                 .append(' ').append(record.getLoggerName())
                 .append(": ").append(formatMessage(record));
         Throwable thrown = record.getThrown();
@@ -39,6 +40,16 @@ public final class LogLine extends Formatter {
             }
         }
         return line.append(System.lineSeparator()).toString();
+    }
+
+    /** The level in the words operators know from other servers: ERROR rather than SEVERE, DEBUG rather than FINE. */
+    static String level(Level level) {
+        int v = level.intValue();
+        if (v >= Level.SEVERE.intValue()) return "ERROR";
+        if (v >= Level.WARNING.intValue()) return "WARNING";
+        if (v >= Level.CONFIG.intValue()) return "INFO";
+        if (v >= Level.FINE.intValue()) return "DEBUG";
+        return "TRACE";
     }
 
     /** The cause that says the peer went away (end of stream, reset, broken pipe), or null. */

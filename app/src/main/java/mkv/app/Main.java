@@ -6,13 +6,17 @@ import picocli.CommandLine.Command;
 /** The one {@code mkv} executable and its subcommands. */
 @Command(name = "mkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
-            "mkv: a distributed blob store. A coordinator keeps the index (key -> replicas) in SQLite",
-            "and answers the HTTP API; the bytes live on stock nginx volumes. Reads are redirects (302),",
-            "so no value ever passes through the coordinator on its way out.",
+            "mkv: a distributed blob store.",
+            "A coordinator keeps the index (key -> replicas) in SQLite and answers the HTTP API; the bytes live on stock nginx "
+                    + "volumes. Reads are redirects (302), so no value ever passes through the coordinator on its way out.",
             "",
-            "Start a whole local cluster:   mkv dev",
-            "Run a coordinator:             mkv server --volumes host1:3001,host2:3001,host3:3001 --db /var/lib/mkv/index.db",
-            "Run one volume (nginx):        mkv volume --dir /srv/mkv/vol1 --port 3001"},
+            "Start a whole local cluster:",
+            "  mkv dev",
+            "Run one volume (nginx):",
+            "  mkv volume --dir /srv/mkv/vol1 --port 3001",
+            "Run a coordinator over three volumes:",
+            "  mkv server --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/index.db",
+            ""},
         subcommands = {ServerCommand.class, VolumeCommand.class, DevCommand.class, RebuildCommand.class, RebalanceCommand.class,
             VerifyCommand.class, BackupCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

@@ -17,19 +17,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv rebalance}: moves replicas to where the ring over a new volume set places them. */
-@Command(name = "rebalance", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "rebalance", customSynopsis = "mkv rebalance --volumes HOST:PORT,... --db PATH [OPTIONS]", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Moves every key's replicas to where the hash ring over --volumes places them,",
-            "e.g. after adding or removing a volume. Per key: copy each missing replica",
-            "volume-to-volume as a stream (blob, then sidecar; size and md5 checked),",
-            "switch the index entry (only if nobody changed it meanwhile), and only then",
-            "delete the replicas no longer wanted. Safe beside a running coordinator on the",
-            "same --db; killed and run again, it finishes the job (a key killed between",
-            "switch and delete keeps an orphan replica, which 'mkv verify --repair'",
-            "removes). Keep every old volume running until it is done.",
+            "Moves replicas to where the hash ring over --volumes places them.",
+            "Run it after adding or removing a volume, to move every key's replicas. Per key, it copies each missing replica volume-to-volume as a stream "
+                    + "(blob, then sidecar; size and md5 checked), switches the index entry (only if nobody changed it "
+                    + "meanwhile), and only then deletes the replicas no longer wanted.",
+            "It is safe beside a running coordinator on the same --db. Killed and run again, it finishes the job (a key "
+                    + "killed between switch and delete keeps an orphan replica, which 'mkv verify --repair' removes). Keep "
+                    + "every old volume running until it is done.",
             "",
-            "Exit code: 0 done, 1 some keys could not be moved (they stay readable where",
-            "they were), 2 bad usage.",
+            "Exit code: 0 done, 1 some keys could not be moved (they stay readable where they were), 2 bad usage.",
             "",
             "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --dry-run",
             "  mkv rebalance --volumes h1:80,h2:80,h3:80,h4:80 --db index.db --concurrency 8",
@@ -81,39 +79,46 @@ final class RebalanceCommand implements Callable<Integer> {
             var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), !dryRun);
             if (!strangers.isEmpty()) return AdminTool.usage("rebalance", strangers.toList());
             long total = index.count();
-            ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
-                    "rebalance: %s%d entries checked, %d keys moved (%d keys/s), %s copied, %d errors, %.0fs",
-                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.get(Counter.KEYS_MOVED), p.rate(Counter.KEYS_MOVED),
-                    ConsoleProgress.bytes(p.get(Counter.BYTES_COPIED)), p.get(Counter.ERRORS), p.seconds()));
-            Rebalancer rebalancer = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), progress);
+            // The plan (the index read once, nothing moved) gives the bar its end: keys to move, not entries to read.
+            ConsoleProgress planning = ConsoleProgress.start(options.progressEvery, p -> String.format(
+                    "rebalance: planning: %s%s of %s entries read, %.0fs",
+                    p.done(p.get(Counter.ENTRIES_CHECKED), total), ConsoleProgress.count(p.get(Counter.ENTRIES_CHECKED)),
+                    ConsoleProgress.count(total), p.seconds()));
+            RebalanceTotals plan;
+            try (planning) {
+                plan = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), planning).plan();
+            }
             if (dryRun) {
-                RebalanceTotals plan;
-                try (progress) {
-                    plan = rebalancer.plan();
-                }
                 printPlan(plan);
                 return AdminTool.CLEAN;
             }
+            ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
+                    "rebalance: %s%s of %s keys moved (%s keys/s), %s copied, %s errors, %.0fs",
+                    p.done(p.get(Counter.KEYS_MOVED), plan.keys()), ConsoleProgress.count(p.get(Counter.KEYS_MOVED)),
+                    ConsoleProgress.count(plan.keys()), ConsoleProgress.count(p.rate(Counter.KEYS_MOVED)),
+                    ConsoleProgress.bytes(p.get(Counter.BYTES_COPIED)), ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             Rebalancer.Report report;
             try (progress) {
-                report = rebalancer.run(concurrency);
+                report = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), progress).run(concurrency);
             }
             double s = progress.seconds();
-            System.out.printf("mkv rebalance: %d entries checked, %d keys moved, %s copied in %.1f s (%d keys/s); "
-                            + "%d changed by others meanwhile (left to them), %d errors%n",
-                    report.examined(), report.moved(), ConsoleProgress.bytes(report.bytes()), s,
-                    Math.round(report.moved() / Math.max(s, 1e-3)), report.conflicts(), report.errors());
+            System.out.printf("mkv rebalance: %s entries checked, %s keys moved, %s copied in %.1f s (%s keys/s); "
+                            + "%s changed by others meanwhile (left to them), %s errors%n",
+                    ConsoleProgress.count(report.examined()), ConsoleProgress.count(report.moved()), ConsoleProgress.bytes(report.bytes()), s,
+                    ConsoleProgress.count(Math.round(report.moved() / Math.max(s, 1e-3))), ConsoleProgress.count(report.conflicts()),
+                    ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
         }
     }
 
     private static void printPlan(RebalanceTotals plan) {
-        System.out.printf("mkv rebalance --dry-run: %d keys to move, %d copies, %s to copy, %d replicas to delete%n",
-                plan.keys(), plan.copies(), ConsoleProgress.bytes(plan.bytes()), plan.deletes());
+        System.out.printf("mkv rebalance --dry-run: %s keys to move, %s copies, %s to copy, %s replicas to delete%n",
+                ConsoleProgress.count(plan.keys()), ConsoleProgress.count(plan.copies()), ConsoleProgress.bytes(plan.bytes()),
+                ConsoleProgress.count(plan.deletes()));
         var volumes = plan.copiesTo().keySet().addAll(plan.deletesFrom().keySet());
         for (Volume v : volumes) {
-            System.out.printf("  %-24s +%d copies (%s), -%d replicas%n", v, plan.copiesTo().get(v).getOrElse(0L),
-                    ConsoleProgress.bytes(plan.bytesTo().get(v).getOrElse(0L)), plan.deletesFrom().get(v).getOrElse(0L));
+            System.out.printf("  %-24s +%s copies (%s), -%s replicas%n", v, ConsoleProgress.count(plan.copiesTo().get(v).getOrElse(0L)),
+                    ConsoleProgress.bytes(plan.bytesTo().get(v).getOrElse(0L)), ConsoleProgress.count(plan.deletesFrom().get(v).getOrElse(0L)));
         }
     }
 }

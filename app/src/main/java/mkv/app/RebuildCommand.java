@@ -19,14 +19,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv rebuild}: a new index from the sidecars on the volumes alone. */
-@Command(name = "rebuild", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "rebuild", customSynopsis = "mkv rebuild --volumes HOST:PORT,... --db PATH [OPTIONS]", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Rebuilds the index from the volumes: lists every /svNN/aa/bb/ folder of every",
-            "volume (only folders that exist), reads each blob's .key sidecar, checks the",
-            "blob is there with the recorded size, merges each key's replicas and writes",
-            "the entries in bulk. Size, md5, creation time and the unlinked state come back",
-            "exactly. Reports blobs without a sidecar, sidecars without a blob, unreadable",
-            "and conflicting sidecars.",
+            "Rebuilds the index from the sidecars on the volumes.",
+            "It lists every /svNN/aa/bb/ folder of every volume (only folders that exist), reads each blob's .key sidecar, "
+                    + "checks the blob is there with the recorded size, merges each key's replicas and writes the entries in "
+                    + "bulk. Size, md5, creation time and the unlinked state come back exactly.",
+            "It reports blobs without a sidecar, sidecars without a blob, and unreadable or conflicting sidecars.",
             "",
             "Exit code: 0 clean, 1 damage found or a volume could not be read, 2 bad usage.",
             "",
@@ -91,9 +90,11 @@ final class RebuildCommand implements Callable<Integer> {
             cluster.get().forEach(index::claim);
             Rebuilder.Report report;
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
-                    "rebuild: %s%d/%d volumes, %d folders, %d keys found (%d keys/s), %d damaged, %d errors, %.0fs",
-                    p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(), p.get(Counter.FOLDERS_LISTED), p.get(Counter.KEYS_FOUND),
-                    p.rate(Counter.KEYS_FOUND), p.get(Counter.FINDINGS), p.get(Counter.ERRORS), p.seconds()));
+                    "rebuild: %s%d/%d volumes, %s folders, %s keys found (%s keys/s), %s damaged, %s errors, %.0fs",
+                    p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)), p.get(Counter.VOLUMES_SCANNED), all.size(),
+                    ConsoleProgress.count(p.get(Counter.FOLDERS_LISTED)), ConsoleProgress.count(p.get(Counter.KEYS_FOUND)),
+                    ConsoleProgress.count(p.rate(Counter.KEYS_FOUND)), ConsoleProgress.count(p.get(Counter.FINDINGS)),
+                    ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             try (progress) {
                 report = new Rebuilder(nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);
             }

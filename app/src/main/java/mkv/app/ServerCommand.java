@@ -12,18 +12,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv server}: runs the coordinator until SIGTERM or Ctrl-C; SIGHUP re-reads its settings. */
-@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ServerOptions.SettingFlags.class,
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true, modelTransformer = ServerOptions.SettingFlags.class,
         description = {
-            "Runs the coordinator: the HTTP API on --port, metrics and health on --admin-port, the index in --db,",
-            "the bytes on --volumes (nginx, see 'mkv volume'). Settings come from --config (YAML), MKV_* environment",
-            "variables and flags, flags winning; all are checked at once. SIGHUP re-reads them (volumes, timeouts,",
-            "protect, fallback, list limits change for new requests; an invalid file is refused and the old settings stay).",
-            "SIGTERM or Ctrl-C stops it gracefully: no new connections, in-flight requests finish (--shutdown-grace).",
+            "Runs the coordinator: it keeps the index and answers the HTTP API.",
+            "The HTTP API listens on --port, metrics and health on --admin-port; the index is in --db and the bytes on "
+                    + "--volumes (nginx, see 'mkv volume').",
+            "Settings come from --config (YAML), MKV_* environment variables and flags, flags winning; all are checked at "
+                    + "once. SIGHUP re-reads them: volumes, timeouts, protect, fallback and list limits change for new requests; "
+                    + "an invalid file is refused and the old settings stay.",
+            "SIGTERM or Ctrl-C stops it gracefully: no new connections, and in-flight requests finish (--shutdown-grace).",
             "",
-            "  mkv server --volumes 10.0.0.1:3001,10.0.0.2:3001,10.0.0.3:3001 --db /var/lib/mkv/index.db",
-            "  curl -T cat.jpg http://localhost:3000/photos/cat.jpg      # PUT (201)",
-            "  curl -L http://localhost:3000/photos/cat.jpg              # GET follows the 302 to a volume",
-            "  curl http://localhost:3100/metrics                        # Prometheus metrics",
+            "  mkv server --volumes h1:3001,h2:3001,h3:3001 --db /var/lib/mkv/index.db",
+            "  curl -T cat.jpg http://localhost:3000/photos/cat.jpg   # PUT (201)",
+            "  curl -L http://localhost:3000/photos/cat.jpg           # GET via a volume",
+            "  curl http://localhost:3100/metrics                     # Prometheus",
             ""})
 final class ServerCommand implements Callable<Integer> {
 
@@ -57,10 +59,10 @@ final class ServerCommand implements Callable<Integer> {
         }, "mkv-shutdown"));
         Signals.onStop("the coordinator", running::close);
         Settings s = settings.get();
-        System.out.println("mkv: coordinator listening on port " + running.port()
+        System.err.println("mkv: coordinator listening on port " + running.port()
                 + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "") + ", index " + s.db()
                 + ", volumes " + s.volumes().mkString(",") + ", " + s.replicas() + " replicas");
-        System.out.flush();
+        System.err.flush();
         stopped.await();
         return 0;
     }

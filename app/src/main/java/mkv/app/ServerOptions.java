@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ServerOptions {
     @CommandLine.Option(names = "--config", paramLabel = "FILE",
-            description = "A YAML file of settings (keys as the flags without '--', e.g. 'read-timeout: 5s'; "
+            description = "A YAML file of settings (keys as the flags without '--', such as 'read-timeout: 5s'; "
                     + "'volumes' as a list or comma-separated). Re-read on SIGHUP. Env MKV_CONFIG.")
     Path config;
 
@@ -27,17 +27,22 @@ final class ServerOptions {
      * Adds a flag for every setting to the command, but for a flag it declares itself with a
      * meaning of its own ({@code mkv dev}'s --volumes is a count, its --port computes the volumes').
      */
-    static final class SettingFlags implements CommandLine.IModelTransformer {
+    static class SettingFlags implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
             for (Setting<?> s : SettingsTable.ALL.filter(s -> spec.findOption(s.flag()) == null)) {
                 // Typed as text, with no picocli default: an unset flag must not hide the environment or the file.
                 OptionSpec.Builder option = OptionSpec.builder(s.flag()).type(String.class).paramLabel(s.type().label())
-                        .description(SettingsTable.usage(s)).userObject(s);
+                        .description(usage(s)).userObject(s);
                 if (s.type().isSwitch()) option.arity("0..1").fallbackValue("true");
                 spec.addOption(option.build());
             }
             return spec;
+        }
+
+        /** The flag's help; a command that computes its own default for a setting says so here. */
+        String[] usage(Setting<?> s) {
+            return SettingsTable.usage(s);
         }
     }
 

@@ -80,7 +80,7 @@ final class SettingsTable {
     static final Setting<Boolean> PROTECT = Setting.of("protect", BOOL, "false", LIVE, Settings::protect,
             "DELETE of a live key answers 403: UNLINK it first.");
     static final Setting<Option<String>> FALLBACK = Setting.computed("fallback", HOST_PORT, "—", done -> Option.some(Option.none()), LIVE,
-            Settings::fallback, "`host:port` to redirect GETs of missing keys to (e.g. the old cluster during a migration).")
+            Settings::fallback, "`host:port` to redirect GETs of missing keys to (such as the old cluster during a migration).")
             .rule(f -> f.isDefined() && Volume.parse(f.get()).isLeft() ? Option.some("'" + f.get() + "' is not host:port") : Option.none());
     static final Setting<Integer> MAX_KEY_BYTES = Setting.of("max-key-bytes", INT, Integer.toString(Key.DEFAULT_MAX_BYTES), LIVE,
             Settings::maxKeyBytes, "Longest key, in UTF-8 bytes.").rule(Rule.between(2, 8192));
@@ -92,7 +92,7 @@ final class SettingsTable {
     static final Setting<Double> LIST_BURST = Setting.of("list-burst", DECIMAL, "40", LIVE, Settings::listBurst,
             "Listings a client may make at once before the rate applies.");
     static final Setting<Boolean> ACCESS_LOG = Setting.of("access-log", BOOL, "false", LIVE, Settings::accessLog,
-            "One log line per request (logger `mkv.access`): client, method, path, status, time, request id. Off by default: "
+            "One log line per request (logger `mkv.access`): client, method, path, status, time, bytes in and out, request id, user agent. Off by default: "
                     + "written synchronously to stderr it halved the GET rate on 2 cores (41.6k → 22.1k req/s, `scripts/bench.sh`).");
     static final Setting<Boolean> SYNC_FULL = Setting.of("sync-full", BOOL, "false", RESTART, Settings::syncFull,
             "SQLite `synchronous=FULL`: a 201 then survives power loss, not only a crash of the coordinator.");
@@ -170,7 +170,9 @@ final class SettingsTable {
     /** What --help shows for a setting: its meaning, default and whether a reload changes it. */
     static String[] usage(Setting<?> s) {
         String shown = s.fallback().text().replace("—", "none");
-        return new String[] {s.help().replace("`", "") + " Default: " + shown + (s.reload() == LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
+        // Help is written in Markdown for docs/OPERATIONS.md; a terminal gets a link's text and where it points.
+        String help = s.help().replace("`", "").replaceAll("\\[([^]]+)]\\(#[^)]+\\)", "'$1' in docs/OPERATIONS.md");
+        return new String[] {help + " Default: " + shown + (s.reload() == LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
     }
 
     static Seq<Volume> volumes(String text) {

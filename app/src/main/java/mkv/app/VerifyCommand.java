@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.Verification;
 import mkv.domain.Volume;
 import mkv.domain.flow.Verifier;
 import mkv.domain.port.Progress.Counter;
@@ -16,19 +17,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mkv verify}: checks every entry against the volumes and the volumes against the index. */
-@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "verify", customSynopsis = "mkv verify --volumes HOST:PORT,... --db PATH [OPTIONS]", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Checks that every entry's replicas exist with the right size (--deep: the",
-            "right md5, read end to end, and the right sidecar), reports under-replicated",
-            "and lost keys, WRITING entries older than --grace, and files on --volumes that",
-            "no entry names (orphans). Files younger than --grace are left alone. --repair",
-            "re-copies bad replicas from a good one, rewrites bad sidecars, settles stale",
-            "WRITING entries (as the coordinator's recovery does) and deletes orphans",
-            "(blobs with no sidecar at all only with --deep). Safe beside a running",
-            "coordinator on the same --db.",
+            "Checks the index against the volumes; --repair mends what it finds.",
+            "It checks that every entry's replicas exist with the right size (with --deep: the right md5, read end to end, "
+                    + "and the right sidecar), and reports under-replicated and lost keys, WRITING entries older than --grace, "
+                    + "and files on --volumes that no entry names (orphans). Files younger than --grace are left alone.",
+            "--repair re-copies bad replicas from a good one, rewrites bad sidecars, settles stale WRITING entries (as the "
+                    + "coordinator's recovery does) and deletes orphans (blobs with no sidecar at all only with --deep). It is "
+                    + "safe beside a running coordinator on the same --db.",
             "",
-            "Exit code: 0 clean (or everything found was repaired), 1 damage left or a",
-            "volume could not be read, 2 bad usage.",
+            "Exit code: 0 clean (or everything found was repaired), 1 damage left or a volume could not be read, 2 bad usage.",
             "",
             "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db",
             "  mkv verify --volumes h1:3001,h2:3001,h3:3001 --db index.db --deep --repair",
@@ -49,7 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean repair;
 
     @Option(names = "--force",
-            description = "With --repair: mend even when the index is empty, or when the orphans found are more than 1% of the entries "
+            description = "With --repair: mend even when the index is empty, or when the orphans found are more than 1%% of the entries "
                     + "(at least 100), which usually means a wrong --db or --volumes rather than damage. Run without --repair first "
                     + "and read the list.")
     boolean force;
@@ -83,21 +82,44 @@ final class VerifyCommand implements Callable<Integer> {
                         + parsed.get().mkString(",") + " --db NEW.db. To repair anyway (orphans with whole values are adopted, "
                         + "not deleted), pass --force."));
             }
+            // Two passes, each with its own bar: the entries, then the walk of the volumes' folders for orphans.
             ConsoleProgress progress = ConsoleProgress.start(options.progressEvery, p -> String.format(
-                    "verify: %s%d entries checked (%d/s), %d folders walked, %d findings, %d repaired, %d errors, %.0fs",
-                    p.done(p.get(Counter.ENTRIES_CHECKED), total), p.get(Counter.ENTRIES_CHECKED), p.rate(Counter.ENTRIES_CHECKED),
-                    p.get(Counter.FOLDERS_LISTED),
-                    p.get(Counter.FINDINGS), p.get(Counter.REPAIRED), p.get(Counter.ERRORS), p.seconds()));
+                    "verify: %s%s of %s entries checked (%s/s), %s folders walked, %s findings, %s repaired, %s errors, %.0fs",
+                    p.get(Counter.PREFIXES_FOUND) == 0 ? "entries " + p.done(p.get(Counter.ENTRIES_CHECKED), total)
+                            : "orphan walk " + p.done(p.get(Counter.PREFIXES_WALKED), p.get(Counter.PREFIXES_FOUND)),
+                    ConsoleProgress.count(p.get(Counter.ENTRIES_CHECKED)), ConsoleProgress.count(total),
+                    ConsoleProgress.count(p.rate(Counter.ENTRIES_CHECKED)), ConsoleProgress.count(p.get(Counter.FOLDERS_LISTED)),
+                    ConsoleProgress.count(p.get(Counter.FINDINGS)), ConsoleProgress.count(p.get(Counter.REPAIRED)),
+                    ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             Verifier.Report report;
             try (progress) {
                 report = new Verifier(index, nginx, Clock.systemUTC(), progress,
                         new Verifier.Options(deep, repair, grace, concurrency, force)).run(parsed.get());
             }
-            System.out.printf("mkv verify: %d entries checked%s in %.1f s; findings: %s; repaired %d, left %d; errors %d%n",
-                    report.entries(), deep ? " (deep)" : "", progress.seconds(),
-                    report.findings().isEmpty() ? "none" : report.findings().map(t -> t._1 + " " + t._2).mkString(", "),
-                    report.repaired(), report.unrepaired(), report.errors());
+            System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s; errors %s%n",
+                    ConsoleProgress.count(report.entries()), deep ? " (deep)" : "", progress.seconds(),
+                    report.findings().isEmpty() ? "none" : report.findings().map(t -> ConsoleProgress.count(t._2) + " " + words(t._1, t._2))
+                            .mkString(", "),
+                    ConsoleProgress.count(report.repaired()), ConsoleProgress.count(report.unrepaired()), ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
         }
+    }
+
+    /** What a summary calls {@code n} findings of a kind. */
+    static String words(Verification.Kind kind, long n) {
+        boolean one = n == 1;
+        return switch (kind) {
+            case MISSING_REPLICA -> one ? "missing replica" : "missing replicas";
+            case WRONG_SIZE -> one ? "replica of the wrong size" : "replicas of the wrong size";
+            case CORRUPT -> one ? "corrupt replica" : "corrupt replicas";
+            case BAD_SIDECAR -> one ? "bad sidecar" : "bad sidecars";
+            case UNCHECKED -> one ? "replica that could not be checked" : "replicas that could not be checked";
+            case UNDER_REPLICATED -> one ? "under-replicated key" : "under-replicated keys";
+            case LOST -> one ? "lost key" : "lost keys";
+            case ORPHAN -> one ? "orphan" : "orphans";
+            case UNINDEXED -> one ? "whole value no entry names" : "whole values no entry names";
+            case STALE_WRITING -> one ? "stale WRITING entry" : "stale WRITING entries";
+            case TEMP_LEFTOVER -> one ? "leftover temp file" : "leftover temp files";
+        };
     }
 }

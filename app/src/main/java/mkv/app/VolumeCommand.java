@@ -15,11 +15,12 @@ import picocli.CommandLine.Option;
 /** {@code mkv volume}: one nginx volume, configured by mkv; the launcher execs nginx in its place. */
 @Command(name = "volume", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Runs one volume: writes an nginx config for it into DIR/run, then runs nginx.",
+            "Runs one volume: nginx, with a config mkv writes for it.",
+            "The config goes into DIR/run, then nginx runs.",
             "Blobs live in DIR/data; nginx's logs and pid in DIR/run. Nothing is written outside DIR.",
-            "An upload streams into a .tmp folder on its destination's disk, then is renamed into place:",
-            "DIR/data/.tmp, and DIR/data/svNN/.tmp for each svNN folder present at start (mount a",
-            "subvolume's disk on DIR/data/svNN before starting the volume).",
+            "An upload streams into a .tmp folder on its destination's disk, then is renamed into place: DIR/data/.tmp, "
+                    + "and DIR/data/svNN/.tmp for each svNN folder present at start (mount a subvolume's disk on DIR/data/svNN "
+                    + "before starting the volume).",
             "Through bin/mkv, nginx runs in mkv's place, with no JVM beside it: SIGQUIT stops it gracefully, SIGTERM at once, "
                     + "and a killed nginx is a non-zero exit.",
             "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
@@ -37,7 +38,7 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, paramLabel = "PORT", description = "The port nginx listens on.")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--exec-plan",

@@ -32,7 +32,29 @@ class LogLineTest {
 
         String line = FORMAT.format(r);
 
-        assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO io.helidon.webserver.http1.Http1Connection: listening on 127.0.0.1:3000\\R");
+        assertThat(line).isEqualTo("2026-11-30T12:00:00.123Z INFO io.helidon.webserver.http1.Http1Connection: listening on 127.0.0.1:3000"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void the_time_is_utc_with_its_offset_whatever_the_machine_zone() {
+        java.util.TimeZone before = java.util.TimeZone.getDefault();
+        try {
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Asia/Kolkata"));
+            assertThat(FORMAT.format(record(Level.INFO, "x", null))).startsWith("2026-11-30T12:00:00.123Z ");
+        } finally {
+            java.util.TimeZone.setDefault(before);
+        }
+    }
+
+    @Test
+    void levels_are_named_as_people_read_them() {
+        assertThat(FORMAT.format(record(Level.SEVERE, "x", null))).contains(" ERROR ").doesNotContain("SEVERE");
+        assertThat(LogLine.level(Level.WARNING)).isEqualTo("WARNING");
+        assertThat(LogLine.level(Level.INFO)).isEqualTo("INFO");
+        assertThat(LogLine.level(Level.CONFIG)).isEqualTo("INFO");
+        assertThat(LogLine.level(Level.FINE)).isEqualTo("DEBUG");
+        assertThat(LogLine.level(Level.FINEST)).isEqualTo("TRACE");
     }
 
     @Test

@@ -13,6 +13,27 @@ import mkv.domain.port.VolumeFailure;
 public final class Verification {
     private Verification() {}
 
+    /** The kinds of finding, for counting; one per {@link Finding} record, in the order a summary lists them. */
+    public enum Kind { MISSING_REPLICA, WRONG_SIZE, CORRUPT, BAD_SIDECAR, UNCHECKED, UNDER_REPLICATED, LOST, ORPHAN, UNINDEXED,
+        STALE_WRITING, TEMP_LEFTOVER }
+
+    /** Pure. The kind of a finding. */
+    public static Kind kind(Finding f) {
+        return switch (f) {
+            case Finding.MissingReplica m -> Kind.MISSING_REPLICA;
+            case Finding.WrongSize w -> Kind.WRONG_SIZE;
+            case Finding.Corrupt c -> Kind.CORRUPT;
+            case Finding.BadSidecar b -> Kind.BAD_SIDECAR;
+            case Finding.Unchecked u -> Kind.UNCHECKED;
+            case Finding.UnderReplicated u -> Kind.UNDER_REPLICATED;
+            case Finding.Lost l -> Kind.LOST;
+            case Finding.Orphan o -> Kind.ORPHAN;
+            case Finding.Unindexed u -> Kind.UNINDEXED;
+            case Finding.StaleWriting s -> Kind.STALE_WRITING;
+            case Finding.TempLeftover t -> Kind.TEMP_LEFTOVER;
+        };
+    }
+
     /** Something verify found. Replica-level findings name the key and the replica. */
     public sealed interface Finding {
         record MissingReplica(Key key, Replica replica) implements Finding {}

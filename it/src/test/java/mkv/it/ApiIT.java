@@ -209,6 +209,15 @@ class ApiIT {
     }
 
     @Test
+    void an_invalid_key_400_names_the_raw_path_as_sent_in_valid_json() throws Exception {
+        for (String raw : List.of("/bad%00key", "/bad%C3%28", "/a/%2E%2E/b", "/q%22%5C%0A%00?list")) {
+            JsonNode body = json(http.get(raw));
+            assertThat(body.get("key").asText()).as(raw).isEqualTo(raw.replace("?list", ""));
+            assertThat(body.get("error").asText()).as(raw).isNotBlank();
+        }
+    }
+
+    @Test
     void keys_with_unicode_spaces_encoded_slashes_and_1000_bytes_round_trip() throws Exception {
         String longKey = "/long/" + "k".repeat(994);
         assertThat(longKey.getBytes(StandardCharsets.UTF_8)).hasSize(1000);

@@ -194,6 +194,11 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The command line that runs {@code mkv} from the built jar, as the tests run it. */
+    List<String> mkvCommand() {
+        return javaCommand("256m");
+    }
+
     private List<String> javaCommand(String heapSize) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = System.getProperty("mkv.jar", Path.of("../app/target/mkv.jar").toAbsolutePath().toString());

@@ -67,14 +67,14 @@ final class KeyHandler implements Handler {
                 case "UNLINK" -> delete(req, res, requestId, true);
                 default -> {
                     res.header(HeaderNames.ALLOW, ALLOWED);
-                    error(res, Status.METHOD_NOT_ALLOWED_405, "method " + method + " is not supported; use " + ALLOWED, null);
+                    error(req, res, Status.METHOD_NOT_ALLOWED_405, "method " + method + " is not supported; use " + ALLOWED, null);
                 }
             }
         } catch (IndexFailure e) {
             // Never a partial answer: a damaged index fails the request whole, listings included.
             String what = e.isCorrupt() ? "the index is damaged" : "the index is unavailable";
             LOG.log(System.Logger.Level.ERROR, "request " + requestId + ": " + method + " failed: " + what, e);
-            error(res, Status.INTERNAL_SERVER_ERROR_500, what + ": " + e.getMessage(), null);
+            error(req, res, Status.INTERNAL_SERVER_ERROR_500, what + ": " + e.getMessage(), null);
         }
     }
 
@@ -86,12 +86,12 @@ final class KeyHandler implements Handler {
             return;
         }
         if (!query.isEmpty()) {
-            error(res, Status.BAD_REQUEST_400, "unknown query parameter(s) " + query.names() + "; only list and unlinked (with start, limit) are understood", null);
+            error(req, res, Status.BAD_REQUEST_400, "unknown query parameter(s) " + query.names() + "; only list and unlinked (with start, limit) are understood", null);
             return;
         }
         Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), policy.maxKeyBytes());
         if (key.isLeft()) {
-            invalidKey(res, key.getLeft());
+            invalidKey(req, res, key.getLeft());
             return;
         }
         switch (coordinator.locate(key.get())) {
@@ -111,10 +111,10 @@ final class KeyHandler implements Handler {
                     res.header(HeaderValues.CONTENT_LENGTH_ZERO);
                     res.send();
                 } else {
-                    error(res, Status.NOT_FOUND_404, "no such key", key.get().value());
+                    error(req, res, Status.NOT_FOUND_404, "no such key", key.get().value());
                 }
             }
-            case ReadResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
+            case ReadResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "every replica's volume is down: " + u.entry().volumes().mkString(", "), key.get().value());
         }
     }
@@ -122,31 +122,31 @@ final class KeyHandler implements Handler {
     private void list(ServerRequest req, ServerResponse res, Policy policy) {
         var query = req.query();
         if (query.contains("list") && query.contains("unlinked")) {
-            error(res, Status.BAD_REQUEST_400, "ask for list or unlinked, not both", null);
+            error(req, res, Status.BAD_REQUEST_400, "ask for list or unlinked, not both", null);
             return;
         }
         for (String name : query.names()) {
             if (!LIST_PARAMS.contains(name)) {
-                error(res, Status.BAD_REQUEST_400, "unknown query parameter '" + name + "'; a listing takes start and limit", null);
+                error(req, res, Status.BAD_REQUEST_400, "unknown query parameter '" + name + "'; a listing takes start and limit", null);
                 return;
             }
         }
         java.time.Duration wait = listLimit.take(req.remotePeer().host());
         if (!wait.isZero()) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            error(res, Status.TOO_MANY_REQUESTS_429, "too many listings from this address; retry after the Retry-After seconds", null);
+            error(req, res, Status.TOO_MANY_REQUESTS_429, "too many listings from this address; retry after the Retry-After seconds", null);
             return;
         }
         Either<InvalidKey, String> prefix = Key.parsePrefix(req.path().rawPath(), policy.maxKeyBytes());
         if (prefix.isLeft()) {
-            invalidKey(res, prefix.getLeft());
+            invalidKey(req, res, prefix.getLeft());
             return;
         }
         Either<String, ListQuery> parsed = ListQuery.parse(prefix.get(),
                 query.first("start").orElse(null), query.first("limit").orElse(null),
                 policy.maxListLimit(), policy.maxKeyBytes());
         if (parsed.isLeft()) {
-            error(res, Status.BAD_REQUEST_400, parsed.getLeft(), null);
+            error(req, res, Status.BAD_REQUEST_400, parsed.getLeft(), null);
             return;
         }
         EntryState state = query.contains("unlinked") ? EntryState.UNLINKED : EntryState.LIVE;
@@ -157,30 +157,30 @@ final class KeyHandler implements Handler {
 
     private void put(ServerRequest req, ServerResponse res, String requestId) {
         if (!req.query().isEmpty()) {
-            error(res, Status.BAD_REQUEST_400, "PUT takes no query parameters", null);
+            error(req, res, Status.BAD_REQUEST_400, "PUT takes no query parameters", null);
             return;
         }
         Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
         if (key.isLeft()) {
-            invalidKey(res, key.getLeft());
+            invalidKey(req, res, key.getLeft());
             return;
         }
         var length = req.headers().contentLength();
         boolean chunked = req.headers().contains(HeaderValues.TRANSFER_ENCODING_CHUNKED);
         if (length.isEmpty() && !chunked) {
-            error(res, Status.LENGTH_REQUIRED_411, "a PUT needs a body: send Content-Length or a chunked body", key.get().value());
+            error(req, res, Status.LENGTH_REQUIRED_411, "a PUT needs a body: send Content-Length or a chunked body", key.get().value());
             return;
         }
         // A declared md5 is checked before any byte is read: a malformed one writes nothing.
         Either<String, Option<Md5>> declared = ContentMd5.declared(req.headers().all(CONTENT_MD5, java.util.List::of));
         if (declared.isLeft()) {
-            error(res, Status.BAD_REQUEST_400, declared.getLeft(), key.get().value());
+            error(req, res, Status.BAD_REQUEST_400, declared.getLeft(), key.get().value());
             return;
         }
         // The condition too: one that cannot be understood is refused, never guessed at.
         Either<String, PutCondition> condition = PutCondition.parse(header(req, IF_MATCH), header(req, IF_NONE_MATCH));
         if (condition.isLeft()) {
-            error(res, Status.BAD_REQUEST_400, condition.getLeft(), key.get().value());
+            error(req, res, Status.BAD_REQUEST_400, condition.getLeft(), key.get().value());
             return;
         }
         PacedBody paced = pace.watch(req.content().inputStream());
@@ -199,14 +199,14 @@ final class KeyHandler implements Handler {
                 res.header(HeaderNames.ETAG, etag(c.entry().md5().get()));
                 res.send();
             }
-            case PutResult.AlreadyExists a -> error(res, Status.FORBIDDEN_403,
+            case PutResult.AlreadyExists a -> error(req, res, Status.FORBIDDEN_403,
                     "key exists; DELETE or UNLINK it first, or replace it with If-Match", k);
-            case PutResult.NoLiveValue n -> error(res, Status.NOT_FOUND_404, "If-Match: the key has no live value to replace", k);
-            case PutResult.PreconditionFailed f -> error(res, Status.PRECONDITION_FAILED_412,
+            case PutResult.NoLiveValue n -> error(req, res, Status.NOT_FOUND_404, "If-Match: the key has no live value to replace", k);
+            case PutResult.PreconditionFailed f -> error(req, res, Status.PRECONDITION_FAILED_412,
                     "If-Match: the live value is not the one named (or there is none); nothing was written", k);
-            case PutResult.Busy b -> error(res, Status.CONFLICT_409, "another request is changing this key, or a failed write is still being cleaned up; retry shortly", k);
-            case PutResult.EmptyBody e -> error(res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
-            case PutResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
+            case PutResult.Busy b -> error(req, res, Status.CONFLICT_409, "another request is changing this key, or a failed write is still being cleaned up; retry shortly", k);
+            case PutResult.EmptyBody e -> error(req, res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
+            case PutResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "a target volume is down, nothing was written: " + u.down().mkString(", "), k);
             case PutResult.BodyBroken b -> {
                 // Clients abort uploads routinely: one line, no stack trace, the id to find the request by.
@@ -214,29 +214,29 @@ final class KeyHandler implements Handler {
                 if (paced.tooSlow()) {
                     // The rest of the body was never read, so this connection cannot carry another request.
                     res.header(HeaderValues.CONNECTION_CLOSE);
-                    error(res, Status.REQUEST_TIMEOUT_408, "the request body came too slowly (" + b.detail() + "); nothing was kept", k);
+                    error(req, res, Status.REQUEST_TIMEOUT_408, "the request body came too slowly (" + b.detail() + "); nothing was kept", k);
                 } else {
-                    error(res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
+                    error(req, res, Status.BAD_REQUEST_400, "the request body broke off (" + b.detail() + "); nothing was kept", k);
                 }
             }
-            case PutResult.Md5Mismatch m -> error(res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
+            case PutResult.Md5Mismatch m -> error(req, res, Status.BAD_REQUEST_400, "Content-MD5 says " + m.declared().hex()
                     + " but the body's md5 is " + m.computed().hex() + " (both in hex); nothing was kept", k);
             case PutResult.ReplicaFailed f -> {
                 String why = describe(f.failures()) + refusedPutHint(f.failures());
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": PUT " + k + " rolled back: " + why);
-                error(res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + why, k);
+                error(req, res, Status.BAD_GATEWAY_502, "a replica write failed, the write was rolled back: " + why, k);
             }
         }
     }
 
     private void delete(ServerRequest req, ServerResponse res, String requestId, boolean soft) {
         if (!req.query().isEmpty()) {
-            error(res, Status.BAD_REQUEST_400, (soft ? "UNLINK" : "DELETE") + " takes no query parameters", null);
+            error(req, res, Status.BAD_REQUEST_400, (soft ? "UNLINK" : "DELETE") + " takes no query parameters", null);
             return;
         }
         Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
         if (key.isLeft()) {
-            invalidKey(res, key.getLeft());
+            invalidKey(req, res, key.getLeft());
             return;
         }
         String k = key.get().value();
@@ -246,14 +246,14 @@ final class KeyHandler implements Handler {
                 res.status(Status.NO_CONTENT_204);
                 res.send();
             }
-            case DeleteResult.Absent a -> error(res, Status.NOT_FOUND_404, soft ? "no such live key" : "no such key", k);
-            case DeleteResult.Protected p -> error(res, Status.FORBIDDEN_403, "the server protects live keys: UNLINK the key before you DELETE it", k);
-            case DeleteResult.Busy b -> error(res, Status.CONFLICT_409, "another request is changing this key", k);
-            case DeleteResult.Unavailable u -> error(res, Status.SERVICE_UNAVAILABLE_503,
+            case DeleteResult.Absent a -> error(req, res, Status.NOT_FOUND_404, soft ? "no such live key" : "no such key", k);
+            case DeleteResult.Protected p -> error(req, res, Status.FORBIDDEN_403, "the server protects live keys: UNLINK the key before you DELETE it", k);
+            case DeleteResult.Busy b -> error(req, res, Status.CONFLICT_409, "another request is changing this key", k);
+            case DeleteResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "a replica's volume is down, nothing was changed: " + u.down().mkString(", "), k);
             case DeleteResult.ReplicaFailed f -> {
                 LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": " + (soft ? "UNLINK " : "DELETE ") + k + " incomplete: " + describe(f.failures()));
-                error(res, Status.BAD_GATEWAY_502, (soft ? "the key stays live: " : "the key is now unlinked, retry to finish: ")
+                error(req, res, Status.BAD_GATEWAY_502, (soft ? "the key stays live: " : "the key is now unlinked, retry to finish: ")
                         + describe(f.failures()), k);
             }
         }
@@ -285,12 +285,23 @@ final class KeyHandler implements Handler {
                 ? " (nginx answers 500 when it cannot store a PUT, e.g. its disk is full: see that volume's error log)" : "";
     }
 
-    private static void invalidKey(ServerResponse res, InvalidKey invalid) {
-        error(res, Status.BAD_REQUEST_400, invalid.reason(), null);
+    /** The key field is the raw path as it arrived: an invalid key may not decode, and JSON escapes what it holds. */
+    private static void invalidKey(ServerRequest req, ServerResponse res, InvalidKey invalid) {
+        error(req, res, Status.BAD_REQUEST_400, invalid.reason(), req.path().rawPath());
     }
 
-    private static void error(ServerResponse res, Status status, String message, String key) {
+    /**
+     * A JSON error for GET and the others; a HEAD gets the status alone with Content-Length: 0,
+     * as the Go original answers it (RFC 9110 lets a HEAD omit fields that depend on the content,
+     * and clients that follow redirects on HEAD compare the length with the value's).
+     */
+    private static void error(ServerRequest req, ServerResponse res, Status status, String message, String key) {
         res.status(status);
+        if (req.prologue().method().text().equals("HEAD")) {
+            res.header(HeaderValues.CONTENT_LENGTH_ZERO);
+            res.send();
+            return;
+        }
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.send(Json.encode(new Json.Error(message, key)));
     }

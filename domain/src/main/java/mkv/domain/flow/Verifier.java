@@ -55,7 +55,7 @@ public final class Verifier {
     }
 
     /** What a run found and mended, by kind. */
-    public record Report(long entries, io.vavr.collection.Map<String, Long> findings, long repaired, long unrepaired,
+    public record Report(long entries, io.vavr.collection.Map<Verification.Kind, Long> findings, long repaired, long unrepaired,
                          long errors, boolean repair) {
         public long findingCount() {
             return findings.values().sum().longValue();
@@ -76,7 +76,7 @@ public final class Verifier {
     private final Progress progress;
     private final Options options;
 
-    private io.vavr.collection.Map<String, Long> findings = TreeMap.empty();
+    private io.vavr.collection.Map<Verification.Kind, Long> findings = TreeMap.empty();
     private long repaired;
     private long unrepaired;
     private long errors;
@@ -297,7 +297,7 @@ public final class Verifier {
         progress.add(Progress.Counter.FINDINGS, 1);
         progress.note(Verification.describe(f));
         synchronized (this) {
-            findings = findings.put(f.getClass().getSimpleName(), 1L, Long::sum);
+            findings = findings.put(Verification.kind(f), 1L, Long::sum);
         }
     }
 

@@ -16,6 +16,7 @@ import mkv.domain.RebalancePlan;
 import mkv.domain.RebalanceTotals;
 import mkv.domain.Replica;
 import mkv.domain.Ring;
+import mkv.domain.Verification;
 import mkv.domain.Volume;
 import mkv.domain.fake.FakeVolumes;
 import mkv.domain.fake.InMemoryIndex;
@@ -147,7 +148,7 @@ class AdminFlowsTest {
         clock.advance(Duration.ofHours(2));
 
         var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
-        assertThat(check.run(THREE).findings().keySet()).containsExactly("Unindexed");
+        assertThat(check.run(THREE).findings().keySet()).containsExactly(Verification.Kind.UNINDEXED);
 
         var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         assertThat(repair.run(THREE).clean()).isTrue();
@@ -222,7 +223,7 @@ class AdminFlowsTest {
 
         var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         Verifier.Report found = check.run(THREE);
-        assertThat(found.findings().keySet()).contains("MissingReplica", "Corrupt", "Orphan", "StaleWriting", "UnderReplicated");
+        assertThat(found.findings().keySet()).contains(Verification.Kind.MISSING_REPLICA, Verification.Kind.CORRUPT, Verification.Kind.ORPHAN, Verification.Kind.STALE_WRITING, Verification.Kind.UNDER_REPLICATED);
         assertThat(found.clean()).isFalse();
 
         var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
@@ -266,7 +267,7 @@ class AdminFlowsTest {
                 });
         var verifier = new Verifier(index, racing, clock, Progress.none(), new Verifier.Options(false, false, Duration.ZERO, 1));
         Verifier.Report report = verifier.run(THREE);
-        assertThat(report.findings().keySet()).doesNotContain("MissingReplica", "Lost");
+        assertThat(report.findings().keySet()).doesNotContain(Verification.Kind.MISSING_REPLICA, Verification.Kind.LOST);
     }
 
     @Test
@@ -320,8 +321,8 @@ class AdminFlowsTest {
         var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         Verifier.Report report = check.run(THREE);
 
-        assertThat(report.findings().get("Orphan")).contains(1L);
-        assertThat(report.findings().remove("Orphan")).isEmpty();
+        assertThat(report.findings().get(Verification.Kind.ORPHAN)).contains(1L);
+        assertThat(report.findings().remove(Verification.Kind.ORPHAN)).isEmpty();
         var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         assertThat(repair.run(THREE).repaired()).isEqualTo(1);
         assertThat(volumes.generations(r, k)).containsExactly(2L, 5L, 7L);
