@@ -173,7 +173,7 @@ class AdminFlowsTest {
         clock.advance(Duration.ofHours(2));
 
         var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
-        assertThat(check.run(THREE).findings().keySet()).contains("Unindexed", "Orphan");
+        assertThat(check.run(THREE).findings().keySet()).contains(Verification.Kind.UNINDEXED, Verification.Kind.ORPHAN);
 
         var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         repair.run(THREE);
