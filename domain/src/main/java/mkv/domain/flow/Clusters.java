@@ -17,9 +17,6 @@ import mkv.domain.port.Volumes;
 public final class Clusters {
     private Clusters() {}
 
-    private static final Pattern SUBVOLUME = Pattern.compile("sv\\d\\d");
-    private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
-    private static final Pattern BLOB = Pattern.compile("[0-9a-f]{64}(\\.[1-9][0-9]{0,18})?(\\.key)?");
 
     /**
      * Every volume's marker, asked all at once; with {@code probeData}, a blank volume is also
@@ -57,10 +54,10 @@ public final class Clusters {
         if (listing instanceof Listing.Failed f) return Either.left(f.failure());
         for (Listing.Item item : ((Listing.Found) listing).items()) {
             if (depth == 3) {
-                if (!item.folder() && BLOB.matcher(item.name()).matches()) return Either.right(true);
+                if (!item.folder() && VolumeWalk.BLOB.matcher(item.name()).matches()) return Either.right(true);
                 continue;
             }
-            Pattern folders = depth == 0 ? SUBVOLUME : HEX2;
+            Pattern folders = depth == 0 ? VolumeWalk.SUBVOLUME : VolumeWalk.HEX2;
             if (!item.folder() || !folders.matcher(item.name()).matches()) continue;
             Either<VolumeFailure, Boolean> found = below(volumes, v, folder + item.name() + "/", depth + 1);
             if (found.isLeft() || found.get()) return found;

@@ -37,9 +37,10 @@ final class VolumeWalk {
     /** A temp file nginx left on a volume, and when it was last written. */
     record Leftover(Volume volume, TempFile file, long size, Instant modified) {}
 
-    private static final Pattern SUBVOLUME = Pattern.compile("sv(\\d\\d)");
-    private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
-    private static final Pattern BLOB = Pattern.compile("([0-9a-f]{64})(?:\\.([1-9][0-9]{0,18}))?(\\.key)?");
+    // The layout's names, shared with Clusters' "does this volume hold data" probe.
+    static final Pattern SUBVOLUME = Pattern.compile("sv(\\d\\d)");
+    static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
+    static final Pattern BLOB = Pattern.compile("([0-9a-f]{64})(?:\\.([1-9][0-9]{0,18}))?(\\.key)?");
 
     private final Volumes volumes;
     private final Progress progress;
