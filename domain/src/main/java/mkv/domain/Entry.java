@@ -9,13 +9,15 @@ import java.time.temporal.ChronoUnit;
  * One row of the index: a key, its state, where its replicas are, what was stored, and which
  * generation of the key that is (0: written before generations). {@code pending} is a replace
  * being written beside the current value; {@code retired} are replaced values whose files wait
- * out a grace before they are deleted. Times are kept to the millisecond, the index's
+ * out a grace before they are deleted. {@code owed}: some replica's sidecar may still say an
+ * earlier state (an UNLINK or RELINK whose sidecar write failed, or was cut off by a crash);
+ * recovery rewrites them all from the row. Times are kept to the millisecond, the index's
  * precision, so an entry read back equals the one written and conditional updates can compare
  * whole entries.
  */
 public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size, Option<Md5> md5,
                     Instant created, Instant updated, long generation, Option<HeldGeneration> pending,
-                    Seq<HeldGeneration> retired) {
+                    Seq<HeldGeneration> retired, boolean owed) {
 
     public Entry {
         if (key == null || state == null || replicas == null || md5 == null || created == null || updated == null
@@ -25,11 +27,19 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
         if (size < 0) throw new IllegalArgumentException("negative size");
         if (generation < 0) throw new IllegalArgumentException("negative generation");
         if (state != EntryState.WRITING && md5.isEmpty()) throw new IllegalArgumentException(state + " entry needs an md5");
+        if (owed && state == EntryState.WRITING) throw new IllegalArgumentException("a WRITING entry has no sidecars to owe");
         if (pending.exists(p -> p.generation() <= generation)) throw new IllegalArgumentException("a pending write needs a newer generation");
         replicas = canonical(replicas);
         created = created.truncatedTo(ChronoUnit.MILLIS);
         updated = updated.truncatedTo(ChronoUnit.MILLIS);
         retired = retired.sortBy(HeldGeneration::generation).toList();
+    }
+
+    /** An entry whose sidecars all say what it says. */
+    public Entry(Key key, EntryState state, Seq<Replica> replicas, long size, Option<Md5> md5,
+                 Instant created, Instant updated, long generation, Option<HeldGeneration> pending,
+                 Seq<HeldGeneration> retired) {
+        this(key, state, replicas, size, md5, created, updated, generation, pending, retired, false);
     }
 
     /** An entry of generation 0 with nothing pending or retired: a value written before generations. */
@@ -67,19 +77,28 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
     }
 
     public Entry withState(EntryState next, Instant now) {
-        return new Entry(key, next, replicas, size, md5, created, now, generation, pending, retired);
+        return new Entry(key, next, replicas, size, md5, created, now, generation, pending, retired, owed);
     }
 
     public Entry withReplicas(Seq<Replica> next, Instant now) {
-        return new Entry(key, state, next, size, md5, created, now, generation, pending, retired);
+        return new Entry(key, state, next, size, md5, created, now, generation, pending, retired, owed);
     }
 
     public Entry withPending(Option<HeldGeneration> next, Instant now) {
-        return new Entry(key, state, replicas, size, md5, created, now, generation, next, retired);
+        return new Entry(key, state, replicas, size, md5, created, now, generation, next, retired, owed);
     }
 
     public Entry withRetired(Seq<HeldGeneration> next, Instant now) {
-        return new Entry(key, state, replicas, size, md5, created, now, generation, pending, next);
+        return new Entry(key, state, replicas, size, md5, created, now, generation, pending, next, owed);
+    }
+
+    /**
+     * The same row, marked as owing its sidecars a rewrite ({@code true}) or not. A state change
+     * that rewrites sidecars commits the row with {@code owed} first, so a failure or a crash
+     * midway leaves a mark recovery finds, never a sidecar that silently contradicts the row.
+     */
+    public Entry withOwed(boolean next, Instant now) {
+        return new Entry(key, state, replicas, size, md5, created, now, generation, pending, retired, next);
     }
 
     /** The current value's files as a held generation: what a replace retires. */

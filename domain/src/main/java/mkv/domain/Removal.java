@@ -5,11 +5,11 @@ import io.vavr.control.Option;
 import mkv.domain.port.HealthSnapshot;
 import mkv.domain.port.Transfer;
 
-/** The DELETE and UNLINK decisions, before and after their volume calls. */
+/** The DELETE, UNLINK and RELINK decisions, before and after their volume calls. */
 public final class Removal {
     private Removal() {}
 
-    /** Whether a DELETE or UNLINK may go ahead. */
+    /** Whether a DELETE, UNLINK or RELINK may go ahead. */
     public sealed interface Decision {
         record Proceed(Entry entry) implements Decision {}
 
@@ -19,6 +19,9 @@ public final class Removal {
         record Protected(Entry entry) implements Decision {}
 
         record Busy(Entry entry) implements Decision {}
+
+        /** RELINK of a key that is live already: nothing to restore. */
+        record AlreadyLive(Entry entry) implements Decision {}
 
         /** A replica's volume is down: nothing is touched, so nothing is half-deleted. */
         record Unavailable(Seq<Volume> down) implements Decision {}
@@ -44,6 +47,43 @@ public final class Removal {
         return needAllUp(e, health);
     }
 
+    /**
+     * Pure. Only an unlinked key can be relinked; its sidecars are rewritten, so its volumes must
+     * be up. A live key is refused (nothing to restore), as is one being written or replaced.
+     */
+    public static Decision decideRelink(Option<Entry> existing, HealthSnapshot health) {
+        if (existing.isEmpty()) return new Decision.Absent();
+        Entry e = existing.get();
+        if (e.is(EntryState.WRITING) || e.pending().isDefined()) return new Decision.Busy(e);
+        if (e.is(EntryState.LIVE)) return new Decision.AlreadyLive(e);
+        return needAllUp(e, health);
+    }
+
+    /**
+     * Pure. The row an UNLINK or RELINK commits before it touches a sidecar: the new state,
+     * marked as owing its sidecars, so that from this commit on the change stands and a failure
+     * or a crash midway is finished by recovery rather than left as sidecars that contradict it.
+     */
+    public static Entry intent(Entry current, EntryState next, java.time.Instant now) {
+        if (next == EntryState.WRITING) throw new IllegalArgumentException("an intent is LIVE or UNLINKED");
+        return current.withState(next, now).withOwed(true, now);
+    }
+
+    /** Pure. The row once its sidecars were rewritten: settled when every write succeeded, still owing otherwise. */
+    public static Restated afterRestate(Entry intent, Seq<Transfer> sidecars, java.time.Instant now) {
+        Seq<Transfer.Failed> failed = Fanout.failures(sidecars);
+        return failed.isEmpty() ? new Restated.Settled(intent.withOwed(false, now)) : new Restated.Owing(failed);
+    }
+
+    /** What rewriting the sidecars after an UNLINK or RELINK left. */
+    public sealed interface Restated {
+        /** Every sidecar says the row's state: the row no longer owes anything. */
+        record Settled(Entry row) implements Restated {}
+
+        /** Some sidecar writes failed: the row keeps owing, and recovery rewrites them. */
+        record Owing(Seq<Transfer.Failed> failures) implements Restated {}
+    }
+
     private static Decision needAllUp(Entry e, HealthSnapshot health) {
         Seq<Volume> down = e.volumes().filter(v -> !health.isUp(v));
         return down.isEmpty() ? new Decision.Proceed(e) : new Decision.Unavailable(down);
@@ -54,14 +94,26 @@ public final class Removal {
         /** Every blob and sidecar is gone: drop the row. */
         record Gone() implements Deleted {}
 
-        /** Some replicas remain: keep the key unlinked, so a retry or verify can finish. */
-        record Partly(Entry unlinked, Seq<Transfer.Failed> failures) implements Deleted {}
+        /**
+         * Some files remain: the row stays WRITING, naming them, and recovery deletes them once
+         * their volume answers. The delete is not undone: the key reads as absent from the start
+         * of the delete on, and no sidecar of it says LIVE where its blob is already gone.
+         */
+        record Partly(Seq<Transfer.Failed> failures) implements Deleted {}
+    }
+
+    /**
+     * Pure. The row a DELETE commits before it removes any file: WRITING, naming every file, so
+     * that from this commit on the delete stands and recovery finishes whatever a failure or a
+     * crash leaves. It owes no sidecar: they are being removed, not rewritten.
+     */
+    public static Entry deleting(Entry current, java.time.Instant now) {
+        return current.withOwed(false, now).withState(EntryState.WRITING, now);
     }
 
     /** Pure. */
-    public static Deleted afterDelete(Entry entry, Seq<Transfer> deletes, java.time.Instant now) {
+    public static Deleted afterDelete(Seq<Transfer> deletes) {
         Seq<Transfer.Failed> failed = Fanout.failures(deletes);
-        return failed.isEmpty() ? new Deleted.Gone()
-                : new Deleted.Partly(entry.withState(EntryState.UNLINKED, now), failed);
+        return failed.isEmpty() ? new Deleted.Gone() : new Deleted.Partly(failed);
     }
 }

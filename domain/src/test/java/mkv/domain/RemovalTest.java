@@ -88,19 +88,46 @@ class RemovalTest {
 
     @Test
     void a_delete_where_every_call_succeeded_is_gone() {
-        Entry marker = entry(EntryState.WRITING);
-        assertThat(Removal.afterDelete(marker, List.of(new Transfer.Done(A), new Transfer.Done(B)), T0.plusSeconds(1)))
-                .isEqualTo(new Deleted.Gone());
+        assertThat(Removal.afterDelete(List.of(new Transfer.Done(A), new Transfer.Done(B)))).isEqualTo(new Deleted.Gone());
     }
 
     @Test
-    void a_partly_failed_delete_keeps_the_key_unlinked_on_all_its_replicas() {
-        Entry marker = entry(EntryState.WRITING);
+    void a_partly_failed_delete_names_the_failures_and_leaves_the_row_to_recovery() {
         Transfer.Failed failed = new Transfer.Failed(B, new VolumeFailure.TimedOut("30s"));
-        Deleted d = Removal.afterDelete(marker, List.of(new Transfer.Done(A), failed), T0.plusSeconds(1));
+        assertThat(Removal.afterDelete(List.of(new Transfer.Done(A), failed))).isEqualTo(new Deleted.Partly(List.of(failed)));
+    }
 
-        assertThat(d).isEqualTo(new Deleted.Partly(
-                new Entry(KEY, EntryState.UNLINKED, List.of(A, B), 10, Option.of(Gens.md5(2)), T0, T0.plusSeconds(1)),
-                List.of(failed)));
+    @Test
+    void the_delete_marker_is_writing_names_every_file_and_owes_no_sidecar() {
+        Entry owing = entry(EntryState.UNLINKED).withOwed(true, T0);
+        Entry marker = Removal.deleting(owing, T0.plusSeconds(1));
+        assertThat(marker.state()).isEqualTo(EntryState.WRITING);
+        assertThat(marker.owed()).isFalse();
+        assertThat(marker.allFiles()).isEqualTo(owing.withOwed(false, T0.plusSeconds(1)).allFiles());
+    }
+
+    @Test
+    void only_an_unlinked_key_can_be_relinked_and_only_with_every_replica_up() {
+        assertThat(Removal.decideRelink(Option.none(), UP)).isEqualTo(new Decision.Absent());
+        assertThat(Removal.decideRelink(some(EntryState.UNLINKED), UP)).isEqualTo(new Decision.Proceed(entry(EntryState.UNLINKED)));
+        assertThat(Removal.decideRelink(some(EntryState.LIVE), UP)).isEqualTo(new Decision.AlreadyLive(entry(EntryState.LIVE)));
+        assertThat(Removal.decideRelink(some(EntryState.WRITING), UP)).isEqualTo(new Decision.Busy(entry(EntryState.WRITING)));
+        assertThat(Removal.decideRelink(some(EntryState.UNLINKED), down(B.volume()))).isEqualTo(new Decision.Unavailable(List.of(B.volume())));
+        Entry replacing = entry(EntryState.UNLINKED).withPending(Option.some(new HeldGeneration(9, List.of(A), T0)), T0);
+        assertThat(Removal.decideRelink(Option.of(replacing), UP)).isEqualTo(new Decision.Busy(replacing));
+    }
+
+    @Test
+    void an_intent_commits_the_new_state_owing_its_sidecars_and_settles_only_when_every_write_succeeded() {
+        Entry intent = Removal.intent(entry(EntryState.LIVE), EntryState.UNLINKED, T0.plusSeconds(1));
+        assertThat(intent.state()).isEqualTo(EntryState.UNLINKED);
+        assertThat(intent.owed()).isTrue();
+        assertThat(intent.sidecar().state()).isEqualTo(EntryState.UNLINKED);
+
+        assertThat(Removal.afterRestate(intent, List.of(new Transfer.Done(A), new Transfer.Done(B)), T0.plusSeconds(2)))
+                .isEqualTo(new Removal.Restated.Settled(intent.withOwed(false, T0.plusSeconds(2))));
+        Transfer.Failed failed = new Transfer.Failed(B, new VolumeFailure.Refused(500));
+        assertThat(Removal.afterRestate(intent, List.of(new Transfer.Done(A), failed), T0.plusSeconds(2)))
+                .isEqualTo(new Removal.Restated.Owing(List.of(failed)));
     }
 }

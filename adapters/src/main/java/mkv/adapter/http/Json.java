@@ -13,6 +13,9 @@ final class Json {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(String error, String key) {}
 
+    /** A change that stands but is not finished everywhere: what recovery will finish, and where. */
+    record Accepted(String key, String message) {}
+
     record Listing(String next, java.util.List<String> keys) {}
 
     static byte[] encode(Object body) {

@@ -39,7 +39,7 @@ final class KeyHandler implements Handler {
     private static final HeaderName IF_NONE_MATCH = HeaderNames.create("If-None-Match");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> LIST_PARAMS = Set.of("list", "unlinked", "start", "limit");
-    private static final String ALLOWED = "GET, HEAD, PUT, DELETE, UNLINK";
+    private static final String ALLOWED = "GET, HEAD, PUT, DELETE, UNLINK, RELINK";
 
     private final Coordinator coordinator;
     private final Supplier<String> requestIds;
@@ -63,8 +63,7 @@ final class KeyHandler implements Handler {
             switch (method) {
                 case "GET", "HEAD" -> get(req, res);
                 case "PUT" -> put(req, res, requestId);
-                case "DELETE" -> delete(req, res, requestId, false);
-                case "UNLINK" -> delete(req, res, requestId, true);
+                case "DELETE", "UNLINK", "RELINK" -> delete(req, res, requestId, method);
                 default -> {
                     res.header(HeaderNames.ALLOW, ALLOWED);
                     error(req, res, Status.METHOD_NOT_ALLOWED_405, "method " + method + " is not supported; use " + ALLOWED, null);
@@ -229,9 +228,10 @@ final class KeyHandler implements Handler {
         }
     }
 
-    private void delete(ServerRequest req, ServerResponse res, String requestId, boolean soft) {
+    /** DELETE, UNLINK and RELINK: one key, no body, the same outcomes. */
+    private void delete(ServerRequest req, ServerResponse res, String requestId, String method) {
         if (!req.query().isEmpty()) {
-            error(req, res, Status.BAD_REQUEST_400, (soft ? "UNLINK" : "DELETE") + " takes no query parameters", null);
+            error(req, res, Status.BAD_REQUEST_400, method + " takes no query parameters", null);
             return;
         }
         Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
@@ -240,21 +240,37 @@ final class KeyHandler implements Handler {
             return;
         }
         String k = key.get().value();
-        DeleteResult result = soft ? coordinator.unlink(key.get(), requestId) : coordinator.delete(key.get(), requestId);
+        DeleteResult result = switch (method) {
+            case "UNLINK" -> coordinator.unlink(key.get(), requestId);
+            case "RELINK" -> coordinator.relink(key.get(), requestId);
+            default -> coordinator.delete(key.get(), requestId);
+        };
         switch (result) {
             case DeleteResult.Deleted d -> {
                 res.status(Status.NO_CONTENT_204);
                 res.send();
             }
-            case DeleteResult.Absent a -> error(req, res, Status.NOT_FOUND_404, soft ? "no such live key" : "no such key", k);
+            case DeleteResult.Absent a -> error(req, res, Status.NOT_FOUND_404, switch (method) {
+                case "UNLINK" -> "no such live key";
+                case "RELINK" -> "no such key";
+                default -> "no such key";
+            }, k);
+            case DeleteResult.AlreadyLive l -> error(req, res, Status.CONFLICT_409, "the key is live: only an unlinked key can be relinked", k);
             case DeleteResult.Protected p -> error(req, res, Status.FORBIDDEN_403, "the server protects live keys: UNLINK the key before you DELETE it", k);
             case DeleteResult.Busy b -> error(req, res, Status.CONFLICT_409, "another request is changing this key", k);
             case DeleteResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "a replica's volume is down, nothing was changed: " + u.down().mkString(", "), k);
-            case DeleteResult.ReplicaFailed f -> {
-                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": " + (soft ? "UNLINK " : "DELETE ") + k + " incomplete: " + describe(f.failures()));
-                error(req, res, Status.BAD_GATEWAY_502, (soft ? "the key stays live: " : "the key is now unlinked, retry to finish: ")
-                        + describe(f.failures()), k);
+            case DeleteResult.Incomplete f -> {
+                String why = describe(f.failures());
+                String message = switch (method) {
+                    case "UNLINK" -> "unlinked; the sidecars that could not be rewritten are rewritten by recovery once their volume answers: ";
+                    case "RELINK" -> "relinked; the sidecars that could not be rewritten are rewritten by recovery once their volume answers: ";
+                    default -> "deleted; the files that could not be removed are removed by recovery once their volume answers: ";
+                } + why;
+                LOG.log(System.Logger.Level.WARNING, "request " + requestId + ": " + method + " " + k + " incomplete: " + why);
+                res.status(Status.ACCEPTED_202);
+                res.header(HeaderValues.CONTENT_TYPE_JSON);
+                res.send(Json.encode(new Json.Accepted(k, message)));
             }
         }
     }

@@ -61,10 +61,10 @@ final class Reader implements AutoCloseable {
         writing = connection.prepareStatement("SELECT count(*), min(updated) FROM entries WHERE state = " + Rows.code(EntryState.WRITING));
         meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
         holding = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries"
-                + " WHERE (pending IS NOT NULL OR retired IS NOT NULL) AND key > ? ORDER BY key LIMIT ?");
+                + " WHERE (pending IS NOT NULL OR retired IS NOT NULL OR owed = 1) AND key > ? ORDER BY key LIMIT ?");
     }
 
-    /** Entries after {@code after} that hold a pending write or retired generations, by key. */
+    /** Entries after {@code after} that hold a pending write or retired generations, or owe sidecars, by key. */
     Seq<Entry> holding(Option<Key> after, int limit) throws SQLException {
         holding.setBytes(1, after.map(Key::bytes).getOrElse(new byte[0]));
         holding.setInt(2, limit);

@@ -32,14 +32,14 @@ final class Rows {
     private Rows() {}
 
     /** The columns, in the order every SELECT returns them and {@link #bind} binds them. */
-    static final String COLUMNS = "key, state, replicas, size, md5, created, updated, generation, pending, retired";
+    static final String COLUMNS = "key, state, replicas, size, md5, created, updated, generation, pending, retired, owed";
 
     /** Matches a row equal to an entry in every column; binds with {@link #bind}. */
     static final String EQUALS = "key = ? AND state = ? AND replicas = ? AND size = ? AND md5 IS ? AND created = ? AND updated = ?"
-            + " AND generation = ? AND pending IS ? AND retired IS ?";
+            + " AND generation = ? AND pending IS ? AND retired IS ? AND owed = ?";
 
     /** Parameters {@link #bind} binds: every column. */
-    static final int PARAMETERS = 10;
+    static final int PARAMETERS = 11;
 
     // Explicit codes, not ordinals: reordering the enum must never change what the file means.
     static int code(EntryState state) {
@@ -57,6 +57,11 @@ final class Rows {
             case 2 -> EntryState.UNLINKED;
             default -> throw new IllegalArgumentException("unknown state code " + code);
         };
+    }
+
+    private static boolean owed(int stored) {
+        if (stored != 0 && stored != 1) throw new IllegalArgumentException("owed is " + stored + ", not 0 or 1");
+        return stored == 1;
     }
 
     static String replicas(Seq<Replica> replicas) {
@@ -85,7 +90,8 @@ final class Rows {
         String retired = held(e.retired());
         if (retired == null) ps.setNull(at + 8, Types.VARCHAR);
         else ps.setString(at + 8, retired);
-        return at + 9;
+        ps.setInt(at + 9, e.owed() ? 1 : 0);
+        return at + 10;
     }
 
     /**
@@ -151,7 +157,7 @@ final class Rows {
             if (pending.size() > 1) throw new IllegalArgumentException("more than one pending write");
             return new Entry(key, state(rs.getInt(2)), replicas, rs.getLong(4), digest,
                     Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)),
-                    rs.getLong(8), pending.headOption(), heldOf(rs.getString(10)));
+                    rs.getLong(8), pending.headOption(), heldOf(rs.getString(10)), owed(rs.getInt(11)));
         } catch (IllegalArgumentException e) {
             throw corrupt(raw == null ? key.bytes() : raw, e.getMessage(), e);
         }

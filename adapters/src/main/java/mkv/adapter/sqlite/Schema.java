@@ -16,9 +16,10 @@ final class Schema {
     /**
      * The layout this build writes. 1: the entries table and its two partial indexes;
      * 2: the meta table (the cluster id); 3: each entry's generation, pending write and retired
-     * generations, and the generation high-water mark in meta.
+     * generations, and the generation high-water mark in meta; 4: whether a row owes its
+     * sidecars a rewrite (an UNLINK or RELINK not yet on every replica).
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     /** The settings of the one write connection. */
     static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
@@ -80,6 +81,7 @@ final class Schema {
                 if (found < 1) createVersion1(s);
                 if (found < 2) createVersion2(s);
                 if (found < 3) createVersion3(s);
+                if (found < 4) createVersion4(s);
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -97,6 +99,15 @@ final class Schema {
         try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
+    }
+
+    private static void createVersion4(Statement s) throws SQLException {
+        // In place: no existing row owes anything. ALTER TABLE ADD COLUMN rewrites no row.
+        s.execute("ALTER TABLE entries ADD COLUMN owed INTEGER NOT NULL DEFAULT 0 CHECK (owed IN (0, 1))");
+        // Recovery reads rows that hold other generations or owe sidecars through one partial
+        // index: both are rare, so it stays small.
+        s.execute("DROP INDEX IF EXISTS entries_holding_by_key");
+        s.execute("CREATE INDEX entries_holding_by_key ON entries (key) WHERE pending IS NOT NULL OR retired IS NOT NULL OR owed = 1");
     }
 
     private static void createVersion3(Statement s) throws SQLException {

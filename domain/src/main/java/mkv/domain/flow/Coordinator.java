@@ -236,8 +236,10 @@ public final class Coordinator {
     }
 
     /**
-     * Deletes a key: marks it WRITING (so a crash midway is finished by recovery, and never
-     * leaves a LIVE row without its files), deletes blobs and sidecars, then the row.
+     * Deletes a key: commits the row as WRITING first (from then on the delete stands: the key
+     * reads as absent, and recovery finishes whatever a failure or a crash leaves), deletes each
+     * replica's blob and then its sidecar, then the row. If a volume fails midway the row stays
+     * WRITING, naming every file, and recovery deletes the rest once the volume answers.
      */
     public DeleteResult delete(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
@@ -247,22 +249,20 @@ public final class Coordinator {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
                 case Removal.Decision.Protected p -> { return new DeleteResult.Protected(); }
+                case Removal.Decision.AlreadyLive l -> { return new DeleteResult.Busy(); }
                 case Removal.Decision.Unavailable u -> { return new DeleteResult.Unavailable(u.down()); }
                 case Removal.Decision.Proceed go -> {
-                    Entry marker = go.entry().withState(EntryState.WRITING, clock.instant());
+                    Entry marker = Removal.deleting(go.entry(), clock.instant());
                     if (!index.replace(go.entry(), marker)) return new DeleteResult.Busy();
                     // The current value's files and any retired generation's: the row names them all until they are gone.
                     Seq<Transfer> deletes = StaleWrites.deleteEach(volumes, key,
                             marker.retired().prepend(marker.current(marker.updated())), requestId);
-                    return switch (Removal.afterDelete(marker, deletes, clock.instant())) {
+                    return switch (Removal.afterDelete(deletes)) {
                         case Removal.Deleted.Gone g -> {
                             index.remove(marker);
                             yield new DeleteResult.Deleted();
                         }
-                        case Removal.Deleted.Partly(Entry unlinked, Seq<Transfer.Failed> failures) -> {
-                            index.replace(marker, unlinked);
-                            yield new DeleteResult.ReplicaFailed(failures);
-                        }
+                        case Removal.Deleted.Partly(Seq<Transfer.Failed> failures) -> new DeleteResult.Incomplete(failures);
                     };
                 }
             }
@@ -272,29 +272,56 @@ public final class Coordinator {
     }
 
     /**
-     * Soft-deletes a key: rewrites every sidecar as UNLINKED (so a rebuild restores the
-     * state), then the row. A failure leaves the row LIVE; retrying finishes the job.
+     * Soft-deletes a key: commits the row as UNLINKED and owing its sidecars, rewrites every
+     * sidecar as UNLINKED (so a rebuild restores the state), then clears the debt. From the first
+     * commit on the unlink stands; a sidecar write that fails, or a crash, is finished by recovery.
      */
     public DeleteResult unlink(Key key, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
             Option<Entry> existing = current(key, requestId);
-            switch (Removal.decideUnlink(existing, health.snapshot())) {
-                case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
-                case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
-                case Removal.Decision.Protected p -> { return new DeleteResult.Protected(); }
-                case Removal.Decision.Unavailable u -> { return new DeleteResult.Unavailable(u.down()); }
-                case Removal.Decision.Proceed go -> {
-                    Entry unlinked = go.entry().withState(EntryState.UNLINKED, clock.instant());
-                    Seq<Transfer> sidecars = Parallel.each(unlinked.replicas(), r -> volumes.writeSidecar(r, unlinked.sidecar(), requestId));
-                    Seq<Transfer.Failed> failed = Fanout.failures(sidecars);
-                    if (!failed.isEmpty()) return new DeleteResult.ReplicaFailed(failed);
-                    return index.replace(go.entry(), unlinked) ? new DeleteResult.Deleted() : new DeleteResult.Busy();
-                }
-            }
+            return restate(Removal.decideUnlink(existing, health.snapshot()), EntryState.UNLINKED, requestId);
         } finally {
             locks.unlock(key);
         }
+    }
+
+    /**
+     * Restores an unlinked key, the mirror of {@link #unlink}: commits the row as LIVE and owing
+     * its sidecars, rewrites every sidecar as LIVE, then clears the debt.
+     */
+    public DeleteResult relink(Key key, String requestId) {
+        if (!locks.tryLock(key)) return new DeleteResult.Busy();
+        try {
+            Option<Entry> existing = current(key, requestId);
+            return restate(Removal.decideRelink(existing, health.snapshot()), EntryState.LIVE, requestId);
+        } finally {
+            locks.unlock(key);
+        }
+    }
+
+    /** The common path of UNLINK and RELINK, under the key's lock. */
+    private DeleteResult restate(Removal.Decision decision, EntryState next, String requestId) {
+        return switch (decision) {
+            case Removal.Decision.Absent a -> new DeleteResult.Absent();
+            case Removal.Decision.Busy b -> new DeleteResult.Busy();
+            case Removal.Decision.Protected p -> new DeleteResult.Protected();
+            case Removal.Decision.AlreadyLive l -> new DeleteResult.AlreadyLive();
+            case Removal.Decision.Unavailable u -> new DeleteResult.Unavailable(u.down());
+            case Removal.Decision.Proceed go -> {
+                Entry intent = Removal.intent(go.entry(), next, clock.instant());
+                if (!index.replace(go.entry(), intent)) yield new DeleteResult.Busy();
+                Seq<Transfer> sidecars = Parallel.each(intent.replicas(), r -> volumes.writeSidecar(r, intent.sidecar(), requestId));
+                yield switch (Removal.afterRestate(intent, sidecars, clock.instant())) {
+                    // Only this request or recovery (both under the key's lock) can change the row meanwhile.
+                    case Removal.Restated.Settled(Entry settled) -> {
+                        index.replace(intent, settled);
+                        yield new DeleteResult.Deleted();
+                    }
+                    case Removal.Restated.Owing(Seq<Transfer.Failed> failures) -> new DeleteResult.Incomplete(failures);
+                };
+            }
+        };
     }
 
     /**
@@ -324,6 +351,7 @@ public final class Coordinator {
      * started before {@code pendingCutoff} that no request of this coordinator is working on,
      * and retired values replaced before {@code retiredCutoff}. Deletes their files, then drops
      * them from the row, conditionally; a failed delete leaves the row for the next round.
+     * Rows owing their sidecars since before {@code pendingCutoff} get them rewritten.
      * Returns how many rows were settled.
      */
     public int sweep(Instant pendingCutoff, Instant retiredCutoff, int page, String requestId) {
@@ -339,6 +367,7 @@ public final class Coordinator {
                     Option<Sweep> due = Sweep.of(now.get(), pendingCutoff, retiredCutoff);
                     if (due.isDefined() && StaleWrites.deleteAll(volumes, row.key(), due.get().delete(), requestId)
                             && index.replace(now.get(), due.get().next())) settled++;
+                    else if (due.isEmpty() && owes(now.get(), pendingCutoff) && StaleWrites.restate(index, volumes, now.get(), clock.instant(), requestId)) settled++;
                 } finally {
                     locks.unlock(row.key());
                 }
@@ -346,6 +375,11 @@ public final class Coordinator {
             after = Option.some(rows.last().key());
         }
         return settled;
+    }
+
+    /** Whether a row owes its sidecars a rewrite that no request of this process is making: its change is older than the cutoff. */
+    private static boolean owes(Entry row, Instant cutoff) {
+        return row.owed() && row.updated().isBefore(cutoff);
     }
 
     /** One page of live (or unlinked) keys under a prefix. */

@@ -4,7 +4,7 @@ import io.vavr.collection.Seq;
 import mkv.domain.Volume;
 import mkv.domain.port.Transfer;
 
-/** Every way a DELETE or UNLINK can end. */
+/** Every way a DELETE, UNLINK or RELINK can end. */
 public sealed interface DeleteResult {
     record Deleted() implements DeleteResult {}
 
@@ -16,6 +16,13 @@ public sealed interface DeleteResult {
 
     record Unavailable(Seq<Volume> down) implements DeleteResult {}
 
-    /** Some volume calls failed: a DELETE leaves the key unlinked, an UNLINK leaves it live. */
-    record ReplicaFailed(Seq<Transfer.Failed> failures) implements DeleteResult {}
+    /** RELINK of a key that is live already. */
+    record AlreadyLive() implements DeleteResult {}
+
+    /**
+     * The change stands (the row says it), but some volume calls failed: recovery deletes the
+     * remaining files (DELETE), or rewrites the remaining sidecars (UNLINK, RELINK), once those
+     * volumes answer.
+     */
+    record Incomplete(Seq<Transfer.Failed> failures) implements DeleteResult {}
 }

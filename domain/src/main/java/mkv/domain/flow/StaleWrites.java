@@ -7,7 +7,7 @@ import mkv.domain.port.Index;
 import mkv.domain.port.Transfer;
 import mkv.domain.port.Volumes;
 
-/** Settles one stale WRITING entry; the coordinator's recovery and {@code mkv verify --repair} share it. */
+/** Settles one stale WRITING entry, or a row owing its sidecars; the coordinator's recovery and {@code mkv verify --repair} share it. */
 public final class StaleWrites {
     private StaleWrites() {}
 
@@ -30,5 +30,14 @@ public final class StaleWrites {
     static Seq<Transfer> deleteEach(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
         return Parallel.each(held.flatMap(h -> h.replicas().map(r -> new io.vavr.Tuple2<>(h.generation(), r))),
                 t -> volumes.delete(t._2, key, t._1, requestId));
+    }
+
+    /**
+     * Rewrites every sidecar of a row that owes them (an UNLINK or RELINK cut short) from the
+     * row, then clears the debt, only if the row is still exactly the one read. True when settled.
+     */
+    public static boolean restate(Index index, Volumes volumes, Entry owing, java.time.Instant now, String requestId) {
+        Seq<Transfer> sidecars = Parallel.each(owing.replicas(), r -> volumes.writeSidecar(r, owing.sidecar(), requestId));
+        return sidecars.forAll(Transfer::ok) && index.replace(owing, owing.withOwed(false, now));
     }
 }

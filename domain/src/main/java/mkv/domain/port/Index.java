@@ -43,7 +43,8 @@ public interface Index extends AutoCloseable {
 
     /**
      * Up to {@code limit} entries after {@code after} in key order that name files besides their
-     * current value: a pending write or retired generations. Few: recovery and the retire sweep.
+     * current value (a pending write or retired generations), or that owe their sidecars a
+     * rewrite ({@link Entry#owed()}). Few: recovery and the retire sweep.
      */
     Seq<Entry> holding(Option<Key> after, int limit);
 

@@ -83,7 +83,7 @@ public final class InMemoryIndex implements Index {
     @Override
     public synchronized Seq<Entry> holding(Option<Key> after, int limit) {
         var tail = after.isEmpty() ? rows : rows.tailMap(after.get(), false);
-        return List.ofAll(tail.values()).filter(e -> e.pending().isDefined() || !e.retired().isEmpty()).take(limit);
+        return List.ofAll(tail.values()).filter(e -> e.pending().isDefined() || !e.retired().isEmpty() || e.owed()).take(limit);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Random;
 import mkv.domain.Entry;
+import mkv.domain.Removal;
 import mkv.domain.Sweep;
 import mkv.domain.HeldGeneration;
 import mkv.domain.EntryState;
@@ -621,17 +622,23 @@ class CoordinatorTest {
     }
 
     @Test
-    void a_partly_failed_delete_leaves_the_row_unlinked_and_a_retry_finishes() {
-        storedLive();
+    void a_partly_failed_delete_stands_keeps_the_row_writing_naming_every_file_and_recovery_finishes_it() {
+        Entry live = storedLive();
         volumes.failOn(DELETE, SECOND);
         clock.advance(Duration.ofSeconds(30));
 
-        assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.ReplicaFailed(List.of(refused(SECOND))));
-        assertThat(index.get(KEY)).contains(new Entry(KEY, EntryState.UNLINKED, TARGETS, 5, Option.of(HELLO_MD5), T0, T0.plusSeconds(30)));
+        assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.Incomplete(List.of(refused(SECOND))));
+        // The delete is not undone: the key reads as absent, and the row names the files left.
+        assertThat(index.get(KEY)).contains(Removal.deleting(live, T0.plusSeconds(30)));
         assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+        assertThat(coordinator.put(KEY, body("new"), "r2")).isEqualTo(new PutResult.Busy());
+        assertThat(volumes.holdsBlob(FIRST, KEY)).isFalse();
+        assertThat(volumes.sidecar(FIRST, KEY)).isEmpty();
 
+        // Recovery, once the volume answers again.
         volumes.heal();
-        assertThat(coordinator.delete(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(coordinator.recover(clock.instant().minusSeconds(60), 10, "recovery")).isEqualTo(1);
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
@@ -669,14 +676,15 @@ class CoordinatorTest {
     // ---- UNLINK ----
 
     @Test
-    void unlink_rewrites_every_sidecar_as_unlinked_before_the_row_changes() {
+    void unlink_commits_the_row_owing_its_sidecars_rewrites_them_then_settles_the_row() {
         storedLive();
         java.util.List<String> seen = watchRow();
+        volumes.beforeEach(c -> seen.add(c.op() + " " + index.get(KEY).map(e -> e.state().name() + (e.owed() ? " owed" : "")).getOrElse("none")));
         clock.advance(Duration.ofMinutes(5));
 
         assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
 
-        assertThat(seen).containsExactly("SIDECAR LIVE", "SIDECAR LIVE");
+        assertThat(seen).containsExactly("SIDECAR UNLINKED owed", "SIDECAR UNLINKED owed");
         Sidecar unlinkedSidecar = new Sidecar(KEY, 5, HELLO_MD5, EntryState.UNLINKED, T0, Sidecar.FORMAT);
         assertThat(volumes.calls()).extracting(c -> c.sidecar().get()).containsOnly(unlinkedSidecar);
         TARGETS.forEach(r -> assertThat(volumes.sidecar(r, KEY)).contains(unlinkedSidecar));
@@ -687,13 +695,57 @@ class CoordinatorTest {
     }
 
     @Test
-    void a_failed_unlink_sidecar_leaves_the_row_live() {
+    void a_failed_unlink_sidecar_write_still_unlinks_and_recovery_rewrites_the_sidecar_once_the_volume_answers() {
         Entry live = storedLive();
         volumes.failOn(SIDECAR, SECOND);
+        clock.advance(Duration.ofSeconds(10));
 
-        assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.ReplicaFailed(List.of(refused(SECOND))));
-        assertThat(index.get(KEY)).contains(live);
+        assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.Incomplete(List.of(refused(SECOND))));
+        Entry owing = Removal.intent(live, EntryState.UNLINKED, T0.plusSeconds(10));
+        assertThat(index.get(KEY)).contains(owing);
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+        assertThat(volumes.sidecar(SECOND, KEY).get().state()).isEqualTo(EntryState.LIVE);
+
+        // Not before the cutoff (a request of this process may be making the change), then once the volume answers.
+        assertThat(coordinator.sweep(T0, T0, 10, "recovery")).isZero();
+        volumes.heal();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(coordinator.sweep(clock.instant().minusSeconds(60), clock.instant().minusSeconds(300), 10, "recovery")).isEqualTo(1);
+        assertThat(index.get(KEY).get().owed()).isFalse();
+        assertThat(index.get(KEY).get().state()).isEqualTo(EntryState.UNLINKED);
+        TARGETS.forEach(r -> assertThat(volumes.sidecar(r, KEY).get().state()).isEqualTo(EntryState.UNLINKED));
+        TARGETS.forEach(r -> assertThat(volumes.holdsBlob(r, KEY)).isTrue());
+    }
+
+    @Test
+    void relink_restores_an_unlinked_key_rewriting_every_sidecar_as_live() {
+        storedLive();
+        assertThat(coordinator.unlink(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(coordinator.relink(KEY, "r2")).isEqualTo(new DeleteResult.Deleted());
+
+        Entry row = index.get(KEY).get();
+        assertThat(row.state()).isEqualTo(EntryState.LIVE);
+        assertThat(row.owed()).isFalse();
         assertThat(coordinator.locate(KEY)).isInstanceOf(ReadResult.Found.class);
+        TARGETS.forEach(r -> assertThat(volumes.sidecar(r, KEY).get().state()).isEqualTo(EntryState.LIVE));
+    }
+
+    @Test
+    void relink_of_a_live_absent_or_unreachable_key_changes_nothing() {
+        assertThat(coordinator.relink(KEY, "r1")).isEqualTo(new DeleteResult.Absent());
+        Entry live = storedLive();
+        assertThat(coordinator.relink(KEY, "r2")).isEqualTo(new DeleteResult.AlreadyLive());
+        assertThat(index.get(KEY)).contains(live);
+        assertThat(coordinator.unlink(KEY, "r3")).isEqualTo(new DeleteResult.Deleted());
+        Entry unlinked = index.get(KEY).get();
+        int calls = volumes.calls().size();
+        health.down(SECOND.volume());
+
+        assertThat(coordinator.relink(KEY, "r4")).isEqualTo(new DeleteResult.Unavailable(List.of(SECOND.volume())));
+        assertThat(volumes.calls()).hasSize(calls);
+        assertThat(index.get(KEY)).contains(unlinked);
     }
 
     @Test

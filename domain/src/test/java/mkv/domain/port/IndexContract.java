@@ -626,4 +626,20 @@ public abstract class IndexContract {
         assertThat(index.holding(Option.some(pending.key()), 10)).containsExactly(retired);
         assertThat(index.holding(Option.some(retired.key()), 10)).isEmpty();
     }
+
+    @Test
+    void an_entry_owing_its_sidecars_reads_back_equal_is_found_by_holding_and_compared_by_conditional_writes() {
+        Index index = index();
+        Entry settled = Entry.live(key("/owes"), List.of(R1, R2), 5, MD5, 7, T0).withState(mkv.domain.EntryState.UNLINKED, T0);
+        Entry owing = settled.withOwed(true, T0);
+        index.putAll(List.of(live("/a"), owing, live("/z")));
+        assertThat(index.get(owing.key())).contains(owing);
+        assertThat(index.holding(Option.none(), 10)).containsExactly(owing);
+        // The flag is part of the row: a writer that read it owing must not overwrite it settled, and back.
+        assertThat(index.replace(settled, owing)).isFalse();
+        assertThat(index.remove(settled)).isFalse();
+        assertThat(index.replace(owing, settled)).isTrue();
+        assertThat(index.get(owing.key())).contains(settled);
+        assertThat(index.holding(Option.none(), 10)).isEmpty();
+    }
 }
