@@ -45,8 +45,8 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
-        return current.get().delete(replica, key, generation, requestId);
+    public Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId) {
+        return current.get().remove(replica, key, generation, part, requestId);
     }
 
     @Override

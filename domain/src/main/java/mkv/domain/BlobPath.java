@@ -54,6 +54,14 @@ public record BlobPath(int subvolume, String digest, long generation) {
     }
 
     /** The blob's path on its volume. */
+    /** The two files at a blob path: the value's bytes, and the sidecar describing them. */
+    public enum Part { BLOB, SIDECAR }
+
+    /** The path of one of the two files. */
+    public String path(Part part) {
+        return part == Part.BLOB ? path() : sidecarPath();
+    }
+
     public String path() {
         return String.format("/sv%02d/%s/%s/%s%s", subvolume, digest.substring(0, 2), digest.substring(2, 4), digest, suffix(generation));
     }

@@ -30,6 +30,14 @@ public final class Rebuild {
         /** Replicas of one key disagree on size or md5; the majority was kept. */
         record Conflict(Key key, Seq<Replica> outvoted) implements Damage {}
 
+        /**
+         * The sidecars of the kept value cannot decide its state: some say LIVE and others
+         * UNLINKED (an UNLINK or RELINK cut short), or a replica holds only the sidecar (a DELETE
+         * cut short after that blob went). The key is restored UNLINKED, its bytes kept: a
+         * deleted or unlinked value never comes back readable; {@code RELINK} makes it live again.
+         */
+        record Undecided(Key key, String why) implements Damage {}
+
         /** A whole replica of an older generation of a key that has a newer whole one: a leftover, an orphan for verify. */
         record Superseded(Replica replica, BlobPath path, Key key, long newest) implements Damage {}
     }
@@ -47,6 +55,8 @@ public final class Rebuild {
             case Damage.Misplaced m -> "misplaced sidecar: " + m.replica().volume() + m.path().sidecarPath() + " names " + m.key();
             case Damage.UnreadableSidecar u -> "unreadable sidecar: " + u.replica().volume() + u.path().sidecarPath() + ": " + u.why();
             case Damage.Conflict c -> "conflicting sidecars for " + c.key() + ": outvoted " + c.outvoted().mkString(", ");
+            case Damage.Undecided u -> "undecided state: " + u.key() + " restored as unlinked, its bytes kept, because " + u.why()
+                    + " (RELINK it if it should be live)";
             case Damage.Superseded o -> "superseded generation: " + o.replica().volume() + o.path().path() + " (key " + o.key()
                     + ") is generation " + o.path().generation() + ", older than the kept " + o.newest() + ": an orphan for mkv verify";
         };
@@ -57,12 +67,15 @@ public final class Rebuild {
      * generation that has one: an older generation's replicas are superseded leftovers (a replace
      * deletes them after a grace), a newer one with no whole replica never became the value.
      * Within the kept generation, replicas agreeing on (size, md5) form a version; the version
-     * with most replicas wins (ties: smaller md5), the rest are a conflict. Unlinked wins over
-     * live for the same content, since unlinking comes after writing.
+     * with most replicas wins (ties: smaller md5), the rest are a conflict. Where the sidecars
+     * cannot decide the state (some LIVE, some UNLINKED; or a replica of the kept generation with
+     * a sidecar but no blob, left by a removal cut short) the key is restored UNLINKED and named
+     * {@link Damage.Undecided}: never live again if it was being unlinked or deleted.
      */
     public static Result merge(Seq<Found> found, Instant now) {
         List<Damage> damage = List.empty();
         List<Found> sound = List.empty();
+        io.vavr.collection.Set<io.vavr.Tuple2<Key, Long>> halfRemoved = io.vavr.collection.HashSet.empty();
         for (Found f : found) {
             if (f.sidecar().isEmpty()) {
                 damage = damage.prepend(new Damage.BlobWithoutSidecar(f.replica(), f.path()));
@@ -71,6 +84,7 @@ public final class Rebuild {
                 damage = damage.prepend(new Damage.Misplaced(f.replica(), f.path(), f.sidecar().get().key()));
             } else if (f.blobSize().isEmpty()) {
                 damage = damage.prepend(new Damage.SidecarWithoutBlob(f.replica(), f.path(), f.sidecar().get().key()));
+                halfRemoved = halfRemoved.add(new io.vavr.Tuple2<>(f.sidecar().get().key(), f.path().generation()));
             } else if (f.blobSize().get() != f.sidecar().get().size()) {
                 damage = damage.prepend(new Damage.SizeMismatch(f.replica(), f.sidecar().get().key(),
                         f.sidecar().get().size(), f.blobSize().get()));
@@ -92,7 +106,15 @@ public final class Rebuild {
             Seq<Replica> outvoted = versions.tail().flatMap(v -> v.map(Found::replica));
             if (!outvoted.isEmpty()) damage = damage.prepend(new Damage.Conflict(byKey._1, outvoted));
             Sidecar s = winner.head().sidecar().get();
-            boolean unlinked = winner.exists(f -> f.sidecar().get().state() == EntryState.UNLINKED);
+            boolean someUnlinked = winner.exists(f -> f.sidecar().get().state() == EntryState.UNLINKED);
+            boolean someLive = winner.exists(f -> f.sidecar().get().state() == EntryState.LIVE);
+            boolean cutShort = halfRemoved.contains(new io.vavr.Tuple2<>(byKey._1, newest));
+            if (someUnlinked && someLive) {
+                damage = damage.prepend(new Damage.Undecided(byKey._1, "some sidecars say live and others unlinked"));
+            } else if (cutShort && someLive) {
+                damage = damage.prepend(new Damage.Undecided(byKey._1, "a replica holds its sidecar but not its blob, as a delete cut short leaves it"));
+            }
+            boolean unlinked = someUnlinked || cutShort;
             Instant created = winner.map(f -> f.sidecar().get().created()).min().get();
             entries = entries.prepend(new Entry(s.key(), unlinked ? EntryState.UNLINKED : EntryState.LIVE,
                     winner.map(Found::replica), s.size(), Option.of(s.md5()), created, now, newest, Option.none(), List.empty()));

@@ -63,14 +63,28 @@ class RebuildTest {
     }
 
     @Test
-    void a_sidecar_without_a_blob_is_damage_and_the_other_replicas_still_count() {
+    void a_sidecar_without_a_blob_is_damage_and_as_a_delete_cut_short_leaves_it_the_value_comes_back_unlinked() {
         Sidecar s = sidecar(KEY, 5, Gens.md5(1), EntryState.LIVE, T0);
         Rebuild.Result r = Rebuild.merge(List.of(
                 new Found(A, BlobPath.of(KEY, A), Option.of(s), Option.none()),
                 sound(B, s)), NOW);
 
-        assertThat(r.damage()).containsExactly(new Damage.SidecarWithoutBlob(A, BlobPath.of(KEY, A), KEY));
-        assertThat(r.entries()).containsExactly(new Entry(KEY, EntryState.LIVE, List.of(B), 5, Option.of(Gens.md5(1)), T0, NOW));
+        assertThat(r.damage()).containsExactly(new Damage.SidecarWithoutBlob(A, BlobPath.of(KEY, A), KEY),
+                new Damage.Undecided(KEY, "a replica holds its sidecar but not its blob, as a delete cut short leaves it"));
+        // The other replica still counts: its bytes are kept, but the value is not made readable.
+        assertThat(r.entries()).containsExactly(new Entry(KEY, EntryState.UNLINKED, List.of(B), 5, Option.of(Gens.md5(1)), T0, NOW));
+    }
+
+    @Test
+    void a_sidecar_without_a_blob_of_an_older_generation_says_nothing_about_the_newest() {
+        Sidecar old = new Sidecar(KEY, 5, Gens.md5(1), EntryState.LIVE, T0, 3, Sidecar.FORMAT);
+        Sidecar newest = new Sidecar(KEY, 6, Gens.md5(2), EntryState.LIVE, T0, 4, Sidecar.FORMAT);
+        Rebuild.Result r = Rebuild.merge(List.of(
+                new Found(A, BlobPath.of(KEY, 3, A), Option.of(old), Option.none()),
+                new Found(B, BlobPath.of(KEY, 4, B), Option.of(newest), Option.of(6L))), NOW);
+
+        assertThat(r.damage()).containsExactly(new Damage.SidecarWithoutBlob(A, BlobPath.of(KEY, 3, A), KEY));
+        assertThat(r.entries().map(Entry::state)).containsExactly(EntryState.LIVE);
     }
 
     @Test
@@ -125,13 +139,13 @@ class RebuildTest {
     }
 
     @Test
-    void unlinked_wins_over_live_for_the_same_content() {
-        // A crash midway through an unlink leaves some sidecars rewritten and others not.
+    void sidecars_split_between_live_and_unlinked_restore_the_key_unlinked_and_name_it_undecided() {
+        // An UNLINK or RELINK cut short leaves some sidecars rewritten and others not.
         Sidecar live = sidecar(KEY, 5, Gens.md5(1), EntryState.LIVE, T0);
         Sidecar unlinked = sidecar(KEY, 5, Gens.md5(1), EntryState.UNLINKED, T0);
         Rebuild.Result r = Rebuild.merge(List.of(sound(A, live), sound(B, unlinked), sound(C, live)), NOW);
 
-        assertThat(r.damage()).isEmpty();
+        assertThat(r.damage()).containsExactly(new Damage.Undecided(KEY, "some sidecars say live and others unlinked"));
         assertThat(r.entries()).containsExactly(
                 new Entry(KEY, EntryState.UNLINKED, List.of(A, B, C), 5, Option.of(Gens.md5(1)), T0, NOW));
     }

@@ -45,9 +45,9 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
-    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
+    public Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId) {
         long start = System.nanoTime();
-        Transfer t = volumes.delete(replica, key, generation, requestId);
+        Transfer t = volumes.remove(replica, key, generation, part, requestId);
         telemetry.volumeCall(replica.volume(), "delete", outcome(t), System.nanoTime() - start);
         return t;
     }

@@ -232,11 +232,8 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     /** Blob first, sidecar last: a blob without a sidecar is found by verify; the reverse could be rebuilt as live. */
     @Override
-    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
-        BlobPath path = BlobPath.of(key, generation, replica);
-        Transfer blob = deleteFile(replica, base(replica.volume()) + path.path(), requestId);
-        if (!blob.ok()) return blob;
-        return deleteFile(replica, base(replica.volume()) + path.sidecarPath(), requestId);
+    public Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId) {
+        return deleteFile(replica, base(replica.volume()) + BlobPath.of(key, generation, replica).path(part), requestId);
     }
 
     private Transfer deleteFile(Replica replica, String url, String requestId) {
@@ -376,9 +373,9 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     @Override
     public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
         Replica replica = new Replica(volume, path.subvolume());
-        Transfer blob = deleteFile(replica, base(volume) + path.path(), requestId);
-        if (!blob.ok()) return blob;
-        return deleteFile(replica, base(volume) + path.sidecarPath(), requestId);
+        Transfer sidecar = deleteFile(replica, base(volume) + path.sidecarPath(), requestId);
+        if (!sidecar.ok()) return sidecar;
+        return deleteFile(replica, base(volume) + path.path(), requestId);
     }
 
     @Override

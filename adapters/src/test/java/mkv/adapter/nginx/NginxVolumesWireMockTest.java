@@ -306,7 +306,7 @@ class NginxVolumesWireMockTest {
     }
 
     @Test
-    void delete_of_files_already_gone_is_done_and_a_failed_blob_delete_keeps_the_sidecar() {
+    void delete_of_files_already_gone_is_done_and_a_failed_sidecar_delete_keeps_the_blob() {
         answer(404);
         Replica replica = new Replica(mock(), 0);
         Key key = new Key("/gone");
@@ -314,8 +314,22 @@ class NginxVolumesWireMockTest {
 
         wiremock.resetAll();
         answer(500);
+        // Sidecar first: a replica dropped halfway is a blob without a sidecar, an orphan, never a half-removed value.
         assertThat(failure(volumes.delete(replica, key, 0, "r"))).isEqualTo(new VolumeFailure.Refused(500));
-        wiremock.verify(0, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 0).sidecarPath())));
+        wiremock.verify(1, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 0).sidecarPath())));
+        wiremock.verify(0, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 0).path())));
+    }
+
+    @Test
+    void remove_deletes_exactly_the_one_file_it_names() {
+        answer(204);
+        Replica replica = new Replica(mock(), 0);
+        Key key = new Key("/one/file");
+        assertThat(volumes.remove(replica, key, 7, BlobPath.Part.BLOB, "r")).isEqualTo(new Transfer.Done(replica));
+        wiremock.verify(1, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 7, replica).path())));
+        wiremock.verify(0, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 7, replica).sidecarPath())));
+        assertThat(volumes.remove(replica, key, 7, BlobPath.Part.SIDECAR, "r")).isEqualTo(new Transfer.Done(replica));
+        wiremock.verify(1, deleteRequestedFor(urlEqualTo(BlobPath.of(key, 7, replica).sidecarPath())));
     }
 
     @Test

@@ -205,10 +205,7 @@ public final class Coordinator {
      * delete there would most likely wait out a whole read timeout before the client is answered.
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
-        HealthSnapshot now = health.snapshot();
-        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
-        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(writing.generation(), reachable, writing.updated()));
-        if (StaleWrites.deleteAll(volumes, writing.key(), files, requestId) && reachable.size() == delete.size()) index.remove(writing);
+        if (removeFiles(writing.key(), new HeldGeneration(writing.generation(), delete, writing.updated()), requestId)) index.remove(writing);
     }
 
     /**
@@ -219,10 +216,20 @@ public final class Coordinator {
      */
     private void abandon(Entry current, Entry marked, Seq<Replica> delete, String requestId) {
         HeldGeneration pending = marked.pending().get();
+        if (removeFiles(current.key(), new HeldGeneration(pending.generation(), delete, pending.since()), requestId)) index.replace(marked, current);
+    }
+
+    /**
+     * Deletes a failed write's files where their volumes are trusted; true when all are gone. A
+     * replica on an untrusted volume is left to recovery, and then so are the sidecars: only the
+     * reachable blobs go, since a sidecar may only go once every blob of its generation has.
+     */
+    private boolean removeFiles(Key key, HeldGeneration files, String requestId) {
         HealthSnapshot now = health.snapshot();
-        Seq<Replica> reachable = delete.filter(r -> now.isTrusted(r.volume()));
-        Seq<HeldGeneration> files = io.vavr.collection.List.of(new HeldGeneration(pending.generation(), reachable, pending.since()));
-        if (StaleWrites.deleteAll(volumes, current.key(), files, requestId) && reachable.size() == delete.size()) index.replace(marked, current);
+        Seq<Replica> reachable = files.replicas().filter(r -> now.isTrusted(r.volume()));
+        if (reachable.size() == files.replicas().size()) return StaleWrites.deleteAll(volumes, key, io.vavr.collection.List.of(files), requestId);
+        StaleWrites.deleteBlobs(volumes, key, io.vavr.collection.List.of(new HeldGeneration(files.generation(), reachable, files.since())), requestId);
+        return false;
     }
 
     /** Where to read a key: no volume IO, only the index and the health snapshot. */

@@ -1,6 +1,7 @@
 package mkv.domain.flow;
 
 import io.vavr.collection.Seq;
+import mkv.domain.BlobPath;
 import mkv.domain.Entry;
 import mkv.domain.HeldGeneration;
 import mkv.domain.port.Index;
@@ -26,10 +27,30 @@ public final class StaleWrites {
         return deleteEach(volumes, key, held, requestId).forAll(Transfer::ok);
     }
 
-    /** Deletes the files of each held generation on each of its replicas, all at once; one answer per file pair. */
+    /**
+     * Deletes the files of each held generation on each of its replicas: every blob first, all at
+     * once, and the sidecars only once every blob is gone. So a removal cut short anywhere leaves
+     * sidecars without blobs beside the replicas not yet reached, which a rebuild reads as a
+     * removal under way (the key comes back unlinked, never live), and never a whole replica
+     * beside replicas that are already gone without a trace. One answer per file pair: the
+     * blobs' answers when one of them failed (the sidecars then stay), else the sidecars'.
+     */
     static Seq<Transfer> deleteEach(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
-        return Parallel.each(held.flatMap(h -> h.replicas().map(r -> new io.vavr.Tuple2<>(h.generation(), r))),
-                t -> volumes.delete(t._2, key, t._1, requestId));
+        Seq<Transfer> blobs = deleteBlobs(volumes, key, held, requestId);
+        if (!blobs.forAll(Transfer::ok)) return blobs;
+        return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.SIDECAR, requestId));
+    }
+
+    /**
+     * Only the first half of {@link #deleteEach}: the blobs. For a rollback that must leave some
+     * replica to recovery (its volume did not answer): the sidecars stay until every blob is gone.
+     */
+    static Seq<Transfer> deleteBlobs(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+        return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.BLOB, requestId));
+    }
+
+    private static Seq<io.vavr.Tuple2<Long, mkv.domain.Replica>> pairs(Seq<HeldGeneration> held) {
+        return held.flatMap(h -> h.replicas().map(r -> new io.vavr.Tuple2<>(h.generation(), r)));
     }
 
     /**

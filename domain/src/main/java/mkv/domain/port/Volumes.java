@@ -24,8 +24,23 @@ public interface Volumes {
     /** Writes (or overwrites) the sidecar beside the blob. */
     Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId);
 
-    /** Deletes the blob and its sidecar; files already gone count as done. */
-    Transfer delete(Replica replica, Key key, long generation, String requestId);
+    /**
+     * Deletes one of the two files of a key's generation on a replica; a file already gone counts
+     * as done. Removing a value deletes every replica's blob before any sidecar (see
+     * {@code StaleWrites}), so that a removal cut short leaves a sidecar without its blob, which a
+     * rebuild reads as a removal under way, never a whole replica that looks like the value.
+     */
+    Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId);
+
+    /**
+     * Deletes one replica's sidecar, then its blob: a replica that stops being one of the value's
+     * (a rebalance move, a copy that failed) and is cut short leaves a blob without a sidecar, an
+     * orphan, never a sign that the value itself was being removed.
+     */
+    default Transfer delete(Replica replica, Key key, long generation, String requestId) {
+        Transfer sidecar = remove(replica, key, generation, BlobPath.Part.SIDECAR, requestId);
+        return sidecar.ok() ? remove(replica, key, generation, BlobPath.Part.BLOB, requestId) : sidecar;
+    }
 
     /** The blob's size, if it is there. */
     Stat stat(Replica replica, Key key, long generation);
@@ -53,7 +68,7 @@ public interface Volumes {
     /** Reads the whole blob, computing its md5 on the way; memory does not grow with its size. */
     Checksum checksum(Replica replica, Key key, long generation);
 
-    /** Deletes the blob and then the sidecar at {@code path}, whatever key they belong to: orphans. */
+    /** Deletes the sidecar and then the blob at {@code path}, whatever key they belong to: orphans. */
     Transfer deleteFiles(Volume volume, BlobPath path, String requestId);
 
     /** Reads the volume's cluster marker: whose volume it is, if anyone's. */

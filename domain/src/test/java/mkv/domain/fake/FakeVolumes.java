@@ -234,13 +234,16 @@ public final class FakeVolumes implements Volumes {
     }
 
     @Override
-    public Transfer delete(Replica replica, Key key, long generation, String requestId) {
+    public Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId) {
         if (call(Op.DELETE, replica, key, Option.none())) return refused(replica);
         if (isDown(replica.volume())) return unreachable(replica);
         synchronized (this) {
-            blobs.remove(new File(replica, key, generation));
-            md5s.remove(new File(replica, key, generation));
-            sidecars.remove(new File(replica, key, generation));
+            if (part == BlobPath.Part.BLOB) {
+                blobs.remove(new File(replica, key, generation));
+                md5s.remove(new File(replica, key, generation));
+            } else {
+                sidecars.remove(new File(replica, key, generation));
+            }
         }
         return new Transfer.Done(replica);
     }

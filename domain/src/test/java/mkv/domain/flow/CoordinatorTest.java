@@ -143,8 +143,9 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
         assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(SECOND))));
-        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE, DELETE, DELETE); // each replica's blob, then its sidecar
         assertThat(volumes.calls().subList(2, 4)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(volumes.calls().subList(4, 6)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
@@ -156,7 +157,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
         assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(FIRST))));
-        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR, DELETE, DELETE);
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, SIDECAR, SIDECAR, DELETE, DELETE, DELETE, DELETE);
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
@@ -207,7 +208,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, new Body(new ByteArrayInputStream(new byte[0]), -1), "r1");
 
         assertThat(result).isEqualTo(new PutResult.EmptyBody());
-        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE, DELETE, DELETE); // each replica's blob, then its sidecar
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
@@ -226,7 +227,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, brokenBody(), "r1");
 
         assertThat(result).isEqualTo(new PutResult.BodyBroken("connection reset by peer"));
-        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE);
+        assertThat(volumes.ops()).containsExactly(WRITE, WRITE, DELETE, DELETE, DELETE, DELETE); // each replica's blob, then its sidecar
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
@@ -241,8 +242,9 @@ class CoordinatorTest {
         assertThat(result).isEqualTo(new PutResult.Md5Mismatch(wrong, HELLO_MD5));
         // The same path as a failed replica: the bytes went out under a WRITING row, then every
         // target was deleted before the row; no sidecar was ever written.
-        assertThat(seen).containsExactly("WRITE WRITING", "WRITE WRITING", "DELETE WRITING", "DELETE WRITING");
+        assertThat(seen).containsExactly("WRITE WRITING", "WRITE WRITING", "DELETE WRITING", "DELETE WRITING", "DELETE WRITING", "DELETE WRITING");
         assertThat(volumes.calls().subList(2, 4)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(volumes.calls().subList(4, 6)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
 
@@ -615,8 +617,10 @@ class CoordinatorTest {
 
         assertThat(coordinator.delete(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
 
-        assertThat(seen).containsExactly("DELETE WRITING", "DELETE WRITING");
-        assertThat(volumes.calls()).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(seen).containsExactly("DELETE WRITING", "DELETE WRITING", "DELETE WRITING", "DELETE WRITING");
+        // Every blob first, then every sidecar.
+        assertThat(volumes.calls().subList(0, 2)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
+        assertThat(volumes.calls().subList(2, 4)).extracting(Call::replica).containsExactlyInAnyOrderElementsOf(TARGETS);
         assertThat(index.get(KEY)).isEmpty();
         assertThat(volumes.files()).isZero();
     }
@@ -632,8 +636,10 @@ class CoordinatorTest {
         assertThat(index.get(KEY)).contains(Removal.deleting(live, T0.plusSeconds(30)));
         assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
         assertThat(coordinator.put(KEY, body("new"), "r2")).isEqualTo(new PutResult.Busy());
+        // The blob that went leaves its sidecar behind until every blob is gone: a rebuild reads
+        // that as a delete under way, and never makes the other replica's whole copy live.
         assertThat(volumes.holdsBlob(FIRST, KEY)).isFalse();
-        assertThat(volumes.sidecar(FIRST, KEY)).isEmpty();
+        assertThat(volumes.sidecar(FIRST, KEY).isDefined()).isTrue();
 
         // Recovery, once the volume answers again.
         volumes.heal();
