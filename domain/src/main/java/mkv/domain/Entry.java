@@ -123,6 +123,24 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
         return replicas.map(Replica::volume);
     }
 
+    /**
+     * Whether the write this row records was never answered: a new key's WRITING row as it was
+     * reserved ({@code updated == created}), or a pending replace as it was marked
+     * ({@code pending.since == updated}). A write that failed and told its client so, but could
+     * not delete all its files, touches its row ({@link #abandoned}), so recovery never completes
+     * a write whose client was told it failed.
+     */
+    public boolean unanswered() {
+        if (is(EntryState.WRITING)) return md5.isEmpty() && updated.equals(created);
+        return pending.exists(p -> p.since().equals(updated));
+    }
+
+    /** The same row, touched at {@code now} to say its write was answered as failed: see {@link #unanswered}. */
+    public Entry abandoned(Instant now) {
+        Instant later = now.truncatedTo(ChronoUnit.MILLIS).isAfter(updated) ? now : updated.plusMillis(1);
+        return new Entry(key, state, replicas, size, md5, created, later, generation, pending, retired, owed);
+    }
+
     public boolean is(EntryState s) {
         return state == s;
     }

@@ -79,6 +79,89 @@ class CrashIT {
         return client.sendAsync(put, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
 
+    /** A body that sends its first {@code gate} bytes, then waits until opened, then the rest. */
+    static final class Gated extends java.io.InputStream {
+        final AtomicLong sent = new AtomicLong();
+        final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        private final long size;
+        private final long gate;
+
+        Gated(long size, long gate) {
+            this.size = size;
+            this.gate = gate;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            long at = sent.get();
+            if (at >= size) return -1;
+            if (at >= gate) {
+                try {
+                    open.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
+            long limit = at < gate ? gate : size;
+            int n = (int) Math.min(len, Math.min(limit - at, 64 * 1024));
+            java.util.Arrays.fill(b, off, off + n, (byte) 'g');
+            sent.addAndGet(n);
+            return n;
+        }
+    }
+
+    @Test
+    void an_index_copied_by_hand_during_a_put_and_restored_after_its_201_keeps_the_value() throws Exception {
+        cluster = Cluster.start(dir, 3, 2);
+        http = new Http(cluster.base());
+        long size = 4L * 1024 * 1024;
+        Gated body = new Gated(size, 2L * 1024 * 1024);
+        HttpRequest put = HttpRequest.newBuilder(URI.create(cluster.base() + "/copied/during")).timeout(Duration.ofMinutes(2))
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), size)).build();
+        CompletableFuture<Integer> answer = HttpClient.newHttpClient().sendAsync(put, HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode);
+        // The WRITING row is committed before the first byte goes to a volume: once nginx writes an
+        // upload's temp file, a copy of the index holds that row.
+        Ports.await("the body to reach a volume", Duration.ofSeconds(60), this::aVolumeIsReceiving);
+        Path copy = dir.resolve("copied.db");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + cluster.db()); var s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'"); // as cp would, WRITING row and all (mkv backup would drop it)
+        }
+        body.open.countDown();
+        assertThat(answer.get()).isEqualTo(201);
+
+        // The operator restores the copy, which still says the acknowledged write is being written.
+        cluster.stopCoordinator();
+        for (String suffix : List.of("", "-wal", "-shm")) java.nio.file.Files.deleteIfExists(Path.of(cluster.db() + suffix));
+        java.nio.file.Files.copy(copy, cluster.db());
+        cluster.startCoordinator();
+
+        // Recovery finds every replica whole and completes the write instead of deleting it.
+        HttpResponse<byte[]> read = http.read("/copied/during");
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).hasSize((int) size);
+        cluster.assertEveryReplicaHolds("/copied/during");
+    }
+
+    private boolean aVolumeIsReceiving() {
+        for (int i = 0; i < 3; i++) {
+            try (var files = java.nio.file.Files.walk(cluster.volumeData(i))) {
+                if (files.anyMatch(p -> p.getParent() != null && p.getParent().getFileName().toString().equals(".tmp")
+                        && java.nio.file.Files.isRegularFile(p))) return true;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // a temp file vanished mid-walk: look again
+            }
+        }
+        return false;
+    }
+
     @Test
     void kill_9_during_a_large_put_leaves_no_key_and_no_file_after_restart() throws Exception {
         cluster = Cluster.start(dir, 3, 2);

@@ -71,11 +71,15 @@ public final class Coordinator {
         if (row.isEmpty()) return row;
         if (row.get().is(EntryState.WRITING)) {
             if (!row.get().updated().isBefore(since)) return row;
-            return StaleWrites.settle(index, volumes, row.get(), requestId) ? index.get(key) : row;
+            return StaleWrites.settle(index, volumes, row.get(), clock.instant(), requestId) ? index.get(key) : row;
         }
         // A replace an earlier process left pending: its files go, the value it was beside stays.
         Option<Sweep> due = Sweep.of(row.get(), since, java.time.Instant.MIN);
         if (due.isEmpty()) return row;
+        if (due.get().next().pending().isEmpty() && row.get().pending().isDefined()) {
+            Option<Entry> done = StaleWrites.rolledForward(volumes, row.get(), clock.instant());
+            if (done.isDefined()) return index.replace(row.get(), done.get()) ? index.get(key) : row;
+        }
         boolean settled = StaleWrites.deleteAll(volumes, key, due.get().delete(), requestId) && index.replace(row.get(), due.get().next());
         return settled ? index.get(key) : row;
     }
@@ -206,6 +210,7 @@ public final class Coordinator {
      */
     private void rollBack(Entry writing, Seq<Replica> delete, String requestId) {
         if (removeFiles(writing.key(), new HeldGeneration(writing.generation(), delete, writing.updated()), requestId)) index.remove(writing);
+        else index.replace(writing, writing.abandoned(clock.instant())); // answered as failed: recovery deletes, never completes it
     }
 
     /**
@@ -217,6 +222,7 @@ public final class Coordinator {
     private void abandon(Entry current, Entry marked, Seq<Replica> delete, String requestId) {
         HeldGeneration pending = marked.pending().get();
         if (removeFiles(current.key(), new HeldGeneration(pending.generation(), delete, pending.since()), requestId)) index.replace(marked, current);
+        else index.replace(marked, marked.abandoned(clock.instant())); // answered as failed: recovery deletes, never switches to it
     }
 
     /**
@@ -345,7 +351,7 @@ public final class Coordinator {
                 // Read again under the lock: a write of this process may have finished (and turned
                 // the row LIVE) between the scan and the lock, and its files must not be deleted.
                 if (!index.get(stale.key()).contains(stale)) continue;
-                if (StaleWrites.settle(index, volumes, stale, requestId)) settled++;
+                if (StaleWrites.settle(index, volumes, stale, clock.instant(), requestId)) settled++;
             } finally {
                 locks.unlock(stale.key());
             }
@@ -372,7 +378,12 @@ public final class Coordinator {
                     Option<Entry> now = index.get(row.key());
                     if (now.isEmpty()) continue;
                     Option<Sweep> due = Sweep.of(now.get(), pendingCutoff, retiredCutoff);
-                    if (due.isDefined() && StaleWrites.deleteAll(volumes, row.key(), due.get().delete(), requestId)
+                    // A stale pending write that reached every replica whole is switched to, not deleted.
+                    Option<Entry> done = due.isDefined() && due.get().next().pending().isEmpty() && now.get().pending().isDefined()
+                            ? StaleWrites.rolledForward(volumes, now.get(), clock.instant()) : Option.none();
+                    if (done.isDefined()) {
+                        if (index.replace(now.get(), done.get())) settled++;
+                    } else if (due.isDefined() && StaleWrites.deleteAll(volumes, row.key(), due.get().delete(), requestId)
                             && index.replace(now.get(), due.get().next())) settled++;
                     else if (due.isEmpty() && owes(now.get(), pendingCutoff) && StaleWrites.restate(index, volumes, now.get(), clock.instant(), requestId)) settled++;
                 } finally {

@@ -2,7 +2,13 @@ package mkv.domain.flow;
 
 import io.vavr.collection.Seq;
 import mkv.domain.BlobPath;
+import io.vavr.control.Option;
 import mkv.domain.Entry;
+import mkv.domain.EntryState;
+import mkv.domain.Replica;
+import mkv.domain.RollForward;
+import mkv.domain.port.SidecarRead;
+import mkv.domain.port.Stat;
 import mkv.domain.HeldGeneration;
 import mkv.domain.port.Index;
 import mkv.domain.port.Transfer;
@@ -13,13 +19,35 @@ public final class StaleWrites {
     private StaleWrites() {}
 
     /**
-     * Deletes the files of every generation the entry names (the one being written, and any it
-     * holds as pending or retired), then the entry, only if it is still exactly the one read: a
-     * write that resumed meanwhile keeps its row. A failed delete leaves the row for the next
-     * round, so a file is never left without a row naming it. True when the row is gone.
+     * Completes the write the entry records if it is whole on every replica (see
+     * {@link #rolledForward}); otherwise deletes the files of every generation the entry names
+     * (the one being written, and any it holds as pending or retired), then the entry, only if
+     * it is still exactly the one read: a write that resumed meanwhile keeps its row. A failed
+     * delete leaves the row for the next round, so a file is never left without a row naming
+     * it. True when the row is settled.
      */
-    public static boolean settle(Index index, Volumes volumes, Entry stale, String requestId) {
+    public static boolean settle(Index index, Volumes volumes, Entry stale, java.time.Instant now, String requestId) {
+        Option<Entry> done = rolledForward(volumes, stale, now);
+        if (done.isDefined()) return index.replace(stale, done.get());
         return deleteAll(volumes, stale.key(), stale.allFiles(), requestId) && index.remove(stale);
+    }
+
+    /**
+     * The row completed, when the write it records (a new key's, or a replace's pending
+     * generation) reached every replica whole and only its commit is missing; see
+     * {@link RollForward}, and no client was told it failed ({@link Entry#unanswered}). A
+     * removal under way (a WRITING row that keeps its value's md5) is never rolled forward: it
+     * is finished by deleting.
+     */
+    static Option<Entry> rolledForward(Volumes volumes, Entry row, java.time.Instant now) {
+        if (!row.unanswered()) return Option.none();
+        boolean newWrite = row.is(EntryState.WRITING);
+        long generation = newWrite ? row.generation() : row.pending().get().generation();
+        Seq<Replica> replicas = newWrite ? row.replicas() : row.pending().get().replicas();
+        Seq<SidecarRead> sidecars = Parallel.each(replicas, r -> volumes.readSidecar(r.volume(), BlobPath.of(row.key(), generation, r)));
+        Seq<Stat> blobs = Parallel.each(replicas, r -> volumes.stat(r, row.key(), generation));
+        return RollForward.whole(row.key(), generation, sidecars, blobs)
+                .map(whole -> newWrite ? RollForward.completed(row, whole, now) : RollForward.switched(row, whole, now));
     }
 
     /** Deletes the files of each held generation on each of its replicas; true when all are gone. */

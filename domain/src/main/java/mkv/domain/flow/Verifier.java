@@ -177,7 +177,7 @@ public final class Verifier {
             for (Entry e : stale) {
                 found(new Finding.StaleWriting(e));
                 if (!options.repair()) unrepairedAdd(1);
-                else mended(StaleWrites.settle(index, volumes, e, REQUEST_ID), "settle the stale WRITING entry " + e.key());
+                else mended(StaleWrites.settle(index, volumes, e, clock.instant(), REQUEST_ID), "settle the stale WRITING entry " + e.key());
             }
             // Without repair (or when a settle fails) the same rows come back: never list them twice.
             seen = seen.appendAll(stale);

@@ -183,7 +183,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello"), "r1");
 
         assertThat(result).isEqualTo(new PutResult.ReplicaFailed(List.of(refused(FIRST))));
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0).abandoned(T0)); // marked as answered: recovery deletes it
         // The file the failed delete left behind is named by the WRITING row.
         assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
     }
@@ -200,7 +200,7 @@ class CoordinatorTest {
         assertThat(volumes.calls().get(2).replica()).isEqualTo(FIRST);
         assertThat(volumes.holdsBlob(FIRST, KEY)).isFalse();
         // The row still names both replicas, so recovery deletes whatever the suspect volume holds.
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0).abandoned(T0)); // marked as answered: recovery deletes it
     }
 
     @Test
@@ -259,7 +259,7 @@ class CoordinatorTest {
         PutResult result = coordinator.put(KEY, body("hello", Option.of(Gens.md5(1))), "r1");
 
         assertThat(result).isEqualTo(new PutResult.Md5Mismatch(Gens.md5(1), HELLO_MD5));
-        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0));
+        assertThat(index.get(KEY)).contains(Entry.writing(KEY, TARGETS, 1, T0).abandoned(T0)); // marked as answered: recovery deletes it
         assertThat(volumes.holdsBlob(SECOND, KEY)).isTrue();
         assertThat(volumes.ops()).doesNotContain(SIDECAR);
     }
@@ -399,6 +399,69 @@ class CoordinatorTest {
         assertThat(index.get(KEY).get().generation()).isEqualTo(1);
         assertThat(Sweep.of(index.get(KEY).get().withPending(Option.some(new HeldGeneration(9, TARGETS, T0)), T0), T0, T0)).isEmpty();
         holdsWhole(volumes, unlinked);
+    }
+
+    @Test
+    void recovery_completes_a_new_write_that_reached_every_replica_whole_and_was_never_answered() {
+        // As after kill -9 just before the LIVE commit, or an index copied while the write was in flight.
+        Entry writing = Entry.writing(KEY, TARGETS, 42, T0);
+        index.putAll(List.of(writing));
+        Entry whole = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 42, T0);
+        TARGETS.forEach(r -> volumes.seed(r, whole.sidecar()));
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(coordinator.recover(clock.instant(), 10, "recovery")).isEqualTo(1);
+
+        Entry row = index.get(KEY).get();
+        assertThat(row.state()).isEqualTo(EntryState.LIVE);
+        assertThat(row.md5()).contains(HELLO_MD5);
+        assertThat(row.generation()).isEqualTo(42);
+        TARGETS.forEach(r -> assertThat(volumes.holdsBlob(r, KEY, 42)).isTrue());
+    }
+
+    @Test
+    void recovery_deletes_a_write_answered_as_failed_even_if_its_files_ended_up_whole() {
+        // A sidecar write that timed out may still land: a write its client was told failed is never completed.
+        Entry abandoned = Entry.writing(KEY, TARGETS, 42, T0).abandoned(T0.plusSeconds(1));
+        index.putAll(List.of(abandoned));
+        Entry whole = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 42, T0);
+        TARGETS.forEach(r -> volumes.seed(r, whole.sidecar()));
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(coordinator.recover(clock.instant(), 10, "recovery")).isEqualTo(1);
+
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void a_write_that_fails_and_cannot_delete_its_files_marks_its_row_as_answered() {
+        volumes.failOn(SIDECAR, SECOND).failOn(DELETE, SECOND);
+
+        assertThat(coordinator.put(KEY, body("hello"), "r1")).isInstanceOf(PutResult.ReplicaFailed.class);
+
+        Entry row = index.get(KEY).get();
+        assertThat(row.is(EntryState.WRITING)).isTrue();
+        assertThat(row.unanswered()).isFalse();
+    }
+
+    @Test
+    void recovery_switches_to_a_stale_pending_replace_that_reached_every_replica_whole() {
+        Entry unlinked = storedUnlinked();
+        Entry marked = unlinked.withPending(Option.some(new HeldGeneration(42, TARGETS, T0.plusSeconds(1))), T0.plusSeconds(1));
+        index.putAll(List.of(marked));
+        Entry whole = Entry.live(KEY, TARGETS, 5, HELLO_MD5, 42, T0.plusSeconds(1));
+        TARGETS.forEach(r -> volumes.seed(r, whole.sidecar()));
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(coordinator.sweep(clock.instant(), T0, 10, "recovery")).isEqualTo(1);
+
+        Entry row = index.get(KEY).get();
+        assertThat(row.state()).isEqualTo(EntryState.LIVE);
+        assertThat(row.generation()).isEqualTo(42);
+        assertThat(row.pending()).isEmpty();
+        assertThat(row.retired().map(HeldGeneration::generation)).containsExactly(unlinked.generation());
+        holdsWhole(volumes, unlinked); // retired, not yet deleted: a redirect handed out before may still be followed
     }
 
     @Test
