@@ -145,6 +145,32 @@ class ApiIT {
     }
 
     @Test
+    void relink_restores_an_unlinked_key_with_its_sidecars_and_refuses_a_live_or_absent_one() throws Exception {
+        assertThat(http.put("/api/relink/k", "undo me").statusCode()).isEqualTo(201);
+        assertThat(http.method("RELINK", "/api/relink/k").statusCode()).as("live: nothing to restore").isEqualTo(409);
+        assertThat(http.unlink("/api/relink/k").statusCode()).isEqualTo(204);
+        assertThat(http.get("/api/relink/k").statusCode()).isEqualTo(404);
+
+        assertThat(http.method("RELINK", "/api/relink/k").statusCode()).isEqualTo(204);
+
+        assertThat(text(http.read("/api/relink/k"))).isEqualTo("undo me");
+        assertThat(json(http.get("/api/relink/?unlinked")).get("keys")).isEmpty();
+        assertThat(json(http.get("/api/relink/?list")).get("keys").toString()).contains("/api/relink/k");
+        // Sidecars follow, so a rebuild would restore the key live.
+        String digest = new mkv.domain.Key("/api/relink/k").digest();
+        long sidecars = 0;
+        for (java.nio.file.Path f : cluster.filesOnVolumes()) {
+            if (f.getFileName().toString().startsWith(digest) && f.getFileName().toString().endsWith(".key")) {
+                assertThat(java.nio.file.Files.readString(f)).as(f.toString()).contains("\"state\":\"LIVE\"");
+                sidecars++;
+            }
+        }
+        assertThat(sidecars).isEqualTo(2);
+        assertThat(http.method("RELINK", "/api/relink/absent").statusCode()).isEqualTo(404);
+        assertThat(http.method("RELINK", "/api/relink/k?x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void unlinked_keys_can_be_deleted_for_good() {
         http.put("/api/unlink-delete", "x");
         http.unlink("/api/unlink-delete");
