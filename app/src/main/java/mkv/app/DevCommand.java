@@ -104,10 +104,11 @@ final class DevCommand implements Callable<Integer> {
                   curl -I %s/hello.txt                                # the redirect itself, with Content-Md5
                   curl '%s/?list'                                     # list every key
                   curl -X UNLINK %s/hello.txt                         # soft delete -> 204
+                  curl -X RELINK %s/hello.txt                         # undo the unlink -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
                   curl http://127.0.0.1:%d/metrics                    # metrics (admin port)
                 Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
-                base, base, base, base, base, base, settings.get().adminPort()));
+                base, base, base, base, base, base, base, settings.get().adminPort()));
         System.out.flush();
         stopped.await();
         return 0;
