@@ -17,7 +17,8 @@ public sealed interface ReadResult {
 
     /**
      * Pure. A healthy replica chosen by {@code draw}, so load spreads over the replicas; one
-     * on a trusted volume when there is one, since a suspect volume may be hanging.
+     * on a trusted volume when there is one, since a suspect volume may be hanging; else one
+     * on the suspect volume that answered a probe most recently.
      */
     static ReadResult choose(Option<Entry> entry, HealthSnapshot health, int draw) {
         if (entry.isEmpty() || !entry.get().is(EntryState.LIVE)) return new Absent();
@@ -25,7 +26,13 @@ public sealed interface ReadResult {
         Seq<Replica> healthy = e.replicas().filter(r -> health.isUp(r.volume()));
         if (healthy.isEmpty()) return new Unavailable(e);
         Seq<Replica> trusted = healthy.filter(r -> health.isTrusted(r.volume()));
-        Seq<Replica> pool = trusted.isEmpty() ? healthy : trusted;
+        Seq<Replica> pool = trusted;
+        if (pool.isEmpty()) {
+            // Every replica missed its latest probe: the one that answered most recently is the
+            // least likely to be hanging.
+            long freshest = healthy.map(r -> health.lastAnswered(r.volume())).max().get();
+            pool = healthy.filter(r -> health.lastAnswered(r.volume()) == freshest);
+        }
         return new Found(e, pool.get(Math.floorMod(draw, pool.size())));
     }
 }

@@ -56,6 +56,10 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     /** A probe that failed: when, and why, as the status page shows it. */
     public record Failure(java.time.Instant at, String why) {}
 
+    /** The number of the probe round each volume last answered (only the probing thread writes it). */
+    private final Map<Volume, Long> answered = new HashMap<>();
+    private long round;
+
     /** The latest failed probe of each watched volume, if any failed since the start. */
     public java.util.Map<Volume, Failure> lastFailures() {
         return java.util.Map.copyOf(lastFailures);
@@ -85,6 +89,9 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
                 results.put(p.getKey(), ok);
             }
         }
+        round++;
+        for (var r : results.entrySet()) if (r.getValue()) answered.put(r.getKey(), round);
+        answered.keySet().retainAll(results.keySet());
         states.keySet().retainAll(results.keySet());
         lastFailures.keySet().retainAll(results.keySet());
         Set<Volume> down = HashSet.empty();
@@ -102,7 +109,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
             if (!after.up()) down = down.add(v);
             if (after.suspect()) suspect = suspect.add(v);
         }
-        snapshot = new HealthSnapshot(down, suspect);
+        snapshot = new HealthSnapshot(down, suspect, io.vavr.collection.HashMap.ofAll(answered));
     }
 
     @Override
