@@ -51,7 +51,9 @@ class NginxVolumesWireMockTest {
 
     // Generous enough that a loaded 2-core machine does not time out the calls meant to succeed
     // (500 ms did, under a load average of 14); the slow stub below stays far beyond it.
-    private static final Duration READ_TIMEOUT = Duration.ofMillis(1500);
+    // Long enough for WireMock to answer on a loaded machine (at 1.5 s, calls timed out with the load
+    // average at 20); short enough that the slow-volume test below still waits it out quickly.
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(4000);
 
     private static WireMockServer wiremock;
     private NginxVolumes volumes;
@@ -70,7 +72,7 @@ class NginxVolumesWireMockTest {
     @BeforeEach
     void fresh_client() {
         wiremock.resetAll();
-        volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofMillis(1500), READ_TIMEOUT));
+        volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofMillis(3000), READ_TIMEOUT));
     }
 
     @AfterEach
@@ -181,7 +183,7 @@ class NginxVolumesWireMockTest {
 
     @Test
     void a_volume_slower_than_the_read_timeout_times_out_for_every_call() {
-        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withFixedDelay(6_000)));
+        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withFixedDelay(15_000)));
         Replica replica = new Replica(mock(), 0);
         Key key = new Key("/slow");
 
@@ -190,7 +192,7 @@ class NginxVolumesWireMockTest {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(failure(write.transfers().get(0))).isInstanceOf(VolumeFailure.TimedOut.class);
-        assertThat(took).isLessThan(Duration.ofMillis(5_000));
+        assertThat(took).isLessThan(Duration.ofMillis(12_000)); // the read timeout, not the volume's 15 s
         assertThat(failure(volumes.ping(mock()))).isInstanceOf(VolumeFailure.TimedOut.class);
         assertThat(failure(volumes.delete(replica, key, 0, "r"))).isInstanceOf(VolumeFailure.TimedOut.class);
         assertThat(volumes.stat(replica, key, 0)).isInstanceOfSatisfying(Stat.Unknown.class,
@@ -233,7 +235,7 @@ class NginxVolumesWireMockTest {
         answer(201);
         var held = new CopyOnWriteArrayList<Socket>();
         // WireMock needs a moment to journal a body this large: a longer read timeout than the other tests.
-        Duration readTimeout = Duration.ofSeconds(2);
+        Duration readTimeout = Duration.ofSeconds(5);
         try (var stalled = new ServerSocket();
              var patient = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofMillis(500), readTimeout))) {
             // Accepts and never reads: the upload fills the socket buffers, then blocks.
