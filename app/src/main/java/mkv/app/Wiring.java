@@ -10,7 +10,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import mkv.adapter.health.RingHealth;
+import mkv.adapter.http.HttpMetrics;
+import mkv.domain.flow.RingHealth;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
 import mkv.adapter.http.BodyPace;
@@ -254,13 +255,13 @@ final class Wiring {
                 .shutdownHook(false)
                 .shutdownGracePeriod(s.shutdownGrace())
                 .featuresDiscoverServices(false)
-                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), telemetry, listLimit, accessLog::get,
+                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), observed(telemetry), listLimit, accessLog::get,
                         new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
                     .routing("admin", r -> {
-                        AdminRoutes.routing(r, readiness, ringHealth::read, telemetry);
+                        AdminRoutes.routing(r, readiness, ringHealth::read, observed(telemetry));
                         AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
                                 telemetry::requestCounts));
                     });
@@ -316,5 +317,25 @@ final class Wiring {
             problems = problems.append("index: damaged, rebuild it with 'mkv rebuild' (" + index.corruption().get().getMessage() + ")");
         }
         return problems;
+    }
+
+    /** The metrics adapter seen through the HTTP adapter's own port: adapters never import each other. */
+    private static HttpMetrics observed(Telemetry telemetry) {
+        return new HttpMetrics() {
+            @Override
+            public void request(String method, int status, long nanos) {
+                telemetry.request(method, status, nanos);
+            }
+
+            @Override
+            public String contentType() {
+                return telemetry.contentType();
+            }
+
+            @Override
+            public byte[] scrape() {
+                return telemetry.scrape();
+            }
+        };
     }
 }

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 import mkv.domain.Volume;
 import mkv.domain.VolumeHealth;
 import mkv.domain.port.Health;
-import mkv.domain.port.HealthSnapshot;
-import mkv.domain.port.Transfer;
+import mkv.domain.HealthSnapshot;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /**

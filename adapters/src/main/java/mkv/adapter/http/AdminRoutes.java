@@ -6,8 +6,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.vavr.collection.Seq;
 import java.util.function.Supplier;
-import mkv.adapter.health.RingHealth;
-import mkv.adapter.metrics.Telemetry;
+import mkv.domain.flow.RingHealth;
 
 /**
  * The admin port's own routes: {@code /livez} (the process answers) and {@code /readyz}
@@ -29,7 +28,7 @@ public final class AdminRoutes {
 
     record Live(boolean live) {}
 
-    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes, Telemetry telemetry) {
+    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes, HttpMetrics telemetry) {
         routing.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, telemetry.contentType());
             res.send(telemetry.scrape());

@@ -3,7 +3,6 @@ package mkv.adapter.http;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import mkv.adapter.metrics.Telemetry;
 import mkv.domain.flow.Coordinator;
 
 /**
@@ -15,7 +14,7 @@ public final class DataRoutes {
     private DataRoutes() {}
 
     public static void routing(HttpRouting.Builder routing, Coordinator coordinator, Supplier<String> requestIds,
-                               Telemetry telemetry, ListRateLimit listLimit, BooleanSupplier accessLog, BodyPace pace) {
+                               HttpMetrics telemetry, ListRateLimit listLimit, BooleanSupplier accessLog, BodyPace pace) {
         routing.addFilter(new RequestLog(telemetry, accessLog));
         routing.any(new KeyHandler(coordinator, requestIds, listLimit, pace));
     }

@@ -26,8 +26,8 @@ import mkv.domain.flow.Policy;
 import mkv.domain.flow.PutResult;
 import mkv.domain.port.Body;
 import mkv.domain.port.IndexFailure;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 
 /** Every request of the data port: parse, one use-case call, map the outcome to HTTP. */
 final class KeyHandler implements Handler {

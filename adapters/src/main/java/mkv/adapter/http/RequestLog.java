@@ -6,16 +6,15 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.function.BooleanSupplier;
-import mkv.adapter.metrics.Telemetry;
 
 /** Times every data-port request into the metrics and, when enabled, writes its access-log line. */
 final class RequestLog implements Filter {
     private static final System.Logger ACCESS = System.getLogger("mkv.access");
 
-    private final Telemetry telemetry;
+    private final HttpMetrics telemetry;
     private final BooleanSupplier accessLog;
 
-    RequestLog(Telemetry telemetry, BooleanSupplier accessLog) {
+    RequestLog(HttpMetrics telemetry, BooleanSupplier accessLog) {
         this.telemetry = telemetry;
         this.accessLog = accessLog;
     }

@@ -1,12 +1,11 @@
-package mkv.adapter.health;
+package mkv.domain.flow;
 
 import io.vavr.collection.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mkv.domain.Ring;
 import mkv.domain.Volume;
-import mkv.domain.flow.Policy;
-import mkv.domain.port.HealthSnapshot;
+import mkv.domain.HealthSnapshot;
 
 /**
  * The volumes' state as an operator reads it: how many are up, which are down, and the
