@@ -51,7 +51,7 @@ final class AdminTool {
         var seen = Clusters.look(volumes, all, false);
         var mismatches = Identity.mismatches(index.cluster(), seen);
         if (mismatches.isEmpty() && stampBlank && index.cluster().isDefined()) {
-            var blank = seen.filter(s -> s.mark() instanceof mkv.domain.port.VolumeMark.Blank).map(Identity.Seen::volume);
+            var blank = seen.filter(s -> s.mark() instanceof mkv.domain.VolumeMark.Blank).map(Identity.Seen::volume);
             Clusters.stamp(volumes, blank, index.cluster().get(), "mkv-admin").forEach(w -> System.err.println("mkv: " + w));
         }
         return mismatches;

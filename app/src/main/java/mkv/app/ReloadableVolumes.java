@@ -9,13 +9,13 @@ import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.TempFile;
 import mkv.domain.Volume;
-import mkv.domain.port.BlobWrite;
+import mkv.domain.BlobWrite;
 import mkv.domain.port.Body;
-import mkv.domain.port.Checksum;
+import mkv.domain.Checksum;
 import mkv.domain.port.Listing;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
-import mkv.domain.port.Transfer;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /**
@@ -95,7 +95,7 @@ final class ReloadableVolumes implements Volumes, AutoCloseable {
     }
 
     @Override
-    public mkv.domain.port.VolumeMark readMark(Volume volume) {
+    public mkv.domain.VolumeMark readMark(Volume volume) {
         return current.get().readMark(volume);
     }
 

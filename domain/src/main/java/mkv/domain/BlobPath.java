@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record BlobPath(int subvolume, String digest, long generation) {
 
     /** Subvolume folders are named sv00..sv99. */
-    public static final int MAX_SUBVOLUMES = 100;
+    public static final int MAX_SUBVOLUMES = Replica.MAX_SUBVOLUMES;
 
     private static final Pattern BLOB = Pattern.compile(
             "/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})(?:\\.([1-9][0-9]{0,18}))?");

@@ -1,4 +1,4 @@
-package mkv.domain.port;
+package mkv.domain;
 
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;

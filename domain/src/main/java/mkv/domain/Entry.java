@@ -29,7 +29,7 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
         if (state != EntryState.WRITING && md5.isEmpty()) throw new IllegalArgumentException(state + " entry needs an md5");
         if (owed && state == EntryState.WRITING) throw new IllegalArgumentException("a WRITING entry has no sidecars to owe");
         if (pending.exists(p -> p.generation() <= generation)) throw new IllegalArgumentException("a pending write needs a newer generation");
-        replicas = canonical(replicas);
+        replicas = Replica.canonical(replicas);
         created = created.truncatedTo(ChronoUnit.MILLIS);
         updated = updated.truncatedTo(ChronoUnit.MILLIS);
         retired = retired.sortBy(HeldGeneration::generation).toList();
@@ -45,24 +45,6 @@ public record Entry(Key key, EntryState state, Seq<Replica> replicas, long size,
     /** An entry of generation 0 with nothing pending or retired: a value written before generations. */
     public Entry(Key key, EntryState state, Seq<Replica> replicas, long size, Option<Md5> md5, Instant created, Instant updated) {
         this(key, state, replicas, size, md5, created, updated, 0, Option.none(), io.vavr.collection.List.empty());
-    }
-
-    /** Replicas are kept sorted and distinct, so equal placements are equal values. */
-    public static Seq<Replica> canonical(Seq<Replica> replicas) {
-        // Every row read back from the index is already canonical: check before re-sorting
-        // (the sort formats each replica as text; it was ~4% of a GET's CPU).
-        String previous = null;
-        boolean sorted = true;
-        for (Replica r : replicas) {
-            String text = r.toString();
-            if (previous != null && previous.compareTo(text) >= 0) {
-                sorted = false;
-                break;
-            }
-            previous = text;
-        }
-        if (sorted && replicas instanceof io.vavr.collection.List<Replica>) return replicas;
-        return replicas.distinct().sortBy(Replica::toString).toList();
     }
 
     /** A reservation: generation {@code generation} of the key is being written to these replicas. */

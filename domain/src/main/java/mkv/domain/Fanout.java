@@ -3,9 +3,6 @@ package mkv.domain;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Instant;
-import mkv.domain.port.BlobWrite;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
 
 /** Folds the replies of a fan-out write into one verdict: live everywhere, or roll back. */
 public final class Fanout {

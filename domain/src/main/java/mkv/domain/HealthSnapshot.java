@@ -1,4 +1,4 @@
-package mkv.domain.port;
+package mkv.domain;
 
 import io.vavr.collection.HashSet;
 import io.vavr.collection.Set;

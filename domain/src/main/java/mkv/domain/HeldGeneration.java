@@ -14,7 +14,7 @@ public record HeldGeneration(long generation, Seq<Replica> replicas, Instant sin
     public HeldGeneration {
         if (generation < 0) throw new IllegalArgumentException("negative generation: " + generation);
         if (replicas == null || since == null) throw new IllegalArgumentException("held generation fields must not be null");
-        replicas = Entry.canonical(replicas);
+        replicas = Replica.canonical(replicas);
         since = since.truncatedTo(ChronoUnit.MILLIS);
     }
 

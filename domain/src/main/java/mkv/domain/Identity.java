@@ -4,7 +4,6 @@ import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Either;
 import io.vavr.control.Option;
-import mkv.domain.port.VolumeMark;
 
 /**
  * Whether an index and a set of volumes belong to one cluster, decided from the cluster ids

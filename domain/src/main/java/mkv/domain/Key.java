@@ -1,9 +1,6 @@
 package mkv.domain;
 
 import io.vavr.control.Either;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -136,18 +133,6 @@ public record Key(String value) implements Comparable<Key> {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /** Strict UTF-8 decoding: invalid bytes are an error, never a silent U+FFFD. */
-    static Either<InvalidKey, String> utf8(byte[] bytes, String input) {
-        try {
-            return Either.right(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString());
-        } catch (CharacterCodingException e) {
-            return Either.left(new InvalidKey("key is not valid UTF-8", input));
         }
     }
 

@@ -14,7 +14,7 @@ final class PercentDecoding {
 
     static Either<InvalidKey, String> decode(String raw) {
         if (raw == null) return Either.left(new InvalidKey("key is empty", ""));
-        return utf8Bytes(raw).flatMap(in -> raw.indexOf('%') < 0 ? Key.utf8(in, raw) : unescape(in, raw));
+        return utf8Bytes(raw).flatMap(in -> raw.indexOf('%') < 0 ? utf8(in, raw) : unescape(in, raw));
     }
 
     private static Either<InvalidKey, String> unescape(byte[] in, String raw) {
@@ -32,7 +32,7 @@ final class PercentDecoding {
             out.write(hi << 4 | lo);
             i += 2;
         }
-        return Key.utf8(out.toByteArray(), raw);
+        return utf8(out.toByteArray(), raw);
     }
 
     /**
@@ -50,6 +50,18 @@ final class PercentDecoding {
             return Either.right(bytes);
         } catch (CharacterCodingException e) {
             return Either.left(new InvalidKey("key contains an unpaired surrogate", raw));
+        }
+    }
+
+    /** Strict UTF-8 decoding: invalid bytes are an error, never a silent U+FFFD. */
+    static Either<InvalidKey, String> utf8(byte[] bytes, String input) {
+        try {
+            return Either.right(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Either.left(new InvalidKey("key is not valid UTF-8", input));
         }
     }
 }

@@ -2,7 +2,6 @@ package mkv.domain;
 
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
-import mkv.domain.port.HealthSnapshot;
 
 /** Whether a PUT may go ahead, and how: a new key, or a new generation beside the current value. */
 public sealed interface PutDecision {

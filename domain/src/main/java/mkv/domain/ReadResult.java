@@ -2,7 +2,6 @@ package mkv.domain;
 
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
-import mkv.domain.port.HealthSnapshot;
 
 /** Where a read goes: one healthy replica, or why there is none. */
 public sealed interface ReadResult {

@@ -25,7 +25,7 @@ public record RebalancePlan(Entry entry, Seq<Replica> target, Seq<Replica> copyT
         if (entry.is(EntryState.WRITING) || entry.pending().isDefined()) {
             return new RebalancePlan(entry, entry.replicas(), entry.replicas().take(0), entry.replicas().take(0));
         }
-        Seq<Replica> target = Entry.canonical(ring.replicasFor(entry.key(), replicas));
+        Seq<Replica> target = Replica.canonical(ring.replicasFor(entry.key(), replicas));
         Seq<Replica> current = entry.replicas();
         return new RebalancePlan(entry, target, target.removeAll(current), current.removeAll(target));
     }

@@ -2,8 +2,6 @@ package mkv.domain;
 
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
-import mkv.domain.port.HealthSnapshot;
-import mkv.domain.port.Transfer;
 
 /** The DELETE, UNLINK and RELINK decisions, before and after their volume calls. */
 public final class Removal {

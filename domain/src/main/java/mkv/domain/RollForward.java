@@ -3,8 +3,6 @@ package mkv.domain;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Instant;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
 
 /**
  * A write that no process finished may still have done all its volume work: every blob and

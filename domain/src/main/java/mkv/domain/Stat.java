@@ -1,4 +1,4 @@
-package mkv.domain.port;
+package mkv.domain;
 
 /** What a volume says of one stored file. */
 public sealed interface Stat {

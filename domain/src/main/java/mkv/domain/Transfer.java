@@ -1,4 +1,4 @@
-package mkv.domain.port;
+package mkv.domain;
 
 import mkv.domain.Replica;
 

@@ -4,10 +4,6 @@ import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Instant;
-import mkv.domain.port.Checksum;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
-import mkv.domain.port.VolumeFailure;
 
 /** Verify's decisions: what is wrong with an entry's replicas or a file on a volume, and what a repair may do. */
 public final class Verification {

@@ -1,4 +1,4 @@
-package mkv.domain.port;
+package mkv.domain;
 
 /** Why a call to a volume failed: a value, never an exception. */
 public sealed interface VolumeFailure {

@@ -14,9 +14,6 @@ import io.vavr.control.Option;
 import java.time.Instant;
 import mkv.domain.Fanout.Failure;
 import mkv.domain.Fanout.Settled;
-import mkv.domain.port.BlobWrite;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
 import org.junit.jupiter.api.Test;
 
 /** Folding a fan-out write's replies: LIVE only when everything arrived everywhere. */

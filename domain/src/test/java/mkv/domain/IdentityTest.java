@@ -6,8 +6,6 @@ import io.vavr.collection.List;
 import io.vavr.control.Option;
 import mkv.domain.Identity.Seen;
 import mkv.domain.Identity.Verdict;
-import mkv.domain.port.VolumeFailure;
-import mkv.domain.port.VolumeMark;
 import org.junit.jupiter.api.Test;
 
 class IdentityTest {

@@ -10,7 +10,6 @@ import io.vavr.collection.HashSet;
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
-import mkv.domain.port.HealthSnapshot;
 import org.junit.jupiter.api.Test;
 
 /** Whether a PUT may go ahead: the state of the key first, then the health of its targets. */

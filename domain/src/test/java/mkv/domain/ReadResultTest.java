@@ -11,7 +11,6 @@ import io.vavr.collection.HashSet;
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
-import mkv.domain.port.HealthSnapshot;
 import org.junit.jupiter.api.Test;
 
 /** Where a read goes: a healthy replica of a live key, spread by the draw. */

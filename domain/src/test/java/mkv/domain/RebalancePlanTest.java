@@ -48,7 +48,7 @@ class RebalancePlanTest {
                     Seq<RebalancePlan> plans = RebalancePlan.between(placed, b, r);
 
                     for (Entry e : placed) {
-                        Seq<Replica> canonical = Entry.canonical(b.replicasFor(e.key(), r));
+                        Seq<Replica> canonical = Replica.canonical(b.replicasFor(e.key(), r));
                         Entry after = plans.find(p -> p.entry().equals(e)).map(p -> p.applied(LATER)).getOrElse(e);
                         assertThat(after.replicas()).isEqualTo(canonical);
                         assertThat(after.withReplicas(e.replicas(), e.updated())).isEqualTo(e);
@@ -58,7 +58,7 @@ class RebalancePlanTest {
                         assertThat(p.copyTo().filter(p.deleteFrom()::contains)).isEmpty();
                         assertThat(p.keep().filter(x -> p.copyTo().contains(x) || p.deleteFrom().contains(x))).isEmpty();
                         // Current − dropped + copied = target; the kept replicas are the copy sources.
-                        assertThat(Entry.canonical(p.entry().replicas().removeAll(p.deleteFrom()).appendAll(p.copyTo())))
+                        assertThat(Replica.canonical(p.entry().replicas().removeAll(p.deleteFrom()).appendAll(p.copyTo())))
                                 .isEqualTo(p.target());
                         assertThat(p.applied(LATER).updated()).isEqualTo(LATER);
                     }

@@ -8,9 +8,6 @@ import io.vavr.collection.List;
 import io.vavr.control.Option;
 import mkv.domain.Removal.Decision;
 import mkv.domain.Removal.Deleted;
-import mkv.domain.port.HealthSnapshot;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
 import org.junit.jupiter.api.Test;
 
 /** The DELETE and UNLINK decisions, and what a delete's volume calls leave behind. */

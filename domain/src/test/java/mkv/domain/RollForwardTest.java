@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vavr.collection.List;
 import io.vavr.control.Option;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
-import mkv.domain.port.VolumeFailure;
 import org.junit.jupiter.api.Test;
 
 /** When a write no process finished is whole on every replica, and what its row becomes. */

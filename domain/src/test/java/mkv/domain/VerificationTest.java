@@ -7,9 +7,6 @@ import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import mkv.domain.Verification.Finding;
-import mkv.domain.port.Checksum;
-import mkv.domain.port.Stat;
-import mkv.domain.port.VolumeFailure;
 import org.junit.jupiter.api.Test;
 
 /** Verify's pure decisions: what a replica's state means, what a repair copies, what is an orphan. */

@@ -7,13 +7,13 @@ import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.TempFile;
 import mkv.domain.Volume;
-import mkv.domain.port.BlobWrite;
+import mkv.domain.BlobWrite;
 import mkv.domain.port.Body;
-import mkv.domain.port.Checksum;
+import mkv.domain.Checksum;
 import mkv.domain.port.Listing;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
-import mkv.domain.port.Transfer;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /** Volumes that time every call by volume, operation and outcome, and count the bytes taken in. */
@@ -123,7 +123,7 @@ public final class MeteredVolumes implements Volumes {
     }
 
     @Override
-    public mkv.domain.port.VolumeMark readMark(Volume volume) {
+    public mkv.domain.VolumeMark readMark(Volume volume) {
         return volumes.readMark(volume);
     }
 
@@ -136,14 +136,14 @@ public final class MeteredVolumes implements Volumes {
         return t instanceof Transfer.Failed f ? failure(f.failure()) : "ok";
     }
 
-    private static String failure(mkv.domain.port.VolumeFailure f) {
+    private static String failure(mkv.domain.VolumeFailure f) {
         return switch (f) {
-            case mkv.domain.port.VolumeFailure.Unreachable u -> "unreachable";
-            case mkv.domain.port.VolumeFailure.Lost l -> "lost";
-            case mkv.domain.port.VolumeFailure.TimedOut t -> "timed_out";
-            case mkv.domain.port.VolumeFailure.Refused r -> "refused_" + r.status();
-            case mkv.domain.port.VolumeFailure.ShortWrite s -> "short_write";
-            case mkv.domain.port.VolumeFailure.Mismatch m -> "mismatch";
+            case mkv.domain.VolumeFailure.Unreachable u -> "unreachable";
+            case mkv.domain.VolumeFailure.Lost l -> "lost";
+            case mkv.domain.VolumeFailure.TimedOut t -> "timed_out";
+            case mkv.domain.VolumeFailure.Refused r -> "refused_" + r.status();
+            case mkv.domain.VolumeFailure.ShortWrite s -> "short_write";
+            case mkv.domain.VolumeFailure.Mismatch m -> "mismatch";
         };
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import mkv.domain.Volume;
-import mkv.domain.port.HealthSnapshot;
+import mkv.domain.HealthSnapshot;
 
 /**
  * mkv's meters in a registry of its own, exposed in the Prometheus text format with the

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import mkv.domain.Replica;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 
 /**
  * One target of a fan-out write: a bounded queue of chunks, drained by one virtual thread that

@@ -22,14 +22,14 @@ import mkv.domain.Sidecar;
 import mkv.domain.TempFile;
 import mkv.domain.Volume;
 import mkv.domain.port.Body;
-import mkv.domain.port.BlobWrite;
-import mkv.domain.port.Checksum;
+import mkv.domain.BlobWrite;
+import mkv.domain.Checksum;
 import mkv.domain.port.Listing;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
-import mkv.domain.port.VolumeMark;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
+import mkv.domain.VolumeMark;
 import mkv.domain.port.Volumes;
 
 /**

@@ -6,7 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.VolumeFailure;
 
 /**
  * Pure. Turns what Helidon's client threw into a failure value. Helidon wraps socket errors in

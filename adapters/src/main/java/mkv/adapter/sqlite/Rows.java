@@ -176,7 +176,7 @@ final class Rows {
         Seq<Replica> cached = REPLICAS.get(stored);
         if (cached != null) return cached;
         Seq<Replica> replicas = parseReplicas(stored);
-        if (!replicas.equals(Entry.canonical(replicas))) {
+        if (!replicas.equals(Replica.canonical(replicas))) {
             throw new IllegalArgumentException("replicas '" + stored + "' are not sorted and distinct");
         }
         if (REPLICAS.size() >= REPLICA_CACHE_MAX) REPLICAS.clear();

@@ -25,11 +25,11 @@ import mkv.domain.Md5;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.Volume;
-import mkv.domain.port.BlobWrite;
+import mkv.domain.BlobWrite;
 import mkv.domain.port.Body;
-import mkv.domain.port.Stat;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 import mkv.domain.port.Volumes;
 import mkv.domain.port.VolumesContract;
 import org.junit.jupiter.api.AfterAll;
@@ -297,8 +297,8 @@ class NginxVolumesTest extends VolumesContract {
 
         assertThat(copy.ok()).isTrue();
         assertThat(TestBodies.sha256(blobFile(1, key, 4))).isEqualTo(TestBodies.sha256(blobFile(0, key, 3)));
-        assertThat(volumes.readSidecar(volume(1), BlobPath.of(key, 4))).isEqualTo(new mkv.domain.port.SidecarRead.Found(sidecar));
-        assertThat(volumes.checksum(new Replica(volume(1), 4), key, 0)).isEqualTo(new mkv.domain.port.Checksum.Computed(length, write.md5()));
+        assertThat(volumes.readSidecar(volume(1), BlobPath.of(key, 4))).isEqualTo(new mkv.domain.SidecarRead.Found(sidecar));
+        assertThat(volumes.checksum(new Replica(volume(1), 4), key, 0)).isEqualTo(new mkv.domain.Checksum.Computed(length, write.md5()));
     }
 
     @Test
@@ -312,7 +312,7 @@ class NginxVolumesTest extends VolumesContract {
         assertThat(copy.ok()).isFalse();
         assertThat(((Transfer.Failed) copy).failure()).isInstanceOf(VolumeFailure.Mismatch.class);
         assertThat(blobFile(2, key, 6)).doesNotExist();
-        assertThat(volumes.readSidecar(volume(2), BlobPath.of(key, 6))).isEqualTo(new mkv.domain.port.SidecarRead.Missing());
+        assertThat(volumes.readSidecar(volume(2), BlobPath.of(key, 6))).isEqualTo(new mkv.domain.SidecarRead.Missing());
     }
 
     @Test

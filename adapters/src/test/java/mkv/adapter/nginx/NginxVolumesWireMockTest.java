@@ -33,11 +33,11 @@ import mkv.domain.Md5;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.Volume;
-import mkv.domain.port.BlobWrite;
+import mkv.domain.BlobWrite;
 import mkv.domain.port.Body;
-import mkv.domain.port.Stat;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -369,10 +369,10 @@ class NginxVolumesWireMockTest {
     void a_sidecar_that_is_not_a_sidecar_is_unreadable_and_a_dead_volume_is_a_failure() throws IOException {
         wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{\"format\": 99}")));
         BlobPath path = BlobPath.of(new Key("/sc"), 0);
-        assertThat(volumes.readSidecar(mock(), path)).isInstanceOf(mkv.domain.port.SidecarRead.Unreadable.class);
+        assertThat(volumes.readSidecar(mock(), path)).isInstanceOf(mkv.domain.SidecarRead.Unreadable.class);
         var dead = volumes.readSidecar(new Volume("127.0.0.1", closedPort()), path);
-        assertThat(dead).isInstanceOf(mkv.domain.port.SidecarRead.Failed.class);
-        assertThat(((mkv.domain.port.SidecarRead.Failed) dead).failure()).isInstanceOf(VolumeFailure.Unreachable.class);
+        assertThat(dead).isInstanceOf(mkv.domain.SidecarRead.Failed.class);
+        assertThat(((mkv.domain.SidecarRead.Failed) dead).failure()).isInstanceOf(VolumeFailure.Unreachable.class);
     }
 
     @Test

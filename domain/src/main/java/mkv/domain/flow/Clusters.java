@@ -8,9 +8,9 @@ import mkv.domain.ClusterId;
 import mkv.domain.Identity;
 import mkv.domain.Volume;
 import mkv.domain.port.Listing;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
-import mkv.domain.port.VolumeMark;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
+import mkv.domain.VolumeMark;
 import mkv.domain.port.Volumes;
 
 /** Reads and writes the volumes' cluster markers, for the coordinator's start and the admin tools. */

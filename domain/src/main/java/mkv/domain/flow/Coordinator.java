@@ -18,12 +18,12 @@ import mkv.domain.ReadResult;
 import mkv.domain.Removal;
 import mkv.domain.Sweep;
 import mkv.domain.Replica;
-import mkv.domain.port.BlobWrite;
+import mkv.domain.BlobWrite;
 import mkv.domain.port.Body;
 import mkv.domain.port.Health;
-import mkv.domain.port.HealthSnapshot;
+import mkv.domain.HealthSnapshot;
 import mkv.domain.port.Index;
-import mkv.domain.port.Transfer;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /** The data API's use cases: put, locate, delete, unlink and list keys. */

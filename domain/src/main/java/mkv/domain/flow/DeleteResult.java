@@ -2,7 +2,7 @@ package mkv.domain.flow;
 
 import io.vavr.collection.Seq;
 import mkv.domain.Volume;
-import mkv.domain.port.Transfer;
+import mkv.domain.Transfer;
 
 /** Every way a DELETE, UNLINK or RELINK can end. */
 public sealed interface DeleteResult {

@@ -4,7 +4,7 @@ import io.vavr.collection.Seq;
 import mkv.domain.Entry;
 import mkv.domain.Md5;
 import mkv.domain.Volume;
-import mkv.domain.port.Transfer;
+import mkv.domain.Transfer;
 
 /** Every way a PUT can end. */
 public sealed interface PutResult {

@@ -16,7 +16,7 @@ import mkv.domain.Ring;
 import mkv.domain.Volume;
 import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
-import mkv.domain.port.Transfer;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /**

@@ -12,7 +12,7 @@ import mkv.domain.Sidecar;
 import mkv.domain.Volume;
 import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
-import mkv.domain.port.SidecarRead;
+import mkv.domain.SidecarRead;
 import mkv.domain.port.Volumes;
 
 /**

@@ -7,11 +7,11 @@ import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Replica;
 import mkv.domain.RollForward;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
 import mkv.domain.HeldGeneration;
 import mkv.domain.port.Index;
-import mkv.domain.port.Transfer;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /** Settles one stale WRITING entry, or a row owing its sidecars; the coordinator's recovery and {@code mkv verify --repair} share it. */

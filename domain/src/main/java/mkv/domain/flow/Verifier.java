@@ -19,8 +19,8 @@ import mkv.domain.Verification.Finding;
 import mkv.domain.Volume;
 import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Transfer;
+import mkv.domain.SidecarRead;
+import mkv.domain.Transfer;
 import mkv.domain.port.Volumes;
 
 /**
@@ -238,7 +238,7 @@ public final class Verifier {
     /** {@code --deep}: the blob's bytes have its sidecar's md5, so the pair is a whole value. */
     private boolean wholeByMd5(mkv.domain.Rebuild.Found f) {
         mkv.domain.Sidecar s = f.sidecar().get();
-        return volumes.checksum(f.replica(), s.key(), s.generation()) instanceof mkv.domain.port.Checksum.Computed c
+        return volumes.checksum(f.replica(), s.key(), s.generation()) instanceof mkv.domain.Checksum.Computed c
                 && c.size() == s.size() && c.md5().equals(s.md5());
     }
 

@@ -1,5 +1,6 @@
 package mkv.domain.port;
 
+import mkv.domain.VolumeFailure;
 import io.vavr.collection.Seq;
 import java.time.Instant;
 

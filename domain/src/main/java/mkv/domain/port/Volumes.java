@@ -1,5 +1,12 @@
 package mkv.domain.port;
 
+import mkv.domain.BlobWrite;
+import mkv.domain.Checksum;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
+import mkv.domain.VolumeMark;
 import io.vavr.collection.Seq;
 import mkv.domain.BlobPath;
 import mkv.domain.ClusterId;

@@ -4,7 +4,7 @@ import io.vavr.collection.HashSet;
 import io.vavr.collection.Set;
 import mkv.domain.Volume;
 import mkv.domain.port.Health;
-import mkv.domain.port.HealthSnapshot;
+import mkv.domain.HealthSnapshot;
 
 /** Health as the test says: every volume up and trusted until marked down or suspect. */
 public final class FakeHealth implements Health {

@@ -20,14 +20,14 @@ import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.TempFile;
 import mkv.domain.Volume;
-import mkv.domain.port.BlobWrite;
+import mkv.domain.BlobWrite;
 import mkv.domain.port.Body;
-import mkv.domain.port.Checksum;
+import mkv.domain.Checksum;
 import mkv.domain.port.Listing;
-import mkv.domain.port.SidecarRead;
-import mkv.domain.port.Stat;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 import mkv.domain.port.Volumes;
 
 /**
@@ -342,10 +342,10 @@ public final class FakeVolumes implements Volumes {
     }
 
     @Override
-    public synchronized mkv.domain.port.VolumeMark readMark(Volume volume) {
-        if (down.contains(volume)) return new mkv.domain.port.VolumeMark.Failed(new VolumeFailure.Unreachable(volume + " is down"));
+    public synchronized mkv.domain.VolumeMark readMark(Volume volume) {
+        if (down.contains(volume)) return new mkv.domain.VolumeMark.Failed(new VolumeFailure.Unreachable(volume + " is down"));
         mkv.domain.ClusterId id = marks.get(volume);
-        return id == null ? new mkv.domain.port.VolumeMark.Blank() : new mkv.domain.port.VolumeMark.Stamped(id);
+        return id == null ? new mkv.domain.VolumeMark.Blank() : new mkv.domain.VolumeMark.Stamped(id);
     }
 
     @Override

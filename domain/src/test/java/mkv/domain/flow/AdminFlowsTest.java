@@ -354,7 +354,7 @@ class AdminFlowsTest {
         assertThat(index.get(k)).contains(rewritten);
         // The newer generation is whole at its own path; the older copy was dropped from the target.
         assertThat(volumes.sidecar(target, k, 2)).contains(rewritten.sidecar());
-        assertThat(volumes.checksum(target, k, 2)).isEqualTo(new mkv.domain.port.Checksum.Computed(12, Gens.md5(2)));
+        assertThat(volumes.checksum(target, k, 2)).isEqualTo(new mkv.domain.Checksum.Computed(12, Gens.md5(2)));
         assertThat(volumes.generations(target, k)).containsExactly(2L);
     }
 }

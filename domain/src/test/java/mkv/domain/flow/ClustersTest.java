@@ -13,7 +13,7 @@ import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Volume;
 import mkv.domain.fake.FakeVolumes;
-import mkv.domain.port.VolumeMark;
+import mkv.domain.VolumeMark;
 import org.junit.jupiter.api.Test;
 
 class ClustersTest {

@@ -38,8 +38,8 @@ import mkv.domain.fake.FakeVolumes.Call;
 import mkv.domain.fake.InMemoryIndex;
 import mkv.domain.fake.SettableClock;
 import mkv.domain.port.Body;
-import mkv.domain.port.Transfer;
-import mkv.domain.port.VolumeFailure;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 import org.junit.jupiter.api.Test;
 
 /**

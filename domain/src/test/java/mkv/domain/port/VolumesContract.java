@@ -1,5 +1,12 @@
 package mkv.domain.port;
 
+import mkv.domain.BlobWrite;
+import mkv.domain.Checksum;
+import mkv.domain.SidecarRead;
+import mkv.domain.Stat;
+import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
+import mkv.domain.VolumeMark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vavr.collection.List;
