@@ -5,12 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import mkv.app.bench.Load;
-import mkv.app.bench.Phase;
-import mkv.app.bench.Plan;
-import mkv.app.bench.Progress;
-import mkv.app.bench.Report;
-import mkv.app.bench.Size;
+import mkv.loadgen.Load;
+import mkv.loadgen.Phase;
+import mkv.loadgen.Plan;
+import mkv.loadgen.Progress;
+import mkv.loadgen.Report;
+import mkv.loadgen.Size;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

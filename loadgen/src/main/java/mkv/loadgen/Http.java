@@ -1,4 +1,4 @@
-package mkv.app.bench;
+package mkv.loadgen;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,4 +1,4 @@
-package mkv.app.bench;
+package mkv.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

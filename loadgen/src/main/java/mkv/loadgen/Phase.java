@@ -1,4 +1,4 @@
-package mkv.app.bench;
+package mkv.loadgen;
 
 /** What each operation of a run does, and the answer that counts as success. */
 public enum Phase {

@@ -1,4 +1,4 @@
-package mkv.app.bench;
+package mkv.loadgen;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

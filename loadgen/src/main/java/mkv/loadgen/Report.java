@@ -1,4 +1,4 @@
-package mkv.app.bench;
+package mkv.loadgen;
 
 import java.io.PrintStream;
 import java.util.Locale;
