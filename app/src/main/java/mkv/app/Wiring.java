@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mkv.adapter.http.HttpMetrics;
+import mkv.domain.Readiness;
 import mkv.domain.flow.RingHealth;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
@@ -300,23 +301,15 @@ final class Wiring {
         return running;
     }
 
-    /**
-     * Ready when the index answers and has met no damage since the start: whether this coordinator
-     * can serve. Volumes are left out on purpose (docs/OPERATIONS.md, "What /readyz does not say"): they are shared
-     * by every coordinator, so a failing volume must not take the only one out of a load balancer.
-     * Damage is not ready until a restart: only a rebuild repairs it.
-     */
+    /** Asks the index what {@link Readiness} needs to know: one lookup, and the damage met so far. */
     private static Seq<String> readiness(SqliteIndex index) {
-        List<String> problems = List.empty();
+        Option<String> unavailable = Option.none();
         try {
             index.get(READINESS_PROBE);
         } catch (IndexFailure e) {
-            if (!e.isCorrupt()) problems = problems.append("index: " + e.getMessage());
+            if (!e.isCorrupt()) unavailable = Option.some(e.getMessage());
         }
-        if (index.corruption().isDefined()) {
-            problems = problems.append("index: damaged, rebuild it with 'mkv rebuild' (" + index.corruption().get().getMessage() + ")");
-        }
-        return problems;
+        return Readiness.problems(new Readiness.IndexState(unavailable, index.corruption().map(Throwable::getMessage)));
     }
 
     /** The metrics adapter seen through the HTTP adapter's own port: adapters never import each other. */
