@@ -96,11 +96,13 @@ final class VerifyCommand implements Callable<Integer> {
                 report = new Verifier(index, nginx, Clock.systemUTC(), progress,
                         new Verifier.Options(deep, repair, grace, concurrency, force)).run(parsed.get());
             }
-            System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s; errors %s%n",
+            System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s%s; errors %s%n",
                     ConsoleProgress.count(report.entries()), deep ? " (deep)" : "", progress.seconds(),
                     report.findings().isEmpty() ? "none" : report.findings().map(t -> ConsoleProgress.count(t._2) + " " + words(t._1, t._2))
                             .mkString(", "),
-                    ConsoleProgress.count(report.repaired()), ConsoleProgress.count(report.unrepaired()), ConsoleProgress.count(report.errors()));
+                    ConsoleProgress.count(report.repaired()), ConsoleProgress.count(report.unrepaired()),
+                    report.markedLost() == 0 ? "" : " (" + ConsoleProgress.count(report.markedLost()) + " marked LOST: GET answers 410)",
+                    ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
         }
     }
@@ -116,6 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
             case UNCHECKED -> one ? "replica that could not be checked" : "replicas that could not be checked";
             case UNDER_REPLICATED -> one ? "under-replicated key" : "under-replicated keys";
             case LOST -> one ? "lost key" : "lost keys";
+            case REAPPEARED -> one ? "lost key with a good replica again" : "lost keys with a good replica again";
             case ORPHAN -> one ? "orphan" : "orphans";
             case UNINDEXED -> one ? "whole value no entry names" : "whole values no entry names";
             case STALE_WRITING -> one ? "stale WRITING entry" : "stale WRITING entries";

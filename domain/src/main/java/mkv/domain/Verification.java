@@ -14,8 +14,8 @@ public final class Verification {
     private Verification() {}
 
     /** The kinds of finding, for counting; one per {@link Finding} record, in the order a summary lists them. */
-    public enum Kind { MISSING_REPLICA, WRONG_SIZE, CORRUPT, BAD_SIDECAR, UNCHECKED, UNDER_REPLICATED, LOST, ORPHAN, UNINDEXED,
-        STALE_WRITING, TEMP_LEFTOVER }
+    public enum Kind { MISSING_REPLICA, WRONG_SIZE, CORRUPT, BAD_SIDECAR, UNCHECKED, UNDER_REPLICATED, LOST, REAPPEARED, ORPHAN,
+        UNINDEXED, STALE_WRITING, TEMP_LEFTOVER }
 
     /** Pure. The kind of a finding. */
     public static Kind kind(Finding f) {
@@ -27,6 +27,7 @@ public final class Verification {
             case Finding.Unchecked u -> Kind.UNCHECKED;
             case Finding.UnderReplicated u -> Kind.UNDER_REPLICATED;
             case Finding.Lost l -> Kind.LOST;
+            case Finding.Reappeared r -> Kind.REAPPEARED;
             case Finding.Orphan o -> Kind.ORPHAN;
             case Finding.Unindexed u -> Kind.UNINDEXED;
             case Finding.StaleWriting s -> Kind.STALE_WRITING;
@@ -54,6 +55,9 @@ public final class Verification {
 
         /** No replica holds the value any more. */
         record Lost(Key key) implements Finding {}
+
+        /** A key marked LOST has {@code good} good replicas again: a repair makes it what it was (LIVE or UNLINKED). */
+        record Reappeared(Key key, EntryState was, int good) implements Finding {}
 
         /** Files on a volume that no entry names; {@code key} none when they have no readable sidecar. */
         record Orphan(Volume volume, BlobPath path, Option<Key> key) implements Finding {}
@@ -105,16 +109,74 @@ public final class Verification {
         };
     }
 
-    /** Pure. The replica findings of one entry, plus what they add up to (under-replicated or lost). */
+    /**
+     * Pure. The replica findings of one entry, plus what they add up to (under-replicated or lost).
+     * Lost means every replica was asked and each answered missing or damaged: a replica whose
+     * volume did not answer is neither good nor bad, so it keeps a key from counting as lost.
+     */
     public static Seq<Finding> judge(Entry entry, Seq<Finding> replicaFindings) {
         Seq<Replica> bad = badBlobs(replicaFindings);
-        Seq<Replica> unchecked = replicaFindings.filter(f -> f instanceof Finding.Unchecked)
-                .map(f -> ((Finding.Unchecked) f).replica()).distinct();
-        int good = entry.replicas().removeAll(bad).removeAll(unchecked).size();
+        boolean unchecked = replicaFindings.exists(f -> f instanceof Finding.Unchecked);
+        int good = good(entry, replicaFindings).size();
         if (bad.isEmpty()) return replicaFindings;
-        Finding sum = good == 0 && unchecked.isEmpty() ? new Finding.Lost(entry.key())
+        Finding sum = good == 0 && !unchecked ? new Finding.Lost(entry.key())
                 : new Finding.UnderReplicated(entry.key(), good, entry.replicas().size());
         return replicaFindings.append(sum);
+    }
+
+    /** Pure. The replicas known good: neither missing, damaged nor unchecked. */
+    public static Seq<Replica> good(Entry entry, Seq<Finding> findings) {
+        Seq<Replica> unchecked = findings.filter(f -> f instanceof Finding.Unchecked).map(f -> ((Finding.Unchecked) f).replica());
+        return entry.replicas().removeAll(badBlobs(findings)).removeAll(unchecked);
+    }
+
+    /** What verify does to an entry's row once its replicas are judged. */
+    public sealed interface RowChange {
+        /** Nothing: the row says what the replicas hold, or the row is not verify's to change. */
+        record Keep() implements RowChange {}
+
+        /** No replica holds the value: the row becomes LOST (GET 410), remembering its state. */
+        record MarkLost(Entry next) implements RowChange {}
+
+        /** The value is lost, but a guard forbids saying so: the reason, for the report. */
+        record Unconfirmed(String why) implements RowChange {}
+
+        /** A LOST row has a good replica again: it becomes what it was before. */
+        record Restore(Entry next) implements RowChange {}
+    }
+
+    /**
+     * Pure. What the row of {@code entry} becomes, from its judged findings (for a LOST row, judged
+     * as the entry it was: {@link Entry#found}). A LIVE or UNLINKED row whose value is lost is
+     * marked LOST only when every replica was asked and answered missing or damaged (a volume that
+     * did not answer makes the key under-replicated, never lost), only on volumes in
+     * {@code confirmed} (reachable and carrying this cluster's marker, so a wrong volume list, a
+     * volume whose disk is not mounted, or another cluster's volume at that address cannot make
+     * its keys lost), and never while a replace is being written beside the value (that row is
+     * its writer's). A LOST row with any good replica is restored.
+     */
+    public static RowChange rowChange(Entry entry, Seq<Finding> judged, io.vavr.collection.Set<Volume> confirmed, Instant now) {
+        if (entry.is(EntryState.LOST)) {
+            boolean good = !good(entry, judged).isEmpty();
+            return good && entry.pending().isEmpty() ? new RowChange.Restore(entry.found(now)) : new RowChange.Keep();
+        }
+        if (!judged.exists(f -> f instanceof Finding.Lost) || entry.is(EntryState.WRITING)) return new RowChange.Keep();
+        if (entry.pending().isDefined()) return new RowChange.Unconfirmed("a replace is being written beside it");
+        Seq<Volume> unconfirmed = entry.volumes().filter(v -> !confirmed.contains(v)).distinct();
+        if (!unconfirmed.isEmpty()) {
+            return new RowChange.Unconfirmed("volume(s) " + unconfirmed.mkString(", ") + " were not listed in --volumes or do not carry "
+                    + "this cluster's marker, so their answers may not be this cluster's");
+        }
+        return new RowChange.MarkLost(entry.lost(now));
+    }
+
+    /**
+     * Pure. How many keys a repair marks LOST without {@code --force}: 1% of the entries, at
+     * least 100, like orphans. More lost keys than that rarely means so many values are gone;
+     * it usually means volumes answering without their data (an unmounted disk, a wrong address).
+     */
+    public static long lostAllowance(long entries) {
+        return orphanAllowance(entries);
     }
 
     /** A copy to make: the good replica to read from, the bad one to overwrite. */
@@ -157,6 +219,11 @@ public final class Verification {
      */
     public static boolean orphan(Option<Entry> entry, Replica replica, BlobPath path, Instant modified, Instant cutoff) {
         if (!modified.isBefore(cutoff)) return false;
+        // A LOST row's own generation is never an orphan, wherever it lies: it may be the only
+        // copy someone restored, and deleting it would make the loss final.
+        if (entry.exists(e -> e.is(EntryState.LOST) && path.digest().equals(e.key().digest()) && path.generation() == e.generation())) {
+            return false;
+        }
         return entry.isEmpty() || !entry.get().names(replica, path);
     }
 
@@ -200,6 +267,8 @@ public final class Verification {
             case Finding.UnderReplicated u -> "under-replicated: " + u.key() + " has " + u.good() + " good of "
                     + u.named() + " replicas";
             case Finding.Lost l -> "lost: " + l.key() + " has no good replica left";
+            case Finding.Reappeared r -> "reappeared: " + r.key() + ", marked LOST, has " + r.good() + " good replica"
+                    + (r.good() == 1 ? "" : "s") + " again: --repair makes it " + r.was() + " again";
             case Finding.Orphan o -> "orphan: " + o.volume() + o.path().path()
                     + o.key().map(k -> " (key " + k + ")").getOrElse(" (no sidecar)");
             case Finding.Unindexed u -> "orphan: " + u.entry().replicas().head().volume() + u.paths().head().path()
