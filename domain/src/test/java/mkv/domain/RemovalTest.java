@@ -103,4 +103,12 @@ class RemovalTest {
                 new Entry(KEY, EntryState.UNLINKED, List.of(A, B), 10, Option.of(Gens.md5(2)), T0, T0.plusSeconds(1)),
                 List.of(failed)));
     }
+
+    @Test
+    void a_lost_key_can_be_deleted_with_its_volumes_up_but_never_unlinked() {
+        Entry lost = entry(EntryState.LIVE).lost(T0);
+        assertThat(Removal.decideDelete(Option.some(lost), true, UP)).isEqualTo(new Removal.Decision.Proceed(lost));
+        assertThat(Removal.decideDelete(Option.some(lost), false, down(A.volume()))).isEqualTo(new Removal.Decision.Unavailable(List.of(A.volume())));
+        assertThat(Removal.decideUnlink(Option.some(lost), UP)).isEqualTo(new Removal.Decision.Lost(lost));
+    }
 }
