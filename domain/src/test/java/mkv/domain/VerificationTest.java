@@ -111,19 +111,19 @@ class VerificationTest {
                     pending ? Option.some(new HeldGeneration(5, List.of(A), T0)) : Option.none(), List.empty());
             Seq<Finding> judged = Verification.judge(e, replicas.zipWithIndex().flatMap(t -> answer(e, t._1, answers.get(t._2))));
             io.vavr.collection.Set<Volume> confirmed = replicas.zipWithIndex().filter(t -> confirmedFlags.get(t._2)).map(t -> t._1.volume()).toSet();
-            var change = Verification.rowChange(e, judged, confirmed, T0.plusSeconds(1));
+            var change = RowChange.after(e, judged, confirmed, T0.plusSeconds(1));
             boolean noneGood = answers.stream().noneMatch(a -> a == 0);
             boolean noneUnanswered = answers.stream().noneMatch(a -> a == 3);
             boolean allConfirmed = confirmedFlags.stream().allMatch(b -> b);
             boolean lost = noneGood && noneUnanswered;
             assertThat(judged.exists(f -> f instanceof Finding.Lost)).as("judged lost").isEqualTo(lost);
             if (lost && allConfirmed && !pending) {
-                assertThat(change).isEqualTo(new Verification.RowChange.MarkLost(e.lost(T0.plusSeconds(1))));
+                assertThat(change).isEqualTo(new RowChange.MarkLost(e.lost(T0.plusSeconds(1))));
                 assertThat(e.lost(T0).lostFrom()).contains(e.state());
             } else if (lost) {
-                assertThat(change).isInstanceOf(Verification.RowChange.Unconfirmed.class);
+                assertThat(change).isInstanceOf(RowChange.Unconfirmed.class);
             } else {
-                assertThat(change).isEqualTo(new Verification.RowChange.Keep());
+                assertThat(change).isEqualTo(new RowChange.Keep());
             }
         });
     }
@@ -134,7 +134,7 @@ class VerificationTest {
                 new Finding.Unchecked(KEY, C, new VolumeFailure.Unreachable("connection refused")));
         Seq<Finding> judged = Verification.judge(ENTRY, findings);
         assertThat(judged).contains(new Finding.UnderReplicated(KEY, 0, 3)).doesNotContain(new Finding.Lost(KEY));
-        assertThat(Verification.rowChange(ENTRY, judged, ALL, T0)).isEqualTo(new Verification.RowChange.Keep());
+        assertThat(RowChange.after(ENTRY, judged, ALL, T0)).isEqualTo(new RowChange.Keep());
     }
 
     @Test
@@ -144,12 +144,12 @@ class VerificationTest {
             Entry lost = was.lost(T0.plusSeconds(1));
             Entry view = lost.found(lost.updated());
             Seq<Finding> judged = Verification.judge(view, List.of(A, B, C).zipWithIndex().flatMap(t -> answer(view, t._1, answers.get(t._2))));
-            var change = Verification.rowChange(lost, judged, io.vavr.collection.HashSet.empty(), T0.plusSeconds(2));
+            var change = RowChange.after(lost, judged, io.vavr.collection.HashSet.empty(), T0.plusSeconds(2));
             if (answers.contains(0)) {
-                assertThat(change).isEqualTo(new Verification.RowChange.Restore(was.withState(was.state(), T0.plusSeconds(2))));
-                assertThat(((Verification.RowChange.Restore) change).next().state()).isEqualTo(was.state());
+                assertThat(change).isEqualTo(new RowChange.Restore(was.withState(was.state(), T0.plusSeconds(2))));
+                assertThat(((RowChange.Restore) change).next().state()).isEqualTo(was.state());
             } else {
-                assertThat(change).isEqualTo(new Verification.RowChange.Keep());
+                assertThat(change).isEqualTo(new RowChange.Keep());
             }
         });
     }

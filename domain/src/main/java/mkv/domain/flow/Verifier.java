@@ -14,6 +14,7 @@ import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
 import mkv.domain.Replica;
+import mkv.domain.RowChange;
 import mkv.domain.Verification;
 import mkv.domain.Verification.Finding;
 import mkv.domain.Volume;
@@ -169,15 +170,15 @@ public final class Verifier {
         synchronized (this) {
             entries++;
         }
-        Verification.RowChange change = Verification.rowChange(row, judged, confirmed, clock.instant());
-        boolean restore = change instanceof Verification.RowChange.Restore;
+        RowChange change = RowChange.after(row, judged, confirmed, clock.instant());
+        boolean restore = change instanceof RowChange.Restore;
         // A key deleted, unlinked or rewritten since the scan read it is not damage: skip it.
         if ((!judged.isEmpty() || restore) && !index.get(row.key()).contains(row)) return;
         Seq<Finding> damage = judged.filter(f -> !(f instanceof Finding.Unchecked));
         if (restore) damage = damage.append(new Finding.Reappeared(row.key(), e.state(), Verification.good(e, judged).size()));
         judged.filter(f -> f instanceof Finding.Unchecked).forEach(f -> error(Verification.describe(f)));
         damage.forEach(this::found);
-        if (options.repair() && change instanceof Verification.RowChange.Unconfirmed u) {
+        if (options.repair() && change instanceof RowChange.Unconfirmed u) {
             progress.note("not marked LOST: " + row.key() + ": " + u.why());
         }
         if (damage.isEmpty() || !options.repair()) {
@@ -192,11 +193,11 @@ public final class Verifier {
             mended(volumes.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
         }
         switch (change) {
-            case Verification.RowChange.Restore r -> mended(index.replace(row, r.next()),
+            case RowChange.Restore r -> mended(index.replace(row, r.next()),
                     "restore " + row.key() + " to " + r.next().state() + ": a good replica reappeared");
-            case Verification.RowChange.MarkLost m -> plan(new LostMark(row, m.next()));
-            case Verification.RowChange.Unconfirmed u -> unrepairedAdd(1);
-            case Verification.RowChange.Keep k -> {
+            case RowChange.MarkLost m -> plan(new LostMark(row, m.next()));
+            case RowChange.Unconfirmed u -> unrepairedAdd(1);
+            case RowChange.Keep k -> {
                 if (judged.exists(f -> f instanceof Finding.Lost)) unrepairedAdd(1); // a LOST row still lost
             }
         }
@@ -214,7 +215,7 @@ public final class Verifier {
             marks.clear();
             // A lost value stays damage left behind, marked or not.
             unrepaired += planned.size();
-            long allowance = Verification.lostAllowance(entries);
+            long allowance = RowChange.allowance(entries);
             if (planned.size() > allowance && !options.force()) {
                 progress.note("refused to mark " + planned.size() + " keys LOST: more than the " + allowance + " (1% of " + entries
                         + " entries, at least 100) marked without --force; nothing was marked. So many usually means volumes answering "
