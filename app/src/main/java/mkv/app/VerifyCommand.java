@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
             "--repair re-copies bad replicas from a good one, rewrites bad sidecars, settles stale WRITING entries (as the "
                     + "coordinator's recovery does) and deletes orphans (blobs with no sidecar at all only with --deep). It is "
                     + "safe beside a running coordinator on the same --db.",
+            "--repair also marks keys with no good replica left LOST (GET answers 410), only when every replica answered "
+                    + "missing or damaged on a volume of --volumes that carries this cluster's marker, and at most 1%% of the "
+                    + "entries without --force; a LOST key with a good replica again becomes what it was.",
             "",
             "Exit code: 0 clean (or everything found was repaired), 1 damage left or a volume could not be read, 2 bad usage.",
             "",
@@ -48,9 +51,9 @@ final class VerifyCommand implements Callable<Integer> {
     boolean repair;
 
     @Option(names = "--force",
-            description = "With --repair: mend even when the index is empty, or when the orphans found are more than 1%% of the entries "
-                    + "(at least 100), which usually means a wrong --db or --volumes rather than damage. Run without --repair first "
-                    + "and read the list.")
+            description = "With --repair: mend even when the index is empty, or when the orphans found (or the keys to mark LOST) are "
+                    + "more than 1%% of the entries (at least 100), which usually means a wrong --db or --volumes rather than damage. "
+                    + "Run without --repair first and read the list.")
     boolean force;
 
     @Option(names = "--grace", defaultValue = "1h", paramLabel = "DURATION",
@@ -96,11 +99,13 @@ final class VerifyCommand implements Callable<Integer> {
                 report = new Verifier(index, nginx, Clock.systemUTC(), progress,
                         new Verifier.Options(deep, repair, grace, concurrency, force)).run(parsed.get());
             }
-            System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s; errors %s%n",
+            System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s%s; errors %s%n",
                     ConsoleProgress.count(report.entries()), deep ? " (deep)" : "", progress.seconds(),
                     report.findings().isEmpty() ? "none" : report.findings().map(t -> ConsoleProgress.count(t._2) + " " + words(t._1, t._2))
                             .mkString(", "),
-                    ConsoleProgress.count(report.repaired()), ConsoleProgress.count(report.unrepaired()), ConsoleProgress.count(report.errors()));
+                    ConsoleProgress.count(report.repaired()), ConsoleProgress.count(report.unrepaired()),
+                    report.markedLost() == 0 ? "" : " (" + ConsoleProgress.count(report.markedLost()) + " marked LOST: GET answers 410)",
+                    ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
         }
     }
@@ -116,6 +121,7 @@ final class VerifyCommand implements Callable<Integer> {
             case UNCHECKED -> one ? "replica that could not be checked" : "replicas that could not be checked";
             case UNDER_REPLICATED -> one ? "under-replicated key" : "under-replicated keys";
             case LOST -> one ? "lost key" : "lost keys";
+            case REAPPEARED -> one ? "lost key with a good replica again" : "lost keys with a good replica again";
             case ORPHAN -> one ? "orphan" : "orphans";
             case UNINDEXED -> one ? "whole value no entry names" : "whole values no entry names";
             case STALE_WRITING -> one ? "stale WRITING entry" : "stale WRITING entries";

@@ -21,6 +21,12 @@ public sealed interface PutDecision {
     /** {@code If-Match: *} and the key has no live value (absent, or unlinked): 404. */
     record NoLiveValue() implements PutDecision {}
 
+    /**
+     * {@code If-Match} (any form) and the key's value is lost: there is no current value for the
+     * condition to match (RFC 9110, 13.1.1), so 412. A PUT without a condition writes a new value.
+     */
+    record ValueLost(Entry entry) implements PutDecision {}
+
     /** {@code If-Match: "<md5>"} and the live value is not that one (or there is none): 412. */
     record PreconditionFailed() implements PutDecision {}
 
@@ -32,8 +38,9 @@ public sealed interface PutDecision {
     /**
      * Pure. A key being written, deleted or replaced is busy. Create only: a live key is never
      * overwritten, an unlinked one is replaced, an absent one created. {@code If-Match}:
-     * only a live value is replaced, and with an md5 only that very value. Last, a down target
-     * refuses the write before any byte.
+     * only a live value is replaced, and with an md5 only that very value; a lost value (GET
+     * answers 410) has no current value to match, so any {@code If-Match} fails while create only
+     * writes over it, as over an unlinked one. Last, a down target refuses the write before any byte.
      */
     static PutDecision decide(Option<Entry> existing, PutCondition condition, Seq<Replica> targets, HealthSnapshot health) {
         Option<Entry> live = existing.filter(e -> e.is(EntryState.LIVE));
@@ -43,9 +50,11 @@ public sealed interface PutDecision {
                 if (live.isDefined()) return new AlreadyExists(live.get());
             }
             case PutCondition.ReplaceAny a -> {
+                if (existing.exists(e -> e.is(EntryState.LOST))) return new ValueLost(existing.get());
                 if (live.isEmpty()) return new NoLiveValue();
             }
             case PutCondition.ReplaceIf m -> {
+                if (existing.exists(e -> e.is(EntryState.LOST))) return new ValueLost(existing.get());
                 if (!live.exists(e -> e.md5().contains(m.md5()))) return new PreconditionFailed();
             }
         }

@@ -11,6 +11,9 @@ public sealed interface ReadResult {
     /** No such key, or it is unlinked or still being written. */
     record Absent() implements ReadResult {}
 
+    /** {@code mkv verify} found no replica holding the value: 410 Gone until a good replica reappears, a DELETE or a new PUT. */
+    record Lost(Entry entry) implements ReadResult {}
+
     /** The key exists but every replica's volume is down. */
     record Unavailable(Entry entry) implements ReadResult {}
 
@@ -20,6 +23,7 @@ public sealed interface ReadResult {
      * on the suspect volume that answered a probe most recently.
      */
     static ReadResult choose(Option<Entry> entry, HealthSnapshot health, int draw) {
+        if (entry.exists(e -> e.is(EntryState.LOST))) return new Lost(entry.get());
         if (entry.isEmpty() || !entry.get().is(EntryState.LIVE)) return new Absent();
         Entry e = entry.get();
         Seq<Replica> healthy = e.replicas().filter(r -> health.isUp(r.volume()));

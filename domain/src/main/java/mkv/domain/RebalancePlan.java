@@ -18,11 +18,11 @@ public record RebalancePlan(Entry entry, Seq<Replica> target, Seq<Replica> copyT
 
     /**
      * Pure. Only LIVE and UNLINKED entries move; a WRITING entry, or one with a pending replace,
-     * is left to its writer. Only the current generation moves: retired ones stay where the row
+     * is left to its writer, and a LOST one stays where its value was, for a replica that reappears there. Only the current generation moves: retired ones stay where the row
      * names them until the retire sweep deletes them.
      */
     public static RebalancePlan between(Entry entry, Ring ring, int replicas) {
-        if (entry.is(EntryState.WRITING) || entry.pending().isDefined()) {
+        if (entry.is(EntryState.WRITING) || entry.is(EntryState.LOST) || entry.pending().isDefined()) {
             return new RebalancePlan(entry, entry.replicas(), entry.replicas().take(0), entry.replicas().take(0));
         }
         Seq<Replica> target = Replica.canonical(ring.replicasFor(entry.key(), replicas));

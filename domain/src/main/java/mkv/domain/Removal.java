@@ -21,12 +21,16 @@ public final class Removal {
         /** RELINK of a key that is live already: nothing to restore. */
         record AlreadyLive(Entry entry) implements Decision {}
 
+        /** UNLINK or RELINK of a lost value: there is nothing to soft-delete or restore (DELETE removes the key). */
+        record Lost(Entry entry) implements Decision {}
+
         /** A replica's volume is down: nothing is touched, so nothing is half-deleted. */
         record Unavailable(Seq<Volume> down) implements Decision {}
     }
 
     /**
-     * Pure. Delete removes live and unlinked keys alike; under protect a live key is refused;
+     * Pure. Delete removes live, unlinked and lost keys alike (a lost key's remaining files too,
+     * so its volumes must be up: a file left on a down one could be adopted back later); under protect a live key is refused;
      * a key being written is busy; a down replica refuses the delete before it starts.
      */
     public static Decision decideDelete(Option<Entry> existing, boolean protect, HealthSnapshot health) {
@@ -37,23 +41,29 @@ public final class Removal {
         return needAllUp(e, health);
     }
 
-    /** Pure. Only a live key can be unlinked; its sidecars are rewritten, so its volumes must be up. */
+    /**
+     * Pure. Only a live key can be unlinked; its sidecars are rewritten, so its volumes must be up.
+     * A lost one cannot: no replica holds a value whose sidecar could say so.
+     */
     public static Decision decideUnlink(Option<Entry> existing, HealthSnapshot health) {
         if (existing.isEmpty() || existing.get().is(EntryState.UNLINKED)) return new Decision.Absent();
         Entry e = existing.get();
         if (e.is(EntryState.WRITING) || e.pending().isDefined()) return new Decision.Busy(e);
+        if (e.is(EntryState.LOST)) return new Decision.Lost(e);
         return needAllUp(e, health);
     }
 
     /**
      * Pure. Only an unlinked key can be relinked; its sidecars are rewritten, so its volumes must
-     * be up. A live key is refused (nothing to restore), as is one being written or replaced.
+     * be up. A live key is refused (nothing to restore), as is one being written or replaced, and
+     * a lost one (no replica to restore).
      */
     public static Decision decideRelink(Option<Entry> existing, HealthSnapshot health) {
         if (existing.isEmpty()) return new Decision.Absent();
         Entry e = existing.get();
         if (e.is(EntryState.WRITING) || e.pending().isDefined()) return new Decision.Busy(e);
         if (e.is(EntryState.LIVE)) return new Decision.AlreadyLive(e);
+        if (e.is(EntryState.LOST)) return new Decision.Lost(e);
         return needAllUp(e, health);
     }
 

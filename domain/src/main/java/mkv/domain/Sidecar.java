@@ -14,7 +14,7 @@ public record Sidecar(Key key, long size, Md5 md5, EntryState state, Instant cre
     public Sidecar {
         if (key == null || md5 == null || state == null || created == null) throw new IllegalArgumentException("sidecar fields must not be null");
         if (size < 0) throw new IllegalArgumentException("negative size");
-        if (state == EntryState.WRITING) throw new IllegalArgumentException("a sidecar is only written for LIVE or UNLINKED");
+        if (state != EntryState.LIVE && state != EntryState.UNLINKED) throw new IllegalArgumentException("a sidecar is only written for LIVE or UNLINKED");
         if (generation < 0) throw new IllegalArgumentException("negative generation");
     }
 

@@ -10,8 +10,8 @@ public final class Verification {
     private Verification() {}
 
     /** The kinds of finding, for counting; one per {@link Finding} record, in the order a summary lists them. */
-    public enum Kind { MISSING_REPLICA, WRONG_SIZE, CORRUPT, BAD_SIDECAR, UNCHECKED, UNDER_REPLICATED, LOST, ORPHAN, UNINDEXED,
-        STALE_WRITING, TEMP_LEFTOVER }
+    public enum Kind { MISSING_REPLICA, WRONG_SIZE, CORRUPT, BAD_SIDECAR, UNCHECKED, UNDER_REPLICATED, LOST, REAPPEARED, ORPHAN,
+        UNINDEXED, STALE_WRITING, TEMP_LEFTOVER }
 
     /** Pure. The kind of a finding. */
     public static Kind kind(Finding f) {
@@ -23,6 +23,7 @@ public final class Verification {
             case Finding.Unchecked u -> Kind.UNCHECKED;
             case Finding.UnderReplicated u -> Kind.UNDER_REPLICATED;
             case Finding.Lost l -> Kind.LOST;
+            case Finding.Reappeared r -> Kind.REAPPEARED;
             case Finding.Orphan o -> Kind.ORPHAN;
             case Finding.Unindexed u -> Kind.UNINDEXED;
             case Finding.StaleWriting s -> Kind.STALE_WRITING;
@@ -50,6 +51,9 @@ public final class Verification {
 
         /** No replica holds the value any more. */
         record Lost(Key key) implements Finding {}
+
+        /** A key marked LOST has {@code good} good replicas again: a repair makes it what it was (LIVE or UNLINKED). */
+        record Reappeared(Key key, EntryState was, int good) implements Finding {}
 
         /** Files on a volume that no entry names; {@code key} none when they have no readable sidecar. */
         record Orphan(Volume volume, BlobPath path, Option<Key> key) implements Finding {}
@@ -101,16 +105,25 @@ public final class Verification {
         };
     }
 
-    /** Pure. The replica findings of one entry, plus what they add up to (under-replicated or lost). */
+    /**
+     * Pure. The replica findings of one entry, plus what they add up to (under-replicated or lost).
+     * Lost means every replica was asked and each answered missing or damaged: a replica whose
+     * volume did not answer is neither good nor bad, so it keeps a key from counting as lost.
+     */
     public static Seq<Finding> judge(Entry entry, Seq<Finding> replicaFindings) {
         Seq<Replica> bad = badBlobs(replicaFindings);
-        Seq<Replica> unchecked = replicaFindings.filter(f -> f instanceof Finding.Unchecked)
-                .map(f -> ((Finding.Unchecked) f).replica()).distinct();
-        int good = entry.replicas().removeAll(bad).removeAll(unchecked).size();
+        boolean unchecked = replicaFindings.exists(f -> f instanceof Finding.Unchecked);
+        int good = good(entry, replicaFindings).size();
         if (bad.isEmpty()) return replicaFindings;
-        Finding sum = good == 0 && unchecked.isEmpty() ? new Finding.Lost(entry.key())
+        Finding sum = good == 0 && !unchecked ? new Finding.Lost(entry.key())
                 : new Finding.UnderReplicated(entry.key(), good, entry.replicas().size());
         return replicaFindings.append(sum);
+    }
+
+    /** Pure. The replicas known good: neither missing, damaged nor unchecked. */
+    public static Seq<Replica> good(Entry entry, Seq<Finding> findings) {
+        Seq<Replica> unchecked = findings.filter(f -> f instanceof Finding.Unchecked).map(f -> ((Finding.Unchecked) f).replica());
+        return entry.replicas().removeAll(badBlobs(findings)).removeAll(unchecked);
     }
 
     /** A copy to make: the good replica to read from, the bad one to overwrite. */
@@ -153,6 +166,11 @@ public final class Verification {
      */
     public static boolean orphan(Option<Entry> entry, Replica replica, BlobPath path, Instant modified, Instant cutoff) {
         if (!modified.isBefore(cutoff)) return false;
+        // A LOST row's own generation is never an orphan, wherever it lies: it may be the only
+        // copy someone restored, and deleting it would make the loss final.
+        if (entry.exists(e -> e.is(EntryState.LOST) && path.digest().equals(e.key().digest()) && path.generation() == e.generation())) {
+            return false;
+        }
         return entry.isEmpty() || !entry.get().names(replica, path);
     }
 
@@ -196,6 +214,8 @@ public final class Verification {
             case Finding.UnderReplicated u -> "under-replicated: " + u.key() + " has " + u.good() + " good of "
                     + u.named() + " replicas";
             case Finding.Lost l -> "lost: " + l.key() + " has no good replica left";
+            case Finding.Reappeared r -> "reappeared: " + r.key() + ", marked LOST, has " + r.good() + " good replica"
+                    + (r.good() == 1 ? "" : "s") + " again: --repair makes it " + r.was() + " again";
             case Finding.Orphan o -> "orphan: " + o.volume() + o.path().path()
                     + o.key().map(k -> " (key " + k + ")").getOrElse(" (no sidecar)");
             case Finding.Unindexed u -> "orphan: " + u.entry().replicas().head().volume() + u.paths().head().path()

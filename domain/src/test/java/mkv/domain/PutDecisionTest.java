@@ -138,4 +138,16 @@ class PutDecisionTest {
         assertThat(PutDecision.decide(Option.of(inState(EntryState.LIVE)), ANY, TARGETS, down(B.volume())))
                 .isEqualTo(new PutDecision.Unavailable(List.of(B.volume())));
     }
+
+    @Test
+    void a_lost_value_is_written_over_without_a_condition_and_fails_every_if_match_having_no_current_value() {
+        Entry lost = inState(EntryState.LIVE).lost(T0);
+        assertThat(PutDecision.decide(Option.some(lost), TARGETS, HealthSnapshot.allUp())).isEqualTo(new PutDecision.Replace(lost, TARGETS));
+        assertThat(PutDecision.decide(Option.some(lost), new PutCondition.ReplaceAny(), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.ValueLost(lost));
+        // Even the lost value's own md5: it names a value no replica holds any more.
+        assertThat(PutDecision.decide(Option.some(lost), new PutCondition.ReplaceIf(Gens.md5(1)), TARGETS, HealthSnapshot.allUp()))
+                .isEqualTo(new PutDecision.ValueLost(lost));
+        assertThat(PutDecision.decide(Option.some(lost), TARGETS, down(A.volume()))).isEqualTo(new PutDecision.Unavailable(List.of(A.volume())));
+    }
 }

@@ -115,4 +115,11 @@ class ReadResultTest {
                     assertThat(chosen).containsExactlyInAnyOrderElementsOf(healthy);
                 });
     }
+
+    @Test
+    void a_lost_key_is_gone_whatever_the_health_of_its_volumes() {
+        Entry lost = entry(EntryState.LIVE, A, B).lost(T0);
+        assertThat(ReadResult.choose(Option.of(lost), HealthSnapshot.allUp(), 0)).isEqualTo(new ReadResult.Lost(lost));
+        assertThat(ReadResult.choose(Option.of(lost), down(A.volume(), B.volume()), 0)).isEqualTo(new ReadResult.Lost(lost));
+    }
 }

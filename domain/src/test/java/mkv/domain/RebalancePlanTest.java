@@ -78,6 +78,17 @@ class RebalancePlanTest {
     }
 
     @Test
+    void lost_entries_stay_where_their_value_was_for_a_replica_that_reappears_there() {
+        qt().withExamples(200).forAll(Gens.volumeSets(1, 6), Gens.replicaSets(1, 3), Gens.keys())
+                .checkAssert((volumes, replicas, key) -> {
+                    Entry lost = Entry.live(key, replicas, 5, Gens.md5(1), 3, T0).lost(T0);
+                    RebalancePlan p = RebalancePlan.between(lost, ring(volumes), 2);
+                    assertThat(p.unchanged()).isTrue();
+                    assertThat(p.target()).isEqualTo(lost.replicas());
+                });
+    }
+
+    @Test
     void a_plan_copies_to_the_new_volume_and_drops_the_old_one() {
         Volume a = Gens.volume(1), b = Gens.volume(2), c = Gens.volume(3);
         Key key = new Key("/move/me");

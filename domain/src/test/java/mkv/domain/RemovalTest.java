@@ -127,4 +127,12 @@ class RemovalTest {
         assertThat(Removal.afterRestate(intent, List.of(new Transfer.Done(A), failed), T0.plusSeconds(2)))
                 .isEqualTo(new Removal.Restated.Owing(List.of(failed)));
     }
+
+    @Test
+    void a_lost_key_can_be_deleted_with_its_volumes_up_but_never_unlinked() {
+        Entry lost = entry(EntryState.LIVE).lost(T0);
+        assertThat(Removal.decideDelete(Option.some(lost), true, UP)).isEqualTo(new Removal.Decision.Proceed(lost));
+        assertThat(Removal.decideDelete(Option.some(lost), false, down(A.volume()))).isEqualTo(new Removal.Decision.Unavailable(List.of(A.volume())));
+        assertThat(Removal.decideUnlink(Option.some(lost), UP)).isEqualTo(new Removal.Decision.Lost(lost));
+    }
 }

@@ -2,6 +2,10 @@ package mkv.domain;
 
 import static mkv.domain.Gens.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
@@ -79,5 +83,92 @@ class VerificationTest {
         TempFile file = new TempFile("/sv03/.tmp/0000000042");
         assertThat(Verification.describe(new Finding.TempLeftover(Gens.volume(1), file, 7)))
                 .isEqualTo("temp file left: " + Gens.volume(1) + "/sv03/.tmp/0000000042 (7 bytes)");
+    }
+
+    // ---- LOST: when a key is marked, and when the mark reverts --------------------------------
+
+    private static final io.vavr.collection.Set<Volume> ALL = io.vavr.collection.HashSet.of(A.volume(), B.volume(), C.volume());
+
+    /** One replica's answer: 0 good, 1 missing, 2 wrong size, 3 its volume did not answer. */
+    private static Option<Finding> answer(Entry e, Replica r, int kind) {
+        return switch (kind) {
+            case 0 -> Verification.ofStat(e, r, new Stat.Present(e.size()));
+            case 1 -> Verification.ofStat(e, r, new Stat.Missing());
+            case 2 -> Verification.ofStat(e, r, new Stat.Present(e.size() + 1));
+            default -> Verification.ofStat(e, r, new Stat.Unknown(new VolumeFailure.Unreachable("connection refused")));
+        };
+    }
+
+    @Test
+    void a_key_is_marked_lost_exactly_when_every_replica_answered_missing_or_damaged_on_a_confirmed_volume_and_no_replace_is_pending() {
+        var replicas = List.of(A, B, C);
+        qt().withExamples(500).forAll(lists().of(integers().between(0, 3)).ofSize(3), lists().of(booleans().all()).ofSize(3),
+                booleans().all(), booleans().all()).checkAssert((answers, confirmedFlags, unlinked, pending) -> {
+            Entry e = new Entry(KEY, unlinked ? EntryState.UNLINKED : EntryState.LIVE, replicas, 10, Option.of(Gens.md5(1)), T0, T0, 4,
+                    pending ? Option.some(new HeldGeneration(5, List.of(A), T0)) : Option.none(), List.empty());
+            Seq<Finding> judged = Verification.judge(e, replicas.zipWithIndex().flatMap(t -> answer(e, t._1, answers.get(t._2))));
+            io.vavr.collection.Set<Volume> confirmed = replicas.zipWithIndex().filter(t -> confirmedFlags.get(t._2)).map(t -> t._1.volume()).toSet();
+            var change = RowChange.after(e, judged, confirmed, T0.plusSeconds(1));
+            boolean noneGood = answers.stream().noneMatch(a -> a == 0);
+            boolean noneUnanswered = answers.stream().noneMatch(a -> a == 3);
+            boolean allConfirmed = confirmedFlags.stream().allMatch(b -> b);
+            boolean lost = noneGood && noneUnanswered;
+            assertThat(judged.exists(f -> f instanceof Finding.Lost)).as("judged lost").isEqualTo(lost);
+            if (lost && allConfirmed && !pending) {
+                assertThat(change).isEqualTo(new RowChange.MarkLost(e.lost(T0.plusSeconds(1))));
+                assertThat(e.lost(T0).lostFrom()).contains(e.state());
+            } else if (lost) {
+                assertThat(change).isInstanceOf(RowChange.Unconfirmed.class);
+            } else {
+                assertThat(change).isEqualTo(new RowChange.Keep());
+            }
+        });
+    }
+
+    @Test
+    void an_unreachable_volume_never_makes_a_key_lost_even_when_every_other_replica_is_missing() {
+        Seq<Finding> findings = List.of(new Finding.MissingReplica(KEY, A), new Finding.MissingReplica(KEY, B),
+                new Finding.Unchecked(KEY, C, new VolumeFailure.Unreachable("connection refused")));
+        Seq<Finding> judged = Verification.judge(ENTRY, findings);
+        assertThat(judged).contains(new Finding.UnderReplicated(KEY, 0, 3)).doesNotContain(new Finding.Lost(KEY));
+        assertThat(RowChange.after(ENTRY, judged, ALL, T0)).isEqualTo(new RowChange.Keep());
+    }
+
+    @Test
+    void a_lost_row_reverts_to_the_state_it_had_once_any_replica_holds_its_value_again_and_stays_lost_otherwise() {
+        qt().withExamples(300).forAll(lists().of(integers().between(0, 3)).ofSize(3), booleans().all()).checkAssert((answers, unlinked) -> {
+            Entry was = unlinked ? ENTRY.withState(EntryState.UNLINKED, T0) : ENTRY;
+            Entry lost = was.lost(T0.plusSeconds(1));
+            Entry view = lost.found(lost.updated());
+            Seq<Finding> judged = Verification.judge(view, List.of(A, B, C).zipWithIndex().flatMap(t -> answer(view, t._1, answers.get(t._2))));
+            var change = RowChange.after(lost, judged, io.vavr.collection.HashSet.empty(), T0.plusSeconds(2));
+            if (answers.contains(0)) {
+                assertThat(change).isEqualTo(new RowChange.Restore(was.withState(was.state(), T0.plusSeconds(2))));
+                assertThat(((RowChange.Restore) change).next().state()).isEqualTo(was.state());
+            } else {
+                assertThat(change).isEqualTo(new RowChange.Keep());
+            }
+        });
+    }
+
+    @Test
+    void a_lost_rows_own_generation_is_never_an_orphan_wherever_it_lies_but_other_generations_are() {
+        var cutoff = T0.plusSeconds(3600);
+        Entry lost = new Entry(KEY, EntryState.LIVE, List.of(A, B), 10, ENTRY.md5(), T0, T0, 7, Option.none(), List.empty()).lost(T0);
+        Replica elsewhere = new Replica(Gens.volume(4), 0);
+        assertThat(Verification.orphan(Option.some(lost), A, BlobPath.of(KEY, 7, A), T0, cutoff)).isFalse();
+        assertThat(Verification.orphan(Option.some(lost), elsewhere, BlobPath.of(KEY, 7, elsewhere), T0, cutoff)).isFalse();
+        assertThat(Verification.orphan(Option.some(lost), A, BlobPath.of(KEY, 6, A), T0, cutoff)).isTrue();
+    }
+
+    @Test
+    void a_lost_entry_writes_no_sidecar_and_only_live_or_unlinked_values_can_be_lost() {
+        Entry lost = ENTRY.lost(T0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(lost::sidecar).isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Entry.writing(KEY, List.of(A), 3, T0).lost(T0))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> lost.lost(T0)).isInstanceOf(IllegalStateException.class);
+        // A delete of a lost key marks it WRITING like any other: the lost state is not kept there.
+        assertThat(lost.withState(EntryState.WRITING, T0).lostFrom()).isEmpty();
     }
 }

@@ -18,6 +18,13 @@ final class Json {
 
     record Listing(String next, java.util.List<String> keys) {}
 
+    /** A page of {@code ?writing}: the rows in flight, and where the next page starts ({@code ""} at the end). */
+    record InFlightListing(String next, java.util.List<InFlightRow> writing) {}
+
+    /** One row in flight: what it is doing (write, delete, replace), which generation, where, since when, how long ago. */
+    record InFlightRow(String key, String doing, long generation, java.util.List<String> replicas, String since,
+                       @com.fasterxml.jackson.annotation.JsonProperty("age_seconds") double ageSeconds) {}
+
     static byte[] encode(Object body) {
         try {
             return MAPPER.writeValueAsBytes(body);

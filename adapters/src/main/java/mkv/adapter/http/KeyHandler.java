@@ -38,7 +38,8 @@ final class KeyHandler implements Handler {
     private static final HeaderName IF_MATCH = HeaderNames.create("If-Match");
     private static final HeaderName IF_NONE_MATCH = HeaderNames.create("If-None-Match");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Set<String> LIST_PARAMS = Set.of("list", "unlinked", "start", "limit");
+    private static final java.util.List<String> LISTINGS = java.util.List.of("list", "unlinked", "lost", "writing");
+    private static final Set<String> LIST_PARAMS = Set.of("list", "unlinked", "lost", "writing", "start", "limit");
     private static final String ALLOWED = "GET, HEAD, PUT, DELETE, UNLINK, RELINK";
 
     private final Coordinator coordinator;
@@ -80,12 +81,13 @@ final class KeyHandler implements Handler {
     private void get(ServerRequest req, ServerResponse res) {
         var query = req.query();
         Policy policy = coordinator.policy();
-        if (query.contains("list") || query.contains("unlinked")) {
+        if (LISTINGS.stream().anyMatch(query::contains)) {
             list(req, res, policy);
             return;
         }
         if (!query.isEmpty()) {
-            error(req, res, Status.BAD_REQUEST_400, "unknown query parameter(s) " + query.names() + "; only list and unlinked (with start, limit) are understood", null);
+            error(req, res, Status.BAD_REQUEST_400, "unknown query parameter(s) " + query.names()
+                    + "; only list, unlinked, lost and writing (with start, limit) are understood", null);
             return;
         }
         Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), policy.maxKeyBytes());
@@ -113,6 +115,8 @@ final class KeyHandler implements Handler {
                     error(req, res, Status.NOT_FOUND_404, "no such key", key.get().value());
                 }
             }
+            case ReadResult.Lost l -> error(req, res, Status.GONE_410,
+                    "the value is lost: mkv verify found no replica holding it; DELETE the key or PUT a new value", key.get().value());
             case ReadResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "every replica's volume is down: " + u.entry().volumes().mkString(", "), key.get().value());
         }
@@ -120,8 +124,9 @@ final class KeyHandler implements Handler {
 
     private void list(ServerRequest req, ServerResponse res, Policy policy) {
         var query = req.query();
-        if (query.contains("list") && query.contains("unlinked")) {
-            error(req, res, Status.BAD_REQUEST_400, "ask for list or unlinked, not both", null);
+        java.util.List<String> asked = LISTINGS.stream().filter(query::contains).toList();
+        if (asked.size() > 1) {
+            error(req, res, Status.BAD_REQUEST_400, "ask for one of list, unlinked, lost or writing, not " + String.join(" and ", asked), null);
             return;
         }
         for (String name : query.names()) {
@@ -148,9 +153,20 @@ final class KeyHandler implements Handler {
             error(req, res, Status.BAD_REQUEST_400, parsed.getLeft(), null);
             return;
         }
-        EntryState state = query.contains("unlinked") ? EntryState.UNLINKED : EntryState.LIVE;
-        ListQuery.Page page = coordinator.list(parsed.get(), state);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
+        if (asked.get(0).equals("writing")) {
+            Coordinator.InFlightPage page = coordinator.inFlight(parsed.get());
+            res.send(Json.encode(new Json.InFlightListing(page.next(), page.rows().map(r -> new Json.InFlightRow(r.key().value(),
+                    r.kind().name().toLowerCase(java.util.Locale.ROOT), r.generation(), r.replicas().map(Object::toString).toJavaList(),
+                    r.since().toString(), r.age().toMillis() / 1000.0)).toJavaList())));
+            return;
+        }
+        EntryState state = switch (asked.get(0)) {
+            case "unlinked" -> EntryState.UNLINKED;
+            case "lost" -> EntryState.LOST;
+            default -> EntryState.LIVE;
+        };
+        ListQuery.Page page = coordinator.list(parsed.get(), state);
         res.send(Json.encode(new Json.Listing(page.next(), page.keys().map(Key::value).toJavaList())));
     }
 
@@ -203,6 +219,8 @@ final class KeyHandler implements Handler {
             case PutResult.NoLiveValue n -> error(req, res, Status.NOT_FOUND_404, "If-Match: the key has no live value to replace", k);
             case PutResult.PreconditionFailed f -> error(req, res, Status.PRECONDITION_FAILED_412,
                     "If-Match: the live value is not the one named (or there is none); nothing was written", k);
+            case PutResult.ValueLost l -> error(req, res, Status.PRECONDITION_FAILED_412, "If-Match: the value is lost (GET answers 410), "
+                    + "so there is no current value to match; PUT without If-Match to write a new one; nothing was written", k);
             case PutResult.Busy b -> error(req, res, Status.CONFLICT_409, "another request is changing this key, or a failed write is still being cleaned up; retry shortly", k);
             case PutResult.EmptyBody e -> error(req, res, Status.LENGTH_REQUIRED_411, "empty body: mkv stores no empty values", k);
             case PutResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
@@ -258,6 +276,8 @@ final class KeyHandler implements Handler {
             case DeleteResult.AlreadyLive l -> error(req, res, Status.CONFLICT_409, "the key is live: only an unlinked key can be relinked", k);
             case DeleteResult.Protected p -> error(req, res, Status.FORBIDDEN_403, "the server protects live keys: UNLINK the key before you DELETE it", k);
             case DeleteResult.Busy b -> error(req, res, Status.CONFLICT_409, "another request is changing this key", k);
+            case DeleteResult.Lost l -> error(req, res, Status.GONE_410, "the value is lost, so there is nothing to " + method.toLowerCase(java.util.Locale.ROOT)
+                    + "; DELETE removes the key", k);
             case DeleteResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
                     "a replica's volume is down, nothing was changed: " + u.down().mkString(", "), k);
             case DeleteResult.Incomplete f -> {

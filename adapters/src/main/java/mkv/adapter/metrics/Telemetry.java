@@ -157,12 +157,26 @@ public final class Telemetry {
                 .register(registry);
     }
 
-    private static Writing read(Supplier<Writing> writing) {
+    private static <T> T read(Supplier<T> value) {
         try {
-            return writing.get();
+            return value.get();
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Publishes {@code mkv_index_lost_keys}, read at each scrape: keys {@code mkv verify --repair}
+     * found with no good replica left (GET 410). Left out of a scrape whose read fails, like the WRITING gauges.
+     */
+    public void watchLost(Supplier<Long> lost) {
+        GaugeWithCallback.builder().name("mkv_index_lost_keys")
+                .help("Index rows in the LOST state: values with no good replica left, answered 410 until one reappears, a DELETE or a new PUT")
+                .callback(c -> {
+                    Long n = read(lost);
+                    if (n != null) c.call(n);
+                })
+                .register(registry);
     }
 
     /** The Prometheus text format (version 0.0.4) of every meter, as {@link #contentType()}. */

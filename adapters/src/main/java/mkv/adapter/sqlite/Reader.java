@@ -30,6 +30,10 @@ final class Reader implements AutoCloseable {
     private PreparedStatement get;
     private PreparedStatement listFrom;
     private PreparedStatement listUnlinkedFrom;
+    private PreparedStatement listLostFrom;
+    private PreparedStatement writingRows;
+    private PreparedStatement pendingFrom;
+    private PreparedStatement lost;
     private PreparedStatement scanFirst;
     private PreparedStatement scanAfter;
     private PreparedStatement writingSince;
@@ -52,6 +56,17 @@ final class Reader implements AutoCloseable {
         // The literal state lets SQLite use the partial index of unlinked keys.
         listUnlinkedFrom = connection.prepareStatement("SELECT key, " + Rows.code(EntryState.UNLINKED)
                 + " FROM entries WHERE key >= ? AND state = " + Rows.code(EntryState.UNLINKED) + " ORDER BY key");
+        listLostFrom = connection.prepareStatement("SELECT key, " + Rows.code(EntryState.LOST)
+                + " FROM entries WHERE key >= ? AND state = " + Rows.code(EntryState.LOST) + " ORDER BY key");
+        // Rows in flight, for ?writing: all WRITING ones from their partial index (few: writes in
+        // flight and a crash's leftovers; no ORDER BY, which could tempt SQLite into a walk of the
+        // whole table), and pending replaces from the index of rows holding other generations (the
+        // WHERE repeats that index's own, so SQLite uses it) in key order.
+        writingRows = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = " + Rows.code(EntryState.WRITING));
+        pendingFrom = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries"
+                + " WHERE (pending IS NOT NULL OR retired IS NOT NULL) AND key >= ? ORDER BY key");
+        // Counts the partial index of lost keys alone: cheap enough for every scrape.
+        lost = connection.prepareStatement("SELECT count(*) FROM entries WHERE state = " + Rows.code(EntryState.LOST));
         scanFirst = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries ORDER BY key LIMIT ?");
         scanAfter = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE key > ? ORDER BY key LIMIT ?");
         writingSince = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries WHERE state = "
@@ -102,7 +117,11 @@ final class Reader implements AutoCloseable {
      * ends before the limit, the key that ended it and the one after are checked too.
      */
     Seq<Key> list(byte[] from, byte[] below, EntryState state, int limit) throws SQLException {
-        PreparedStatement ps = state == EntryState.UNLINKED ? listUnlinkedFrom : listFrom;
+        PreparedStatement ps = switch (state) {
+            case UNLINKED -> listUnlinkedFrom;
+            case LOST -> listLostFrom;
+            default -> listFrom;
+        };
         ps.setBytes(1, from);
         int wanted = Rows.code(state);
         List<Key> out = List.empty();
@@ -126,6 +145,55 @@ final class Reader implements AutoCloseable {
             }
         }
         return out.reverse();
+    }
+
+    /**
+     * Up to {@code limit} rows in flight with keys in {@code [from, below)}: WRITING ones and those
+     * with a pending write, merged in key order. The read of pending ones checks its keys' order as listings do.
+     */
+    Seq<Entry> inFlight(byte[] from, byte[] below, int limit) throws SQLException {
+        List<Entry> writing = List.empty();
+        try (ResultSet rs = writingRows.executeQuery()) {
+            while (rs.next()) {
+                byte[] raw = keyBytes(rs);
+                if (Arrays.compareUnsigned(raw, from) >= 0 && Arrays.compareUnsigned(raw, below) < 0) writing = writing.prepend(Rows.entry(rs, raw));
+            }
+        }
+        Seq<Entry> pending = entriesIn(pendingFrom, from, below, limit, e -> e.pending().isDefined() && !e.is(EntryState.WRITING));
+        return writing.appendAll(pending).sortBy(Entry::key).take(limit);
+    }
+
+    private static Seq<Entry> entriesIn(PreparedStatement ps, byte[] from, byte[] below, int limit,
+                                        java.util.function.Predicate<Entry> wanted) throws SQLException {
+        ps.setBytes(1, from);
+        List<Entry> out = List.empty();
+        int found = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            byte[] previous = null;
+            while (rs.next()) {
+                byte[] raw = keyBytes(rs);
+                inOrder(previous, raw, from);
+                if (Arrays.compareUnsigned(raw, below) >= 0) {
+                    Rows.key(raw);
+                    if (rs.next()) inOrder(raw, keyBytes(rs), from);
+                    break;
+                }
+                previous = raw;
+                Entry e = Rows.entry(rs, raw);
+                if (!wanted.test(e)) continue;
+                out = out.prepend(e);
+                if (++found == limit) break;
+            }
+        }
+        return out.reverse();
+    }
+
+    /** How many keys are LOST. */
+    long lost() throws SQLException {
+        try (ResultSet rs = lost.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     Seq<Entry> scan(Option<Key> after, int limit) throws SQLException {
@@ -229,7 +297,7 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        Statements.closeAll(get, listFrom, listUnlinkedFrom, scanFirst, scanAfter, writingSince, count, writing, meta, holding);
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, listLostFrom, writingRows, pendingFrom, lost, scanFirst, scanAfter, writingSince, count, writing, meta, holding);
     }
 
     @Override

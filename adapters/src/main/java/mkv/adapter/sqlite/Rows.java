@@ -32,14 +32,14 @@ final class Rows {
     private Rows() {}
 
     /** The columns, in the order every SELECT returns them and {@link #bind} binds them. */
-    static final String COLUMNS = "key, state, replicas, size, md5, created, updated, generation, pending, retired, owed";
+    static final String COLUMNS = "key, state, replicas, size, md5, created, updated, generation, pending, retired, lost_from, owed";
 
     /** Matches a row equal to an entry in every column; binds with {@link #bind}. */
     static final String EQUALS = "key = ? AND state = ? AND replicas = ? AND size = ? AND md5 IS ? AND created = ? AND updated = ?"
-            + " AND generation = ? AND pending IS ? AND retired IS ? AND owed = ?";
+            + " AND generation = ? AND pending IS ? AND retired IS ? AND lost_from IS ? AND owed = ?";
 
     /** Parameters {@link #bind} binds: every column. */
-    static final int PARAMETERS = 11;
+    static final int PARAMETERS = 12;
 
     // Explicit codes, not ordinals: reordering the enum must never change what the file means.
     static int code(EntryState state) {
@@ -47,6 +47,7 @@ final class Rows {
             case WRITING -> 0;
             case LIVE -> 1;
             case UNLINKED -> 2;
+            case LOST -> 3;
         };
     }
 
@@ -55,6 +56,7 @@ final class Rows {
             case 0 -> EntryState.WRITING;
             case 1 -> EntryState.LIVE;
             case 2 -> EntryState.UNLINKED;
+            case 3 -> EntryState.LOST;
             default -> throw new IllegalArgumentException("unknown state code " + code);
         };
     }
@@ -90,8 +92,10 @@ final class Rows {
         String retired = held(e.retired());
         if (retired == null) ps.setNull(at + 8, Types.VARCHAR);
         else ps.setString(at + 8, retired);
-        ps.setInt(at + 9, e.owed() ? 1 : 0);
-        return at + 10;
+        if (e.lostFrom().isDefined()) ps.setInt(at + 9, code(e.lostFrom().get()));
+        else ps.setNull(at + 9, Types.INTEGER);
+        ps.setInt(at + 10, e.owed() ? 1 : 0);
+        return at + 11;
     }
 
     /**
@@ -155,9 +159,11 @@ final class Rows {
             Option<Md5> digest = md5 == null ? Option.none() : Option.of(new Md5(md5));
             Seq<HeldGeneration> pending = heldOf(rs.getString(9));
             if (pending.size() > 1) throw new IllegalArgumentException("more than one pending write");
+            int lostFrom = rs.getInt(11);
+            Option<EntryState> was = rs.wasNull() ? Option.none() : Option.some(state(lostFrom));
             return new Entry(key, state(rs.getInt(2)), replicas, rs.getLong(4), digest,
                     Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)),
-                    rs.getLong(8), pending.headOption(), heldOf(rs.getString(10)), owed(rs.getInt(11)));
+                    rs.getLong(8), pending.headOption(), heldOf(rs.getString(10)), was, owed(rs.getInt(12)));
         } catch (IllegalArgumentException e) {
             throw corrupt(raw == null ? key.bytes() : raw, e.getMessage(), e);
         }

@@ -17,9 +17,10 @@ final class Schema {
      * The layout this build writes. 1: the entries table and its two partial indexes;
      * 2: the meta table (the cluster id); 3: each entry's generation, pending write and retired
      * generations, and the generation high-water mark in meta; 4: whether a row owes its
-     * sidecars a rewrite (an UNLINK or RELINK not yet on every replica).
+     * sidecars a rewrite (an UNLINK or RELINK not yet on every replica); 5: the LOST state
+     * (code 3) and the state a lost value had ({@link #addLostState}).
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     /** The settings of the one write connection. */
     static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
@@ -82,6 +83,7 @@ final class Schema {
                 if (found < 2) createVersion2(s);
                 if (found < 3) createVersion3(s);
                 if (found < 4) createVersion4(s);
+                if (found < 5) addLostState(c, s);
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -108,6 +110,46 @@ final class Schema {
         // index: both are rare, so it stays small.
         s.execute("DROP INDEX IF EXISTS entries_holding_by_key");
         s.execute("CREATE INDEX entries_holding_by_key ON entries (key) WHERE pending IS NOT NULL OR retired IS NOT NULL OR owed = 1");
+    }
+
+    /** The state CHECK as version 1 wrote it, and as this step widens it to admit LOST (code 3). */
+    static final String STATES_BEFORE_LOST = "CHECK (state IN (0, 1, 2))";
+    static final String STATES_WITH_LOST = "CHECK (state IN (0, 1, 2, 3))";
+
+    /**
+     * Version 5, the LOST state: widens the state CHECK, adds {@code lost_from} (the state code a
+     * LOST value had: 1 LIVE, 2 UNLINKED; NULL in every other state) and a partial index of lost
+     * keys for {@code ?lost} and the lost-keys gauge. SQLite cannot ALTER a column's CHECK, and
+     * rebuilding the table would copy every row of a possibly huge index; widening a CHECK that
+     * every row already meets changes nothing on disk, which is the case SQLite's documentation
+     * ("Making Other Kinds Of Table Schema Changes") allows to be done by editing the stored
+     * schema text under {@code writable_schema}, bumping {@code schema_version}, inside this
+     * migration's transaction. The text must be found exactly once, or nothing is changed.
+     */
+    private static void addLostState(Connection c, Statement s) throws SQLException {
+        String table;
+        try (var rs = s.executeQuery("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'entries'")) {
+            table = rs.next() ? rs.getString(1) : "";
+        }
+        int at = table.indexOf(STATES_BEFORE_LOST);
+        if (at < 0 || table.indexOf(STATES_BEFORE_LOST, at + 1) >= 0) {
+            throw new IndexFailure("cannot add the LOST state: the entries table does not have the state check this build expects: " + table, null);
+        }
+        int schemaVersion;
+        try (var rs = s.executeQuery("PRAGMA schema_version")) {
+            schemaVersion = rs.next() ? rs.getInt(1) : 0;
+        }
+        s.execute("PRAGMA writable_schema = ON");
+        try (var ps = c.prepareStatement("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'entries'")) {
+            ps.setString(1, table.replace(STATES_BEFORE_LOST, STATES_WITH_LOST));
+            ps.executeUpdate();
+        } finally {
+            s.execute("PRAGMA schema_version = " + (schemaVersion + 1));
+            s.execute("PRAGMA writable_schema = OFF");
+        }
+        s.execute("ALTER TABLE entries ADD COLUMN lost_from INTEGER CHECK ((lost_from IS NULL OR lost_from IN (1, 2)) AND (lost_from IS NULL) = (state <> 3))");
+        // Lost keys are few: ?lost and the gauge read only them.
+        s.execute("CREATE INDEX IF NOT EXISTS entries_lost_by_key ON entries (key) WHERE state = 3");
     }
 
     private static void createVersion3(Statement s) throws SQLException {

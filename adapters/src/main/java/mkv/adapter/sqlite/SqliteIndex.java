@@ -282,6 +282,18 @@ public final class SqliteIndex implements Index {
     }
 
     @Override
+    public Seq<Entry> inFlight(String prefix, Option<Key> start, int limit) {
+        if (limit <= 0) return List.empty();
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] from = p;
+        if (start.isDefined() && Arrays.compareUnsigned(start.get().bytes(), p) > 0) from = start.get().bytes();
+        byte[] below = Arrays.copyOf(p, p.length + 1);
+        below[p.length] = (byte) 0xFF;
+        byte[] lower = from;
+        return guarded(() -> readers.with("listing rows in flight under " + prefix, r -> r.inFlight(lower, below, limit)));
+    }
+
+    @Override
     public Seq<Entry> scan(Option<Key> after, int limit) {
         if (limit <= 0) return List.empty();
         return guarded(() -> readers.with("scanning the index", r -> r.scan(after, limit)));
@@ -392,6 +404,11 @@ public final class SqliteIndex implements Index {
     /** The WRITING rows, read from their partial index: cheap enough for every scrape. */
     public Writing writing() {
         return guarded(() -> readers.with("counting WRITING entries", Reader::writing));
+    }
+
+    /** How many keys are LOST, read from their partial index: cheap enough for every scrape. */
+    public long lost() {
+        return guarded(() -> readers.with("counting LOST entries", Reader::lost));
     }
 
     /** Keys and their bytes in one state. */

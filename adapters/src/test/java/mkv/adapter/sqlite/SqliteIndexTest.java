@@ -125,7 +125,7 @@ class SqliteIndexTest extends IndexContract {
     void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
         Path file = freshFile();
         try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
-            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(4);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(5);
             try (var rs = s.executeQuery("PRAGMA journal_mode")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
@@ -161,7 +161,7 @@ class SqliteIndexTest extends IndexContract {
             assertThat(index.reserveGenerations(10)).isEqualTo(1);
         }
         try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
-            assertThat(Schema.version(c)).isEqualTo(4);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION);
             assertThat(index.cluster()).isEqualTo(io.vavr.control.Option.some(id));
             assertThat(index.reserveGenerations(1)).isEqualTo(11);
         }
@@ -186,7 +186,7 @@ class SqliteIndexTest extends IndexContract {
             s.execute("PRAGMA user_version = 2");
         }
         try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
-            assertThat(Schema.version(c)).isEqualTo(4);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION);
             assertThat(index.get(kept.key())).contains(kept);
             assertThat(index.get(kept.key()).get().generation()).isZero();
             assertThat(index.cluster()).contains(new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"));
@@ -196,6 +196,57 @@ class SqliteIndexTest extends IndexContract {
             assertThat(index.replace(later, kept)).isFalse();
             assertThat(index.replace(kept, later)).isTrue();
             assertThat(index.get(kept.key())).contains(later);
+        }
+    }
+
+    @Test
+    void a_version_3_file_gains_the_lost_state_in_place_its_rows_kept_and_only_known_states_admitted() throws SQLException {
+        Path file = freshFile();
+        Entry kept = Entry.live(new Key("/from/version/3"), io.vavr.collection.List.of(new mkv.domain.Replica(new mkv.domain.Volume("v", 1), 0)),
+                5, new mkv.domain.Md5("0123456789abcdef0123456789abcdef"), 4, java.time.Instant.parse("2026-01-02T03:04:05Z"));
+        // The version-3 layout as versions 1 to 3 wrote it, with one row.
+        try (Connection c = raw(file); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS entries (
+                        key      BLOB    NOT NULL PRIMARY KEY,
+                        state    INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+                        replicas TEXT    NOT NULL,
+                        size     INTEGER NOT NULL CHECK (size >= 0),
+                        md5      TEXT    CHECK (md5 IS NOT NULL OR state = 0),
+                        created  INTEGER NOT NULL,
+                        updated  INTEGER NOT NULL
+                    ) WITHOUT ROWID, STRICT""");
+            s.execute("CREATE INDEX entries_writing_by_updated ON entries (updated) WHERE state = 0");
+            s.execute("CREATE INDEX entries_unlinked_by_key ON entries (key) WHERE state = 2");
+            s.execute("CREATE TABLE meta (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID, STRICT");
+            s.execute("ALTER TABLE entries ADD COLUMN generation INTEGER NOT NULL DEFAULT 0 CHECK (generation >= 0)");
+            s.execute("ALTER TABLE entries ADD COLUMN pending TEXT");
+            s.execute("ALTER TABLE entries ADD COLUMN retired TEXT");
+            s.execute("CREATE INDEX entries_holding_by_key ON entries (key) WHERE pending IS NOT NULL OR retired IS NOT NULL");
+            s.execute("INSERT INTO entries VALUES (CAST('/from/version/3' AS BLOB), 1, 'v:1/0', 5, '0123456789abcdef0123456789abcdef', "
+                    + kept.created().toEpochMilli() + ", " + kept.updated().toEpochMilli() + ", 4, NULL, NULL)");
+            s.execute("PRAGMA user_version = 3");
+        }
+        try (var index = SqliteIndex.open(file)) {
+            assertThat(index.get(kept.key())).contains(kept);
+            Entry lost = kept.lost(kept.updated().plusSeconds(1));
+            assertThat(index.replace(kept, lost)).isTrue();
+            assertThat(index.lost()).isEqualTo(1);
+        }
+        try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION);
+            assertThat(index.get(kept.key()).get().lostFrom()).contains(mkv.domain.EntryState.LIVE);
+            try (var rs = s.executeQuery("PRAGMA integrity_check")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("ok");
+            }
+            // The widened check still refuses a state no build knows, and a lost value must say what it was.
+            assertThatThrownBy(() -> s.execute("INSERT INTO entries (key, state, replicas, size, md5, created, updated)"
+                    + " VALUES (x'2f78', 4, 'v:1/0', 1, 'x', 0, 0)")).isInstanceOf(SQLException.class).hasMessageContaining("CHECK");
+            assertThatThrownBy(() -> s.execute("INSERT INTO entries (key, state, replicas, size, md5, created, updated)"
+                    + " VALUES (x'2f79', 3, 'v:1/0', 1, 'x', 0, 0)")).isInstanceOf(SQLException.class).hasMessageContaining("CHECK");
+            assertThatThrownBy(() -> s.execute("INSERT INTO entries (key, state, replicas, size, md5, created, updated, lost_from)"
+                    + " VALUES (x'2f7a', 1, 'v:1/0', 1, 'x', 0, 0, 1)")).isInstanceOf(SQLException.class).hasMessageContaining("CHECK");
         }
     }
 

@@ -10,6 +10,7 @@ import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Fanout;
 import mkv.domain.HeldGeneration;
+import mkv.domain.InFlight;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
 import mkv.domain.PutCondition;
@@ -113,6 +114,7 @@ public final class Coordinator {
                 case PutDecision.AlreadyExists a -> { return new PutResult.AlreadyExists(); }
                 case PutDecision.NoLiveValue n -> { return new PutResult.NoLiveValue(); }
                 case PutDecision.PreconditionFailed f -> { return new PutResult.PreconditionFailed(); }
+                case PutDecision.ValueLost l -> { return new PutResult.ValueLost(); }
                 case PutDecision.Busy b -> { return new PutResult.Busy(); }
                 case PutDecision.Unavailable u -> { return new PutResult.Unavailable(u.down()); }
                 case PutDecision.Create c -> { return create(key, c.targets(), body, requestId); }
@@ -261,6 +263,7 @@ public final class Coordinator {
             switch (Removal.decideDelete(existing, policy.get().protect(), health.snapshot())) {
                 case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
                 case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
+                case Removal.Decision.Lost l -> { return new DeleteResult.Lost(); }
                 case Removal.Decision.Protected p -> { return new DeleteResult.Protected(); }
                 case Removal.Decision.AlreadyLive l -> { return new DeleteResult.Busy(); }
                 case Removal.Decision.Unavailable u -> { return new DeleteResult.Unavailable(u.down()); }
@@ -320,6 +323,7 @@ public final class Coordinator {
             case Removal.Decision.Busy b -> new DeleteResult.Busy();
             case Removal.Decision.Protected p -> new DeleteResult.Protected();
             case Removal.Decision.AlreadyLive l -> new DeleteResult.AlreadyLive();
+            case Removal.Decision.Lost l -> new DeleteResult.Lost();
             case Removal.Decision.Unavailable u -> new DeleteResult.Unavailable(u.down());
             case Removal.Decision.Proceed go -> {
                 Entry intent = Removal.intent(go.entry(), next, clock.instant());
@@ -400,8 +404,18 @@ public final class Coordinator {
         return row.owed() && row.updated().isBefore(cutoff);
     }
 
-    /** One page of live (or unlinked) keys under a prefix. */
+    /** One page of keys in {@code state} (live, unlinked or lost) under a prefix. */
     public ListQuery.Page list(ListQuery query, EntryState state) {
         return query.page(index.list(query.prefix(), state, query.start(), query.limit() + 1));
+    }
+
+    /** One page of the rows in flight under a prefix, what each is doing and since when. */
+    public record InFlightPage(Seq<InFlight> rows, String next) {}
+
+    /** One page of the rows in flight (WRITING, or with a pending replace) under a prefix, with their age. */
+    public InFlightPage inFlight(ListQuery query) {
+        Seq<Entry> fetched = index.inFlight(query.prefix(), query.start(), query.limit() + 1);
+        Instant now = clock.instant();
+        return new InFlightPage(fetched.take(query.limit()).flatMap(e -> InFlight.of(e, now)), query.page(fetched.map(Entry::key)).next());
     }
 }

@@ -14,6 +14,9 @@ public sealed interface DeleteResult {
 
     record Busy() implements DeleteResult {}
 
+    /** UNLINK of a lost value: nothing to soft-delete; DELETE removes the key. */
+    record Lost() implements DeleteResult {}
+
     record Unavailable(Seq<Volume> down) implements DeleteResult {}
 
     /** RELINK of a key that is live already. */

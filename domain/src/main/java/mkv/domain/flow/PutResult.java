@@ -18,6 +18,9 @@ public sealed interface PutResult {
     /** {@code If-Match: "<md5>"} and the live value is another one. */
     record PreconditionFailed() implements PutResult {}
 
+    /** {@code If-Match} and the key's value is lost (GET answers 410): no current value to match. */
+    record ValueLost() implements PutResult {}
+
     record Busy() implements PutResult {}
 
     record EmptyBody() implements PutResult {}

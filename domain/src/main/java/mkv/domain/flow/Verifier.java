@@ -14,6 +14,7 @@ import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
 import mkv.domain.Replica;
+import mkv.domain.RowChange;
 import mkv.domain.Verification;
 import mkv.domain.Verification.Finding;
 import mkv.domain.Volume;
@@ -26,9 +27,10 @@ import mkv.domain.port.Volumes;
 /**
  * {@code mkv verify}: checks every entry's replicas (size; {@code deep}: md5 and sidecar), then
  * settles stale WRITING entries, then walks the volumes for files no entry names. With
- * {@code repair} it re-copies bad replicas from a good one, rewrites bad sidecars, settles stale
- * WRITING entries the way the coordinator's recovery does, and deletes orphans and the temp files
- * nginx left (see {@link mkv.domain.TempFile}). Nothing younger
+ * {@code repair} it re-copies bad replicas from a good one, rewrites bad sidecars, marks keys
+ * with no good replica left LOST (and LOST keys with a good one again back to what they were),
+ * settles stale WRITING entries the way the coordinator's recovery does, and deletes orphans and
+ * the temp files nginx left (see {@link mkv.domain.TempFile}). Nothing younger
  * than the grace period is touched: a PUT, copy or rebalance may still be working on it.
  */
 public final class Verifier {
@@ -46,6 +48,9 @@ public final class Verifier {
         }
     }
 
+    /** A LOST mark, held until every entry is checked (see {@link #markLost}): the row read, and what it becomes. */
+    private record LostMark(Entry row, Entry next) {}
+
     /** A repair of an orphan, held until the walk has counted them all (see {@link #repairOrphans}). */
     private sealed interface OrphanRepair {
         record Delete(Replica replica, mkv.domain.BlobPath path, Option<Key> key, Instant modified) implements OrphanRepair {}
@@ -54,9 +59,9 @@ public final class Verifier {
         record Adopt(Entry entry, Option<Entry> expected) implements OrphanRepair {}
     }
 
-    /** What a run found and mended, by kind. */
+    /** What a run found and mended, by kind; {@code markedLost}: keys it marked LOST (counted unrepaired too). */
     public record Report(long entries, io.vavr.collection.Map<Verification.Kind, Long> findings, long repaired, long unrepaired,
-                         long errors, boolean repair) {
+                         long errors, boolean repair, long markedLost) {
         public long findingCount() {
             return findings.values().sum().longValue();
         }
@@ -83,6 +88,9 @@ public final class Verifier {
     private long entries;
     private final java.util.List<OrphanRepair> pending = new java.util.ArrayList<>();
     private long orphansBeyond;
+    private final java.util.List<LostMark> marks = new java.util.ArrayList<>();
+    private long markedLost;
+    private io.vavr.collection.Set<Volume> confirmed = io.vavr.collection.HashSet.empty();
 
     public Verifier(Index index, Volumes volumes, Clock clock, Progress progress, Options options) {
         this.index = index;
@@ -95,15 +103,29 @@ public final class Verifier {
     /** The three passes: entries, stale WRITING entries, orphans on {@code all} volumes. Run once per instance. */
     public Report run(Seq<Volume> all) {
         Instant cutoff = clock.instant().minus(options.grace());
+        confirmed = confirmed(all);
         checkEntries();
+        markLost();
         settleStaleWrites(cutoff);
         long allowance = options.force() ? Long.MAX_VALUE : Verification.orphanAllowance(entries);
         long listingFailures = new VolumeWalk(volumes, progress, options.concurrency())
                 .walk(all, g -> orphans(g, cutoff, allowance), l -> leftover(l, cutoff));
         repairOrphans(cutoff, allowance);
         synchronized (this) {
-            return new Report(entries, findings, repaired, unrepaired, errors + listingFailures, options.repair());
+            return new Report(entries, findings, repaired, unrepaired, errors + listingFailures, options.repair(), markedLost);
         }
+    }
+
+    /**
+     * The volumes whose answers may make a key LOST: listed, reachable, and carrying the index's
+     * own cluster id. None when the index has no id: then nothing proves the volumes are its own.
+     */
+    private io.vavr.collection.Set<Volume> confirmed(Seq<Volume> all) {
+        if (index.cluster().isEmpty()) return io.vavr.collection.HashSet.empty();
+        mkv.domain.ClusterId own = index.cluster().get();
+        return Clusters.look(volumes, all, false)
+                .filter(s -> s.mark() instanceof mkv.domain.VolumeMark.Stamped st && st.cluster().equals(own))
+                .map(mkv.domain.Identity.Seen::volume).toSet();
     }
 
     // 1. Every entry's replicas, concurrency entries at a time.
@@ -132,7 +154,9 @@ public final class Verifier {
         }
     }
 
-    private void checkEntry(Entry e) {
+    private void checkEntry(Entry row) {
+        // A LOST row is checked as the value it was: a replica that holds that value is good again.
+        Entry e = row.is(EntryState.LOST) ? row.found(row.updated()) : row;
         Seq<Finding> perReplica = e.replicas().flatMap(r -> {
             Option<Finding> blob = options.deep()
                     ? Verification.ofChecksum(e, r, volumes.checksum(r, e.key(), e.generation()))
@@ -146,22 +170,71 @@ public final class Verifier {
         synchronized (this) {
             entries++;
         }
+        RowChange change = RowChange.after(row, judged, confirmed, clock.instant());
+        boolean restore = change instanceof RowChange.Restore;
         // A key deleted, unlinked or rewritten since the scan read it is not damage: skip it.
-        if (!judged.isEmpty() && !index.get(e.key()).contains(e)) return;
+        if ((!judged.isEmpty() || restore) && !index.get(row.key()).contains(row)) return;
         Seq<Finding> damage = judged.filter(f -> !(f instanceof Finding.Unchecked));
+        if (restore) damage = damage.append(new Finding.Reappeared(row.key(), e.state(), Verification.good(e, judged).size()));
         judged.filter(f -> f instanceof Finding.Unchecked).forEach(f -> error(Verification.describe(f)));
         damage.forEach(this::found);
+        if (options.repair() && change instanceof RowChange.Unconfirmed u) {
+            progress.note("not marked LOST: " + row.key() + ": " + u.why());
+        }
         if (damage.isEmpty() || !options.repair()) {
             unrepairedAdd(damage.filter(f -> isReplicaDamage(f)).size());
             return;
         }
+        // Copies first, so that a restored row's reads find every replica it names whole.
         for (Verification.Copy c : Verification.copies(e, damage)) {
             mended(volumes.copy(c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
         }
         for (Replica r : Verification.sidecarsToRewrite(damage)) {
             mended(volumes.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
         }
-        if (judged.exists(f -> f instanceof Finding.Lost)) unrepairedAdd(1);
+        switch (change) {
+            case RowChange.Restore r -> mended(index.replace(row, r.next()),
+                    "restore " + row.key() + " to " + r.next().state() + ": a good replica reappeared");
+            case RowChange.MarkLost m -> plan(new LostMark(row, m.next()));
+            case RowChange.Unconfirmed u -> unrepairedAdd(1);
+            case RowChange.Keep k -> {
+                if (judged.exists(f -> f instanceof Finding.Lost)) unrepairedAdd(1); // a LOST row still lost
+            }
+        }
+    }
+
+    // LOST marks wait until every entry is checked: past the allowance, none is made.
+    private synchronized void plan(LostMark mark) {
+        marks.add(mark);
+    }
+
+    private void markLost() {
+        java.util.List<LostMark> planned;
+        synchronized (this) {
+            planned = java.util.List.copyOf(marks);
+            marks.clear();
+            // A lost value stays damage left behind, marked or not.
+            unrepaired += planned.size();
+            long allowance = RowChange.allowance(entries);
+            if (planned.size() > allowance && !options.force()) {
+                progress.note("refused to mark " + planned.size() + " keys LOST: more than the " + allowance + " (1% of " + entries
+                        + " entries, at least 100) marked without --force; nothing was marked. So many usually means volumes answering "
+                        + "without their data (a disk not mounted) or a wrong --db; read the findings, then run again with --force.");
+                return;
+            }
+        }
+        for (LostMark m : planned) {
+            // Conditional on the row read before its replicas were checked: a key written, unlinked
+            // or deleted meanwhile is left to whoever changed it.
+            if (index.replace(m.row(), m.next())) {
+                progress.note("marked LOST: " + m.next().key() + " (GET answers 410 until a good replica reappears, a DELETE or a new PUT)");
+                synchronized (this) {
+                    markedLost++;
+                }
+            } else {
+                progress.note("not marked LOST: " + m.next().key() + ": it changed while verify ran");
+            }
+        }
     }
 
     private static boolean isReplicaDamage(Finding f) {

@@ -35,6 +35,12 @@ public interface Index extends AutoCloseable {
      */
     Seq<Key> list(String prefix, EntryState state, Option<Key> start, int limit);
 
+    /**
+     * Up to {@code limit} entries that start with {@code prefix} and are in flight — WRITING, or
+     * holding a pending write — in bytewise key order from {@code start} (inclusive): for operators.
+     */
+    Seq<Entry> inFlight(String prefix, Option<Key> start, int limit);
+
     /** Up to {@code limit} entries after {@code after} in key order: for whole-index walks. */
     Seq<Entry> scan(Option<Key> after, int limit);
 

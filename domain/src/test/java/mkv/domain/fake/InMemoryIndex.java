@@ -70,6 +70,20 @@ public final class InMemoryIndex implements Index {
     }
 
     @Override
+    public synchronized Seq<Entry> inFlight(String prefix, Option<Key> start, int limit) {
+        byte[] p = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Entry> out = List.empty();
+        for (Entry e : rows.values()) {
+            if (out.size() >= limit) break;
+            byte[] b = e.key().bytes();
+            boolean under = b.length >= p.length && Arrays.equals(b, 0, p.length, p, 0, p.length);
+            boolean after = start.isEmpty() || e.key().compareTo(start.get()) >= 0;
+            if (under && after && (e.is(EntryState.WRITING) || e.pending().isDefined())) out = out.prepend(e);
+        }
+        return out.reverse();
+    }
+
+    @Override
     public synchronized Seq<Entry> scan(Option<Key> after, int limit) {
         var tail = after.isEmpty() ? rows : rows.tailMap(after.get(), false);
         return List.ofAll(tail.values()).take(limit);

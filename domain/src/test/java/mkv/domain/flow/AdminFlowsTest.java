@@ -357,4 +357,102 @@ class AdminFlowsTest {
         assertThat(volumes.checksum(target, k, 2)).isEqualTo(new mkv.domain.Checksum.Computed(12, Gens.md5(2)));
         assertThat(volumes.generations(target, k)).containsExactly(2L);
     }
+
+    // ---- LOST: marked only on evidence from this cluster's volumes, and reverted -------------
+
+    private static final mkv.domain.ClusterId CLUSTER = new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+
+    /** The index and every volume of THREE carry one cluster id, as after a coordinator's first start. */
+    private void oneCluster() {
+        index.claim(CLUSTER);
+        THREE.forEach(v -> volumes.writeMark(v, CLUSTER, "test"));
+    }
+
+    private Verifier.Report verify(boolean repair, boolean force) {
+        return new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(false, repair, Duration.ofHours(1), 2, force)).run(THREE);
+    }
+
+    @Test
+    void verify_repair_marks_a_key_with_every_replica_missing_lost_and_restores_what_it_was_once_a_replica_reappears() {
+        oneCluster();
+        Seq<Entry> all = stored(6);
+        Entry gone = all.get(3); // unlinked: every third one
+        Entry kept = all.get(4);
+        gone.replicas().forEach(r -> volumes.loseBlob(r, gone.key()));
+        clock.advance(Duration.ofHours(2));
+
+        Verifier.Report checked = verify(false, false);
+        assertThat(checked.findings().get(Verification.Kind.LOST)).contains(1L);
+        assertThat(checked.markedLost()).isZero();
+        assertThat(index.get(gone.key())).contains(gone);
+
+        Verifier.Report repaired = verify(true, false);
+        assertThat(repaired.markedLost()).isEqualTo(1);
+        assertThat(repaired.clean()).as("a lost value is damage left behind").isFalse();
+        Entry marked = index.get(gone.key()).get();
+        assertThat(marked.state()).isEqualTo(EntryState.LOST);
+        assertThat(marked.lostFrom()).contains(EntryState.UNLINKED);
+        assertThat(index.get(kept.key())).contains(kept);
+
+        // Still lost at the next run: reported again, marked once.
+        Verifier.Report again = verify(true, false);
+        assertThat(again.findings().get(Verification.Kind.LOST)).contains(1L);
+        assertThat(again.markedLost()).isZero();
+        assertThat(index.get(gone.key())).contains(marked);
+
+        // One replica comes back (copied back by hand): the key is what it was, and whole again.
+        volumes.seed(gone.replicas().head(), gone.sidecar());
+        Verifier.Report restored = verify(true, false);
+        assertThat(restored.findings().get(Verification.Kind.REAPPEARED)).contains(1L);
+        assertThat(restored.clean()).isTrue();
+        Entry back = index.get(gone.key()).get();
+        assertThat(back.state()).isEqualTo(EntryState.UNLINKED);
+        assertThat(back.lostFrom()).isEmpty();
+        assertThat(back.md5()).isEqualTo(gone.md5());
+        gone.replicas().forEach(r -> assertThat(volumes.holdsBlob(r, gone.key())).isTrue());
+        assertThat(verify(false, false).clean()).isTrue();
+    }
+
+    @Test
+    void verify_repair_never_marks_lost_a_key_on_volumes_not_proved_to_be_this_clusters_or_one_that_did_not_answer() {
+        Seq<Entry> all = stored(6);
+        Entry gone = all.get(1);
+        gone.replicas().forEach(r -> volumes.loseBlob(r, gone.key()));
+        clock.advance(Duration.ofHours(2));
+
+        // No cluster id anywhere (volumes answering without their data look just like this): nothing is marked.
+        assertThat(verify(true, false).markedLost()).isZero();
+        assertThat(index.get(gone.key())).contains(gone);
+
+        // This cluster's index, but one replica's volume carries no marker (a new disk, an unmounted one).
+        index.claim(CLUSTER);
+        THREE.filter(v -> !v.equals(gone.replicas().head().volume())).forEach(v -> volumes.writeMark(v, CLUSTER, "test"));
+        assertThat(verify(true, true).markedLost()).isZero();
+        assertThat(index.get(gone.key())).contains(gone);
+
+        // Every volume stamped, but one replica's volume does not answer: under-replicated, never lost.
+        volumes.writeMark(gone.replicas().head().volume(), CLUSTER, "test");
+        volumes.down(gone.replicas().head().volume());
+        Verifier.Report unanswered = verify(true, true);
+        assertThat(unanswered.markedLost()).isZero();
+        assertThat(unanswered.findings().keySet()).doesNotContain(Verification.Kind.LOST);
+        assertThat(index.get(gone.key())).contains(gone);
+    }
+
+    @Test
+    void verify_repair_marks_no_key_lost_past_the_allowance_unless_forced() {
+        oneCluster();
+        Seq<Entry> all = stored(101);
+        all.forEach(e -> e.replicas().forEach(r -> volumes.loseBlob(r, e.key())));
+        clock.advance(Duration.ofHours(2));
+
+        Verifier.Report careful = verify(true, false);
+        assertThat(careful.markedLost()).isZero();
+        assertThat(careful.findings().get(Verification.Kind.LOST)).contains(101L);
+        assertThat(all).allMatch(e -> index.get(e.key()).contains(e));
+
+        Verifier.Report forced = verify(true, true);
+        assertThat(forced.markedLost()).isEqualTo(101);
+        assertThat(all).allMatch(e -> index.get(e.key()).get().is(EntryState.LOST));
+    }
 }

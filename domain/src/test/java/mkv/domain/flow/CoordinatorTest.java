@@ -869,4 +869,77 @@ class CoordinatorTest {
         ListQuery all = ListQuery.parse("/", null, null, 1000, 1024).get();
         assertThat(coordinator.list(all, EntryState.UNLINKED)).isEqualTo(new ListQuery.Page(List.of(new Key("/l/b")), ""));
     }
+
+    // ---- lost values: 410 until a DELETE or a new PUT --------------------------------------
+
+    /** A key verify found with no good replica: its row LOST, nothing left but a sidecar on the first target. */
+    private Entry storedLost() {
+        Entry live = storedLive();
+        TARGETS.forEach(r -> volumes.loseBlob(r, KEY));
+        Entry lost = live.lost(T0.plusSeconds(1));
+        index.replace(live, lost);
+        return lost;
+    }
+
+    @Test
+    void a_lost_key_reads_as_lost_cannot_be_unlinked_and_is_listed_only_as_lost() {
+        Entry lost = storedLost();
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Lost(lost));
+        assertThat(coordinator.unlink(KEY, "r")).isEqualTo(new DeleteResult.Lost());
+        assertThat(index.get(KEY)).contains(lost);
+        ListQuery all = new ListQuery("/", Option.none(), 10);
+        assertThat(coordinator.list(all, EntryState.LOST).keys()).containsExactly(KEY);
+        assertThat(coordinator.list(all, EntryState.LIVE).keys()).isEmpty();
+    }
+
+    @Test
+    void delete_of_a_lost_key_removes_its_remaining_files_and_then_its_row() {
+        storedLost();
+        assertThat(volumes.sidecar(FIRST, KEY)).isNotEmpty();
+        assertThat(coordinator.delete(KEY, "r")).isEqualTo(new DeleteResult.Deleted());
+        assertThat(index.get(KEY)).isEmpty();
+        TARGETS.forEach(r -> assertThat(volumes.sidecar(r, KEY)).isEmpty());
+        assertThat(coordinator.locate(KEY)).isEqualTo(new ReadResult.Absent());
+    }
+
+    @Test
+    void a_put_without_condition_writes_a_new_value_over_a_lost_one_and_if_match_finds_no_current_value() {
+        Entry lost = storedLost();
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceAny(), body("hello"), "r")).isEqualTo(new PutResult.ValueLost());
+        assertThat(coordinator.put(KEY, new mkv.domain.PutCondition.ReplaceIf(HELLO_MD5), body("hello"), "r")).isEqualTo(new PutResult.ValueLost());
+        assertThat(index.get(KEY)).contains(lost);
+
+        PutResult created = coordinator.put(KEY, new mkv.domain.PutCondition.CreateOnly(), body("hello"), "r");
+        assertThat(created).isInstanceOf(PutResult.Created.class);
+        Entry now = index.get(KEY).get();
+        assertThat(now.state()).isEqualTo(EntryState.LIVE);
+        assertThat(now.lostFrom()).isEmpty();
+        assertThat(now.generation()).isGreaterThan(lost.generation());
+        // The lost value's leftovers are named as retired until their grace ends: never orphans, then deleted.
+        assertThat(now.retired().map(HeldGeneration::generation)).containsExactly(lost.generation());
+        assertThat(coordinator.locate(KEY)).isInstanceOf(ReadResult.Found.class);
+    }
+
+    @Test
+    void rows_in_flight_are_listed_with_what_they_are_doing_and_their_age() {
+        Key writing = new Key("/f/new");
+        Key deleting = new Key("/f/gone");
+        Key replacing = new Key("/f/replaced");
+        Entry w = Entry.writing(writing, TARGETS, 5, T0);
+        Entry d = Entry.live(deleting, TARGETS, 5, HELLO_MD5, 2, T0).withState(EntryState.WRITING, T0.plusSeconds(10));
+        Entry r = Entry.live(replacing, TARGETS, 5, HELLO_MD5, 3, T0)
+                .withPending(Option.some(new HeldGeneration(9, TARGETS, T0.plusSeconds(20))), T0.plusSeconds(20));
+        index.putAll(List.of(w, d, r, Entry.live(new Key("/f/still"), TARGETS, 5, HELLO_MD5, 4, T0)));
+        clock.advance(Duration.ofSeconds(60));
+
+        Coordinator.InFlightPage page = coordinator.inFlight(new ListQuery("/f/", Option.none(), 2));
+        assertThat(page.rows().map(mkv.domain.InFlight::key)).containsExactly(deleting, writing);
+        assertThat(page.rows().map(mkv.domain.InFlight::kind)).containsExactly(mkv.domain.InFlight.Kind.DELETE, mkv.domain.InFlight.Kind.WRITE);
+        assertThat(page.rows().map(mkv.domain.InFlight::age)).containsExactly(Duration.ofSeconds(50), Duration.ofSeconds(60));
+        assertThat(page.next()).isEqualTo(replacing.value());
+        Coordinator.InFlightPage rest = coordinator.inFlight(new ListQuery("/f/", Option.some(replacing), 2));
+        assertThat(rest.rows()).containsExactly(new mkv.domain.InFlight(replacing, mkv.domain.InFlight.Kind.REPLACE, 9, TARGETS,
+                T0.plusSeconds(20), Duration.ofSeconds(40)));
+        assertThat(rest.next()).isEmpty();
+    }
 }

@@ -642,4 +642,69 @@ public abstract class IndexContract {
         assertThat(index.get(owing.key())).contains(settled);
         assertThat(index.holding(Option.none(), 10)).isEmpty();
     }
+
+    // ---- lost values and rows in flight -----------------------------------------------------
+
+    @Test
+    void a_lost_entry_reads_back_with_the_state_it_was_lost_from_and_conditional_writes_compare_it() {
+        Index index = index();
+        Entry live = Entry.live(key("/lost/live"), List.of(R1, R2), 5, MD5, 7, T0);
+        Entry unlinked = inState("/lost/unlinked", EntryState.UNLINKED);
+        index.putAll(List.of(live, unlinked));
+        Entry lostLive = live.lost(T0.plusSeconds(1));
+        Entry lostUnlinked = unlinked.lost(T0.plusSeconds(1));
+        assertThat(index.replace(live, lostLive)).isTrue();
+        assertThat(index.replace(unlinked, lostUnlinked)).isTrue();
+        assertThat(index.get(live.key())).contains(lostLive);
+        assertThat(index.get(live.key()).get().lostFrom()).contains(EntryState.LIVE);
+        assertThat(index.get(unlinked.key()).get().lostFrom()).contains(EntryState.UNLINKED);
+        // The same row lost from the other state is another row: a conditional write tells them apart.
+        Entry lostOtherwise = new Entry(lostLive.key(), EntryState.LOST, lostLive.replicas(), lostLive.size(), lostLive.md5(),
+                lostLive.created(), lostLive.updated(), lostLive.generation(), Option.none(), List.empty(), Option.some(EntryState.UNLINKED));
+        assertThat(index.replace(lostOtherwise, live)).isFalse();
+        assertThat(index.remove(lostOtherwise)).isFalse();
+        Entry found = lostLive.found(T0.plusSeconds(2));
+        assertThat(index.replace(lostLive, found)).isTrue();
+        assertThat(index.get(live.key())).contains(found);
+        assertThat(found.lostFrom()).isEmpty();
+    }
+
+    @Test
+    void list_of_lost_keys_returns_only_lost_keys_under_the_prefix() {
+        Index index = listed();
+        index.putAll(List.of(live("/a/l").lost(T0), inState("/l", EntryState.UNLINKED).lost(T0), live("/z").lost(T0)));
+        assertThat(names(index.list("/", EntryState.LOST, Option.none(), 100))).containsExactly("/a/l", "/l", "/z");
+        assertThat(names(index.list("/a", EntryState.LOST, Option.none(), 100))).containsExactly("/a/l");
+        assertThat(names(index.list("/", EntryState.LOST, Option.of(key("/b")), 1))).containsExactly("/l");
+        assertThat(names(index.list("/", EntryState.LIVE, Option.none(), 100))).doesNotContain("/a/l", "/z");
+    }
+
+    @Test
+    void put_all_over_a_lost_row_replaces_it_whole_as_a_rebuild_does() {
+        Index index = index();
+        Entry lost = live("/rebuilt").lost(T0);
+        index.putAll(List.of(lost));
+        Entry rebuilt = inState("/rebuilt", EntryState.UNLINKED);
+        index.putAll(List.of(rebuilt));
+        assertThat(index.get(rebuilt.key())).contains(rebuilt);
+        assertThat(index.list("/", EntryState.LOST, Option.none(), 10)).isEmpty();
+    }
+
+    @Test
+    void in_flight_lists_writing_rows_and_pending_replaces_under_the_prefix_in_key_order_from_start() {
+        Index index = index();
+        Entry write = writing("/f/a", T0);
+        Entry delete = live("/f/b").withState(EntryState.WRITING, T0);
+        Entry replace = Entry.live(key("/f/c"), List.of(R1), 5, MD5, 2, T0)
+                .withPending(Option.some(new mkv.domain.HeldGeneration(3, List.of(R2), T0)), T0);
+        Entry retiredOnly = Entry.live(key("/f/d"), List.of(R1), 5, MD5, 4, T0)
+                .withRetired(List.of(new mkv.domain.HeldGeneration(1, List.of(R2), T0)), T0);
+        Entry outside = writing("/g", T0);
+        index.putAll(List.of(write, delete, replace, retiredOnly, live("/f/e"), live("/f/f").lost(T0), outside));
+        assertThat(index.inFlight("/f/", Option.none(), 10)).containsExactly(write, delete, replace);
+        assertThat(index.inFlight("/f/", Option.none(), 2)).containsExactly(write, delete);
+        assertThat(index.inFlight("/f/", Option.of(key("/f/b")), 10)).containsExactly(delete, replace);
+        assertThat(index.inFlight("/", Option.none(), 10)).containsExactly(write, delete, replace, outside);
+        assertThat(index.inFlight("/h", Option.none(), 10)).isEmpty();
+    }
 }
