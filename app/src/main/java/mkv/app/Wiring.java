@@ -328,7 +328,7 @@ final class Wiring {
         Either<Seq<String>, Tokens> loaded = TokensLoader.load(s.tokensFile().get());
         if (loaded.isLeft()) throw new Refused(loaded.getLeft());
         LOG.log(System.Logger.Level.INFO, "tokens: " + loaded.get().size() + " from " + s.tokensFile().get()
-                + "; requests need Authorization: Bearer TOKEN");
+                + "; each request needs a bearer token");
         return Option.some(loaded.get());
     }
 
