@@ -39,7 +39,8 @@ class TokensIT {
     static final String ADMIN = "admin-0123456789abcdef01234567890";
     static final String RETIRING = "retiring-0123456789abcdef01234567";
     static final String FRESH = "fresh-0123456789abcdef012345678901";
-    static final List<String> ALL = List.of(READER, WRITER, DELETER, LISTER, ADMIN, RETIRING, FRESH);
+    static final String BENCH = "bench-0123456789abcdef0123456789012";
+    static final List<String> ALL = List.of(READER, WRITER, DELETER, LISTER, ADMIN, RETIRING, FRESH, BENCH);
 
     static final String BASE_TOKENS = String.join("\n",
             "# one token per role",
@@ -48,6 +49,7 @@ class TokensIT {
             DELETER + " delete",
             LISTER + " list",
             ADMIN + " admin   # for the admin port",
+            BENCH + " read,write,delete",
             "");
 
     @BeforeAll
@@ -160,7 +162,7 @@ class TokensIT {
         cluster.signalCoordinator("HUP");
         Ports.await("the reload to refuse the file", Duration.ofSeconds(30),
                 () -> cluster.log().split("reload: tokens refused", -1).length > refusals);
-        assertThat(cluster.log()).contains(tokensFile + ":7: unknown scope 'sudo'");
+        assertThat(cluster.log()).contains(tokensFile + ":8: unknown scope 'sudo'");
         assertThat(call("GET", "/h/none", FRESH, null).statusCode()).isEqualTo(404);
         writeTokens(BASE_TOKENS + FRESH + " read\n");
     }
@@ -187,6 +189,28 @@ class TokensIT {
         String log = cluster.log();
         for (String t : ALL) assertThat(log).doesNotContain(t).doesNotContain(t.substring(0, 20));
         assertThat(log).doesNotContain("Bearer ");
+    }
+
+    @Test
+    void bench_sends_its_token_and_counts_refusals_by_status() throws Exception {
+        Path file = dir.resolve("bench.token");
+        Files.writeString(file, BENCH + "\n");
+        String url = "http://127.0.0.1:" + cluster.port;
+        Cluster.Started ok = cluster.startMkv("bench", "--url", url, "--phase", "cycle", "--keys", "5", "--follow", "--prefix", "/bench-ok/",
+                "--token-file", file.toString(), "--quiet", "--json");
+        Cluster.Started refused = cluster.startMkv("bench", "--url", url, "--phase", "put", "--keys", "3", "--prefix", "/bench-no/",
+                "--token", READER, "--quiet", "--json");
+        try {
+            assertThat(ok.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(ok.process().exitValue()).as(ok.output()).isZero();
+            assertThat(ok.output()).contains("\"ok\":5").contains("\"failed\":0");
+            assertThat(refused.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.process().exitValue()).as("no operation succeeded: " + refused.output()).isEqualTo(1);
+            assertThat(refused.output()).contains("\"PUT 403\":3");
+        } finally {
+            ok.kill();
+            refused.kill();
+        }
     }
 
     @Test
