@@ -70,6 +70,11 @@ final class DevCommand implements Callable<Integer> {
         Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
         if (settings.isLeft()) return ServerCommand.fail(settings.getLeft());
 
+        if (NginxVolumeProcess.runningAsRoot()) {
+            // mkv volume refuses this; a development cluster on loopback, in the developer's own folder, may do it.
+            System.err.println("mkv dev: running as root, so its nginx workers run as root too; fine for a cluster on 127.0.0.1, "
+                    + "never for one that serves a network (use mkv volume, docs/SECURITY.md)");
+        }
         java.util.List<NginxVolumeProcess> started = new ArrayList<>();
         Wiring.Running coordinator = null;
         CountDownLatch stopped = new CountDownLatch(1);
