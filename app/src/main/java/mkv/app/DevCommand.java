@@ -110,9 +110,10 @@ final class DevCommand implements Callable<Integer> {
                   curl '%s/?list'                                     # list every key
                   curl -X UNLINK %s/hello.txt                         # soft delete -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
-                  curl http://127.0.0.1:%d/metrics                    # metrics (admin port)
+                  curl http://127.0.0.1:%d/metrics                    # metrics (admin port)%s
                 Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
-                base, base, base, base, base, base, settings.get().adminPort()));
+                base, base, base, base, base, base, settings.get().adminPort(),
+                settings.get().tokensFile().map(f -> "\nWith tokens (" + f + "), add to each: -H \"Authorization: Bearer TOKEN\"").getOrElse("")));
         System.out.flush();
         stopped.await();
         return 0;
