@@ -126,4 +126,19 @@ class SettingsLoaderTest {
                 Map.of(), Option.none()));
         assertThat(refused.getLeft()).singleElement().asString().startsWith("admin-auth: needs a tokens-file");
     }
+
+    @Test
+    void running_open_on_an_address_others_can_reach_is_a_warning_at_every_start() {
+        Settings open = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0",
+                "insecure", "true"), Map.of(), Option.none())).get();
+        assertThat(Wiring.warnings(open)).hasSize(2);
+        assertThat(Wiring.warnings(open).get(0)).startsWith("insecure: the data port on 0.0.0.0:3000 asks for no token");
+        assertThat(Wiring.warnings(open).get(1)).startsWith("the admin port on 0.0.0.0:3100 asks for no token");
+        Settings guarded = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0",
+                "tokens-file", "t", "admin-auth", "true"), Map.of(), Option.none())).get();
+        assertThat(Wiring.warnings(guarded)).isEmpty();
+        Settings local = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "insecure", "true"),
+                Map.of(), Option.none())).get();
+        assertThat(Wiring.warnings(local)).as("loopback needs no warning").isEmpty();
+    }
 }
