@@ -79,6 +79,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Give up on one request after this long (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "A bearer token for a server with tokens (sent to it, never to the volumes it redirects to). "
+                    + "Other users can see a command line: prefer --token-file.")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Read the bearer token from FILE: its first line, surrounding spaces removed.")
+    java.nio.file.Path tokenFile;
+
     @Option(names = "--json", description = "Print the result as one JSON object instead of the table.")
     boolean json;
 
@@ -91,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Plan plan = plan();
-        Load load = new Load(plan);
+        Load load = new Load(plan, token());
         Load.Result result;
         if (quiet) {
             result = load.run();
@@ -130,6 +139,24 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException((m.startsWith("unknown phase") ? "--phase: " + m : m)
                     + " (see mkv bench --help)", e);
         }
+    }
+
+    /** The token from --token or --token-file; a problem with either is one line and exit 2. */
+    Optional<String> token() {
+        if (token != null && tokenFile != null) throw new IllegalArgumentException("give --token or --token-file, not both (see mkv bench --help)");
+        String t = token;
+        if (tokenFile != null) {
+            try {
+                t = java.nio.file.Files.readAllLines(tokenFile).stream().findFirst().orElse("").strip();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                throw new IllegalArgumentException("--token-file: cannot read " + tokenFile + ": " + e.getMessage());
+            }
+            if (t.isEmpty()) throw new IllegalArgumentException("--token-file: " + tokenFile + " has no token on its first line");
+        }
+        if (t != null && !t.matches("[A-Za-z0-9._~+/-]+=*")) {
+            throw new IllegalArgumentException((token != null ? "--token" : "--token-file") + ": not a bearer token (A-Z a-z 0-9 - . _ ~ + / and = padding)");
+        }
+        return Optional.ofNullable(t);
     }
 
     /** Console.isTerminal() is JDK 22+; on 21 a console exists only on a terminal. */

@@ -70,6 +70,11 @@ final class DevCommand implements Callable<Integer> {
         Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
         if (settings.isLeft()) return ServerCommand.fail(settings.getLeft());
 
+        if (NginxVolumeProcess.runningAsRoot()) {
+            // mkv volume refuses this; a development cluster on loopback, in the developer's own folder, may do it.
+            System.err.println("mkv dev: running as root, so its nginx workers run as root too; fine for a cluster on 127.0.0.1, "
+                    + "never for one that serves a network (use mkv volume, docs/SECURITY.md)");
+        }
         java.util.List<NginxVolumeProcess> started = new ArrayList<>();
         Wiring.Running coordinator = null;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -106,9 +111,10 @@ final class DevCommand implements Callable<Integer> {
                   curl -X UNLINK %s/hello.txt                         # soft delete -> 204
                   curl -X RELINK %s/hello.txt                         # undo the unlink -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
-                  curl http://127.0.0.1:%d/metrics                    # metrics (admin port)
+                  curl http://127.0.0.1:%d/metrics                    # metrics (admin port)%s
                 Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
-                base, base, base, base, base, base, base, settings.get().adminPort()));
+                base, base, base, base, base, base, base, settings.get().adminPort(),
+                settings.get().tokensFile().map(f -> "\nWith tokens (" + f + "), add to each: -H \"Authorization: Bearer TOKEN\"").getOrElse("")));
         System.out.flush();
         stopped.await();
         return 0;

@@ -38,6 +38,9 @@ final class SettingsTable {
     static final Setting.Type<Option<String>> HOST_PORT = new Setting.Type<>("HOST:PORT",
             text -> text.isBlank() ? Option.none() : Option.some(text), false);
 
+    static final Setting.Type<Option<Path>> OPTIONAL_FILE = new Setting.Type<>("FILE",
+            text -> text.isBlank() ? Option.none() : Option.some(Path.of(text)), false);
+
     private static final Rule<Integer> PORT_NUMBER = Rule.between(1, 65535);
 
     static final Setting<Seq<Volume>> VOLUMES = Setting.computed("volumes", VOLUME_LIST, "— (required)", done -> Option.some(List.empty()), LIVE,
@@ -47,13 +50,24 @@ final class SettingsTable {
                     : vs.distinct().size() != vs.size() ? Option.some("a volume is listed twice") : Option.none());
     static final Setting<Path> DB = Setting.of("db", PATH, "mkv.db", RESTART, Settings::db,
             "The SQLite index file (WAL files beside it).");
-    static final Setting<String> HOST = Setting.of("host", TEXT, "0.0.0.0", RESTART, Settings::host,
-            "Address both ports bind to.").label("ADDRESS");
+    static final Setting<String> HOST = Setting.of("host", TEXT, "127.0.0.1", RESTART, Settings::host,
+            "Address both ports bind to. Only this machine can reach the default; any other address (such as `0.0.0.0`) "
+                    + "needs `tokens-file`, or `insecure` to run open.").label("ADDRESS");
     static final Setting<Integer> PORT = Setting.of("port", INT, "3000", RESTART, Settings::port,
             "The data port.").label("PORT").rule(PORT_NUMBER);
     static final Setting<Integer> ADMIN_PORT = Setting.computed("admin-port", INT, "port + 100", done -> done.find(PORT).map(p -> p + 100),
             RESTART, Settings::adminPort, "Metrics and health; `0` turns the admin port off.").label("PORT")
             .rule(n -> n < 0 || n > 65535 ? Option.some(n + " is outside 1-65535 (0 turns it off)") : Option.none());
+    static final Setting<Option<Path>> TOKENS_FILE = Setting.computed("tokens-file", OPTIONAL_FILE, "—", done -> Option.some(Option.none()),
+            RESTART, Settings::tokensFile, "API tokens, one per line: `TOKEN SCOPE[,SCOPE...]` (scopes read, write, delete, list, admin; "
+                    + "`#` starts a comment). Requests then need `Authorization: Bearer TOKEN` (401 without a valid one, 403 without "
+                    + "the scope). The file must not be readable by every user; SIGHUP re-reads it. Without it the data port asks for "
+                    + "no token (see docs/SECURITY.md, Tokens).");
+    static final Setting<Boolean> ADMIN_AUTH = Setting.of("admin-auth", BOOL, "false", RESTART, Settings::adminAuth,
+            "The admin port (metrics, health, status page) asks for a token with the `admin` scope too. Turn it on when the "
+                    + "admin port is reachable from other machines; needs `tokens-file`.");
+    static final Setting<Boolean> INSECURE = Setting.of("insecure", BOOL, "false", RESTART, Settings::insecure,
+            "Run without volume signing / without tokens on a non-loopback port; logged as a warning.");
     static final Setting<Integer> REPLICAS = Setting.of("replicas", INT, "3", LIVE, Settings::replicas,
             "Copies of each value, on distinct volumes; at most the number of volumes.").label("R").rule(Rule.atLeast(1));
     static final Setting<Integer> SUBVOLUMES = Setting.of("subvolumes", INT, "1", LIVE, Settings::subvolumes,
@@ -121,7 +135,7 @@ final class SettingsTable {
             .rule(Rule.positive());
 
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
-    static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, REPLICAS, SUBVOLUMES, VNODES,
+    static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, TOKENS_FILE, ADMIN_AUTH, INSECURE, REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
             MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE, RETIRE_GRACE, SHUTDOWN_GRACE,
             BODY_MIN_RATE, BODY_RATE_WINDOW);
@@ -135,6 +149,13 @@ final class SettingsTable {
             new Across(List.of(VOLUMES, REPLICAS), v -> v.get(REPLICAS) > v.get(VOLUMES).size()
                     ? Option.some("replicas: " + v.get(REPLICAS) + " replicas need at least " + v.get(REPLICAS) + " volumes, but "
                             + v.get(VOLUMES).size() + " are given (lower replicas or add volumes)") : Option.none()),
+            new Across(List.of(HOST, TOKENS_FILE, INSECURE), v -> !loopback(v.get(HOST)) && v.get(TOKENS_FILE).isEmpty() && !v.get(INSECURE)
+                    ? Option.some("host: the data port would listen on " + v.get(HOST) + ", where other machines can reach it, and no "
+                            + "tokens-file is given, so anyone reaching it could read, overwrite and delete every value: give "
+                            + "--tokens-file FILE (docs/SECURITY.md), or --host 127.0.0.1, or --insecure to run it open anyway")
+                    : Option.none()),
+            new Across(List.of(ADMIN_AUTH, TOKENS_FILE), v -> v.get(ADMIN_AUTH) && v.get(TOKENS_FILE).isEmpty()
+                    ? Option.some("admin-auth: needs a tokens-file holding a token with the admin scope") : Option.none()),
             new Across(List.of(LIST_RATE, LIST_BURST), v -> v.get(LIST_RATE) > 0 && v.get(LIST_BURST) < 1
                     ? Option.some("list-burst: must be at least 1 while list-rate is on") : Option.none()));
 
@@ -149,7 +170,8 @@ final class SettingsTable {
 
     /** The typed record, from a value for every setting. */
     static Settings settings(Setting.Values v) {
-        return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT), v.get(REPLICAS),
+        return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT), v.get(TOKENS_FILE),
+                v.get(ADMIN_AUTH), v.get(INSECURE), v.get(REPLICAS),
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
@@ -173,6 +195,18 @@ final class SettingsTable {
         // Help is written in Markdown for docs/OPERATIONS.md; a terminal gets a link's text and where it points.
         String help = s.help().replace("`", "").replaceAll("\\[([^]]+)]\\(#[^)]+\\)", "'$1' in docs/OPERATIONS.md");
         return new String[] {help + " Default: " + shown + (s.reload() == LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
+    }
+
+    /**
+     * Whether an address only this machine can reach: {@code localhost}, {@code 127.x.x.x} or
+     * {@code ::1}, written literally. Anything else, names included, counts as reachable from
+     * elsewhere: the check reads no DNS.
+     */
+    static boolean loopback(String host) {
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     static Seq<Volume> volumes(String text) {

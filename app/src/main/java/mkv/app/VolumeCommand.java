@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import mkv.adapter.nginx.NginxConfig;
 import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.adapter.nginx.WorkerUser;
+import io.vavr.control.Either;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
             "Through bin/mkv, nginx runs in mkv's place, with no JVM beside it: SIGQUIT stops it gracefully, SIGTERM at once, "
                     + "and a killed nginx is a non-zero exit.",
             "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
+            "nginx's workers never run as root. Started as root, they run as --user, or else as the owner of DIR (of its "
+                    + "parent when DIR does not exist yet), and the folders mkv creates become theirs; a root-owned DIR without "
+                    + "--user is refused (exit 2). Started as another user (as mkv-volume@.service does), nginx runs as that user.",
             "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
             ""})
 final class VolumeCommand implements Callable<Integer> {
@@ -40,6 +45,10 @@ final class VolumeCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "Started as root: the unprivileged account nginx's workers run as (default: the owner of DIR).")
+    String user;
 
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
@@ -59,10 +68,20 @@ final class VolumeCommand implements Callable<Integer> {
                     + "): another volume or program holds the port; stop it or choose another --port");
             return 1;
         }
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root));
+        Either<String, io.vavr.control.Option<WorkerUser>> workers = workers(folder);
+        if (workers.isLeft()) {
+            System.err.println("mkv volume: " + workers.getLeft());
+            return 2;
+        }
+        NginxConfig config = new NginxConfig(folder, port, host, workers.get());
+        if (execPlan) return printPlan(config);
 
-        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port);
+        NginxVolumeProcess volume;
+        try {
+            volume = NginxVolumeProcess.start(config, java.time.Duration.ofSeconds(10));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start nginx for volume " + folder + ": " + e.getMessage(), e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(volume::close, "mkv-volume-shutdown"));
         AtomicBoolean stopping = new AtomicBoolean();
         Signals.onStop("volume " + host + ":" + port + " (nginx pid " + volume.pid() + ")", () -> {
@@ -76,6 +95,23 @@ final class VolumeCommand implements Callable<Integer> {
         LOG.log(System.Logger.Level.ERROR, "nginx (pid " + volume.pid() + ") of volume " + host + ":" + port + " exited with status "
                 + status + " (see " + volume.config().errorLog() + "): the volume is down");
         return 1;
+    }
+
+    /** Who nginx's workers run as (see {@link WorkerUser#decide}), with the account's primary group; or why the start is refused. */
+    private Either<String, io.vavr.control.Option<WorkerUser>> workers(Path folder) throws IOException {
+        String current = System.getProperty("user.name");
+        Either<String, io.vavr.control.Option<String>> name =
+                WorkerUser.decide(current, io.vavr.control.Option.of(user), NginxVolumeProcess.owner(folder), folder.toString());
+        if (name.isLeft()) return Either.left(name.getLeft());
+        if (name.get().isEmpty()) return Either.right(io.vavr.control.Option.none());
+        String account = name.get().get();
+        io.vavr.control.Option<String> group = NginxVolumeProcess.primaryGroup(account);
+        if (group.isEmpty()) return Either.left("--user " + account + ": no such user on this machine");
+        try {
+            return Either.right(io.vavr.control.Option.some(new WorkerUser(account, group.get())));
+        } catch (IllegalArgumentException e) {
+            return Either.left(e.getMessage());
+        }
     }
 
     private static int printPlan(NginxConfig config) throws IOException {

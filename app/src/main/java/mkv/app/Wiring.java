@@ -15,6 +15,7 @@ import mkv.domain.Readiness;
 import mkv.domain.flow.RingHealth;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.AdminRoutes;
+import mkv.adapter.http.BearerAuth;
 import mkv.adapter.http.BodyPace;
 import mkv.adapter.http.DataRoutes;
 import mkv.adapter.http.ListRateLimit;
@@ -28,6 +29,7 @@ import java.util.UUID;
 import mkv.domain.ClusterId;
 import mkv.domain.Identity;
 import mkv.domain.Key;
+import mkv.domain.access.Tokens;
 import mkv.domain.flow.Clusters;
 import mkv.domain.Ring;
 import mkv.domain.flow.Coordinator;
@@ -53,11 +55,12 @@ final class Wiring {
         private final ListRateLimit listLimit;
         private final AtomicBoolean accessLog;
         private final Telemetry telemetry;
+        private final AtomicReference<Option<Tokens>> tokens;
         private final AtomicBoolean closed = new AtomicBoolean();
 
         private Running(WebServer server, VolumeHealthChecker health, Recovery recovery, SqliteIndex index,
                         ReloadableVolumes volumes, AtomicReference<Settings> settings, AtomicReference<Policy> policy,
-                        ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry) {
+                        ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry, AtomicReference<Option<Tokens>> tokens) {
             this.server = server;
             this.health = health;
             this.recovery = recovery;
@@ -68,6 +71,7 @@ final class Wiring {
             this.listLimit = listLimit;
             this.accessLog = accessLog;
             this.telemetry = telemetry;
+            this.tokens = tokens;
         }
 
         int port() {
@@ -84,6 +88,8 @@ final class Wiring {
          * log. Settings that need a restart are named and left as they were.
          */
         synchronized void reload(Either<Seq<String>, Settings> loaded) {
+            // The tokens file's path needs a restart, its content does not: re-read it whatever the settings say.
+            reloadTokens(settings.get());
             if (loaded.isLeft()) {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + loaded.getLeft().mkString("; "));
                 return;
@@ -121,6 +127,19 @@ final class Wiring {
             settings.set(next);
             LOG.log(System.Logger.Level.INFO, "reload: now " + next.volumes().size() + " volumes (" + next.volumes().mkString(",")
                     + "), " + next.replicas() + " replicas, protect " + next.protect());
+        }
+
+        /** Re-reads the tokens file; a file that cannot be used is refused and the tokens in force stay. */
+        private void reloadTokens(Settings s) {
+            if (s.tokensFile().isEmpty()) return;
+            Either<Seq<String>, Tokens> next = TokensLoader.load(s.tokensFile().get());
+            if (next.isLeft()) {
+                LOG.log(System.Logger.Level.ERROR, "reload: tokens refused, the " + tokens.get().map(Tokens::size).getOrElse(0)
+                        + " tokens in force stay: " + next.getLeft().mkString("; "));
+                return;
+            }
+            tokens.set(Option.some(next.get()));
+            LOG.log(System.Logger.Level.INFO, "reload: " + next.get().size() + " tokens from " + s.tokensFile().get());
         }
 
         /** Stops taking connections, lets in-flight requests finish, then stops the rest, index last. */
@@ -163,6 +182,8 @@ final class Wiring {
      * earlier processes settled. {@code reload} re-reads the settings when SIGHUP arrives.
      */
     static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
+        // Read before anything is opened: a tokens file that cannot be used refuses the start and changes nothing.
+        AtomicReference<Option<Tokens>> tokens = new AtomicReference<>(tokens(s));
         Runnable undo = undoCreation(s.db());
         SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
                 .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
@@ -170,7 +191,7 @@ final class Wiring {
         ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
         try {
             Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
-            return start(s, index, nginx, identity, reload);
+            return start(s, index, nginx, identity, reload, tokens);
         } catch (RuntimeException e) {
             index.close();
             nginx.close();
@@ -224,7 +245,7 @@ final class Wiring {
     }
 
     private static Running start(Settings s, SqliteIndex index, ReloadableVolumes nginx, Identity.Verdict.Proceed identity,
-                                 Supplier<Either<Seq<String>, Settings>> reload) {
+                                 Supplier<Either<Seq<String>, Settings>> reload, AtomicReference<Option<Tokens>> tokens) {
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         String version = Wiring.class.getPackage().getImplementationVersion(); // the manifest's, as in mkv --version
@@ -258,11 +279,12 @@ final class Wiring {
                 .shutdownGracePeriod(s.shutdownGrace())
                 .featuresDiscoverServices(false)
                 .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), observed(telemetry), listLimit, accessLog::get,
-                        new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
+                        new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow())), tokens::get));
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
                     .routing("admin", r -> {
+                        if (s.adminAuth()) r.addFilter(BearerAuth.admin(tokens::get));
                         AdminRoutes.routing(r, readiness, ringHealth::read, observed(telemetry));
                         AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
                                 telemetry::requestCounts));
@@ -297,9 +319,34 @@ final class Wiring {
             health.close();
             throw e;
         }
-        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry);
+        warnings(s).forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry, tokens);
         Signals.onHangup(() -> running.reload(reload.get()));
         return running;
+    }
+
+    /** The tokens of the tokens file, none without one; a file that cannot be used refuses the start. */
+    private static Option<Tokens> tokens(Settings s) {
+        if (s.tokensFile().isEmpty()) return Option.none();
+        Either<Seq<String>, Tokens> loaded = TokensLoader.load(s.tokensFile().get());
+        if (loaded.isLeft()) throw new Refused(loaded.getLeft());
+        LOG.log(System.Logger.Level.INFO, "tokens: " + loaded.get().size() + " from " + s.tokensFile().get()
+                + "; each request needs a bearer token");
+        return Option.some(loaded.get());
+    }
+
+    /** What a started coordinator tells the operator about who can reach it without a token. */
+    static Seq<String> warnings(Settings s) {
+        List<String> w = List.empty();
+        if (s.insecure() && s.tokensFile().isEmpty() && !SettingsTable.loopback(s.host())) {
+            w = w.append("insecure: the data port on " + s.host() + ":" + s.port() + " asks for no token: anyone who reaches it "
+                    + "can read, overwrite and delete every value");
+        }
+        if (s.adminPort() > 0 && !s.adminAuth() && !SettingsTable.loopback(s.host())) {
+            w = w.append("the admin port on " + s.host() + ":" + s.adminPort() + " asks for no token: metrics, health and the "
+                    + "status page are open to anyone who reaches it (admin-auth turns that off)");
+        }
+        return w;
     }
 
     /** Asks the index what {@link Readiness} needs to know: one lookup, and the damage met so far. */

@@ -94,4 +94,51 @@ class SettingsLoaderTest {
         assertThat(DurationConverter.parse("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(DurationConverter.parse("PT1H")).isEqualTo(Duration.ofHours(1));
     }
+
+    @Test
+    void a_data_port_others_can_reach_needs_tokens_or_insecure() {
+        Map<String, String> open = Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0");
+        var refused = SettingsLoader.load(new SettingsLoader.Sources(open, Map.of(), Option.none()));
+        assertThat(refused.getLeft()).singleElement().asString()
+                .startsWith("host: the data port would listen on 0.0.0.0").contains("--tokens-file", "--host 127.0.0.1", "--insecure");
+        for (String extra : java.util.List.of("tokens-file", "insecure")) {
+            Map<String, String> flags = new java.util.HashMap<>(open);
+            flags.put(extra, extra.equals("insecure") ? "true" : "/etc/mkv/tokens");
+            assertThat(SettingsLoader.load(new SettingsLoader.Sources(flags, Map.of(), Option.none())).isRight()).as(extra).isTrue();
+        }
+        Settings local = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1"), Map.of(), Option.none())).get();
+        assertThat(local.host()).as("the default binds loopback, so it needs no token").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void only_literal_loopback_addresses_count_as_loopback() {
+        for (String h : java.util.List.of("127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "LOCALHOST")) {
+            assertThat(SettingsTable.loopback(h)).as(h).isTrue();
+        }
+        for (String h : java.util.List.of("0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "127.0.0.1.example.com", "myhost", "1127.0.0.1")) {
+            assertThat(SettingsTable.loopback(h)).as(h).isFalse();
+        }
+    }
+
+    @Test
+    void the_admin_token_needs_a_tokens_file() {
+        var refused = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "admin-auth", "true"),
+                Map.of(), Option.none()));
+        assertThat(refused.getLeft()).singleElement().asString().startsWith("admin-auth: needs a tokens-file");
+    }
+
+    @Test
+    void running_open_on_an_address_others_can_reach_is_a_warning_at_every_start() {
+        Settings open = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0",
+                "insecure", "true"), Map.of(), Option.none())).get();
+        assertThat(Wiring.warnings(open)).hasSize(2);
+        assertThat(Wiring.warnings(open).get(0)).startsWith("insecure: the data port on 0.0.0.0:3000 asks for no token");
+        assertThat(Wiring.warnings(open).get(1)).startsWith("the admin port on 0.0.0.0:3100 asks for no token");
+        Settings guarded = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0",
+                "tokens-file", "t", "admin-auth", "true"), Map.of(), Option.none())).get();
+        assertThat(Wiring.warnings(guarded)).isEmpty();
+        Settings local = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "insecure", "true"),
+                Map.of(), Option.none())).get();
+        assertThat(Wiring.warnings(local)).as("loopback needs no warning").isEmpty();
+    }
 }

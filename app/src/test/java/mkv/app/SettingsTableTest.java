@@ -29,7 +29,8 @@ class SettingsTableTest {
     /** A value for every setting, none its default, all different where the types allow, so a swap shows. */
     private static final Map<String, String> NOT_DEFAULTS = Map.ofEntries(
             Map.entry("volumes", "a:1,b:2,c:3,d:4"), Map.entry("db", "x.db"), Map.entry("host", "127.0.0.2"),
-            Map.entry("port", "4000"), Map.entry("admin-port", "4001"), Map.entry("replicas", "2"), Map.entry("subvolumes", "3"),
+            Map.entry("port", "4000"), Map.entry("admin-port", "4001"), Map.entry("tokens-file", "api.tokens"),
+            Map.entry("admin-auth", "true"), Map.entry("insecure", "true"), Map.entry("replicas", "2"), Map.entry("subvolumes", "3"),
             Map.entry("vnodes", "100"), Map.entry("connect-timeout", "3s"), Map.entry("read-timeout", "4s"),
             Map.entry("health-interval", "5s"), Map.entry("health-timeout", "1500ms"), Map.entry("health-failures", "6"),
             Map.entry("health-successes", "7"),

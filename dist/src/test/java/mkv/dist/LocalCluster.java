@@ -25,8 +25,7 @@ final class LocalCluster {
         for (int i = 0; i < 3; i++) {
             int p = Release.freePort();
             volumePorts.add(p);
-            volumes.add(release.mkv("volume-" + i, "volume", "--dir", release.work.resolve("vol" + i).toString(),
-                    "--port", Integer.toString(p), "--host", "127.0.0.1"));
+            volumes.add(release.mkv("volume-" + i, release.volumeArgs("vol" + i, p)));
         }
         for (int i = 0; i < 3; i++) {
             Release.Started v = volumes.get(i);

@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
  */
 final class Release implements AutoCloseable {
     static final String VERSION = System.getProperty("mkv.version", "0.1.0-SNAPSHOT");
+    static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     /** The folder holding bin/mkv, lib/ and runtime/. */
@@ -46,6 +47,14 @@ final class Release implements AutoCloseable {
         try {
             Files.createDirectories(fakeBin);
             Files.createDirectories(work.resolve("tmp"));
+            if (ROOT) {
+                // Run as root, mkv volume hands its workers to an unprivileged account, which must be able to reach the volumes.
+                for (Path p : List.of(work.getParent(), work)) {
+                    Set<java.nio.file.attribute.PosixFilePermission> mode = new java.util.HashSet<>(Files.getPosixFilePermissions(p));
+                    mode.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(p, mode);
+                }
+            }
             for (String tool : List.of("java", "javac")) {
                 Path fake = fakeBin.resolve(tool);
                 Files.writeString(fake, "#!/bin/sh\necho \"$0 $*\" >> '" + jdkMarker() + "'\nexit 97\n");
@@ -116,6 +125,17 @@ final class Release implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/mkv").toString()));
         command.addAll(List.of(args));
         return start(name, command);
+    }
+
+    /**
+     * The arguments of {@code mkv volume} for a volume in {@code work/name} on loopback: run as root,
+     * with {@code --user nobody}, since mkv volume refuses to run nginx's workers as root.
+     */
+    String[] volumeArgs(String name, int port) {
+        List<String> args = new ArrayList<>(List.of("volume", "--dir", work.resolve(name).toString(), "--port", Integer.toString(port),
+                "--host", "127.0.0.1"));
+        if (ROOT) args.addAll(List.of("--user", "nobody"));
+        return args.toArray(String[]::new);
     }
 
     /** Starts mkv on the release's runtime without the launcher: the jar alone, as {@code java -cp lib/* mkv.app.Main}. */

@@ -31,6 +31,7 @@ final class Http implements AutoCloseable {
     }
 
     private final String hostHeader;
+    private final String extraHeaders;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -38,7 +39,13 @@ final class Http implements AutoCloseable {
     private boolean open = true;
 
     Http(String host, int port, Duration timeout) throws IOException {
+        this(host, port, timeout, "");
+    }
+
+    /** {@code extraHeaders}: whole header lines, each ending in CRLF, sent with every request (a bearer token). */
+    Http(String host, int port, Duration timeout, String extraHeaders) throws IOException {
         this.hostHeader = host + ":" + port;
+        this.extraHeaders = extraHeaders;
         socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -60,7 +67,7 @@ final class Http implements AutoCloseable {
     /** Sends one request and reads the whole answer. {@code pathAndQuery} is sent as is. */
     Answer exchange(String method, String pathAndQuery, Body body) throws IOException {
         var head = new StringBuilder(128).append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\nHost: ")
-                .append(hostHeader).append("\r\n");
+                .append(hostHeader).append("\r\n").append(extraHeaders);
         if (body != null) head.append("Content-Length: ").append(body.length()).append("\r\n");
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));

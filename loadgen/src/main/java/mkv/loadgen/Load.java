@@ -22,6 +22,7 @@ public final class Load {
     private static final int BUFFER = 1 << 20;
 
     private final Plan plan;
+    private final java.util.Optional<String> token;
     private final byte[] random = new byte[BUFFER];
     private final AtomicLong next = new AtomicLong();
     private final LongAdder done = new LongAdder();
@@ -29,7 +30,13 @@ public final class Load {
     private volatile long deadline = Long.MAX_VALUE;
 
     public Load(Plan plan) {
+        this(plan, java.util.Optional.empty());
+    }
+
+    /** With a bearer token, sent to the server under test only: never on to the volumes a redirect names. */
+    public Load(Plan plan, java.util.Optional<String> token) {
         this.plan = plan;
+        this.token = token;
         new Random(42).nextBytes(random);
     }
 
@@ -62,7 +69,9 @@ public final class Load {
     }
 
     private void work(Tally tally) {
-        try (var connections = new Connections(plan.timeout())) {
+        URI server = plan.key(0);
+        try (var connections = new Connections(plan.timeout(), server.getHost() + ":" + server.getPort(),
+                token.map(t -> "Authorization: Bearer " + t + "\r\n").orElse(""))) {
             while (true) {
                 long n = next.getAndIncrement();
                 if (plan.exhausted(n) || System.nanoTime() >= deadline) return;
@@ -145,16 +154,22 @@ public final class Load {
     private static final class Connections implements AutoCloseable {
         private final Map<String, Http> open = new HashMap<>();
         private final Duration timeout;
+        private final String server;
+        private final String authorization;
 
-        Connections(Duration timeout) {
+        /** {@code authorization} is the header line sent to {@code server} (host:port) only; empty for none. */
+        Connections(Duration timeout, String server, String authorization) {
             this.timeout = timeout;
+            this.server = server;
+            this.authorization = authorization;
         }
 
         Http.Answer exchange(URI uri, String method, Http.Body body) throws IOException {
             String authority = uri.getHost() + ":" + uri.getPort();
             Http h = open.get(authority);
             if (h == null) {
-                h = new Http(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), timeout);
+                h = new Http(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), timeout,
+                        authority.equals(server) ? authorization : "");
                 open.put(authority, h);
             }
             try {

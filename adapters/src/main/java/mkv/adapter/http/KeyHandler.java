@@ -331,7 +331,7 @@ final class KeyHandler implements Handler {
      * as the Go original answers it (RFC 9110 lets a HEAD omit fields that depend on the content,
      * and clients that follow redirects on HEAD compare the length with the value's).
      */
-    private static void error(ServerRequest req, ServerResponse res, Status status, String message, String key) {
+    static void error(ServerRequest req, ServerResponse res, Status status, String message, String key) {
         res.status(status);
         if (req.prologue().method().text().equals("HEAD")) {
             res.header(HeaderValues.CONTENT_LENGTH_ZERO);

@@ -1,6 +1,7 @@
 package mkv.adapter.nginx;
 
 import io.vavr.collection.List;
+import io.vavr.control.Option;
 import java.nio.file.Path;
 import mkv.domain.BlobPath;
 import mkv.domain.TempFile;
@@ -13,9 +14,10 @@ import mkv.domain.TempFile;
  * one per {@code subvolumes} folder (each may be a disk of its own), so a finished PUT is a rename.
  * Across filesystems nginx would copy instead, and a copy that fails (a full disk) leaves its
  * partial file beside the destination. nginx's listings skip dot-names, so the temp folders never
- * show in a walk.
+ * show in a walk. A master started as root switches its workers to {@code workers} (see
+ * {@link WorkerUser}); one started as anyone else runs them as itself, with no {@code user} line.
  */
-public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes) {
+public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers, List<Integer> subvolumes) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -23,6 +25,7 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
     public static final List<String> TEMP_KINDS = List.of("proxy", "fastcgi", "uwsgi", "scgi");
 
     public NginxConfig {
+        workers = workers == null ? Option.none() : workers;
         subvolumes = subvolumes == null ? List.empty() : subvolumes.distinct().sorted();
         if (subvolumes.exists(sv -> sv < 0 || sv >= BlobPath.MAX_SUBVOLUMES)) throw new IllegalArgumentException("subvolume out of range: " + subvolumes);
         if (dir == null || !dir.isAbsolute()) throw new IllegalArgumentException("volume folder must be an absolute path: " + dir);
@@ -38,17 +41,17 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
     }
 
     /** A volume with no subvolume folders yet: every upload's temp file goes under the data root. */
-    public NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot) {
-        this(dir, port, bindHost, runAsRoot, List.empty());
+    public NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers) {
+        this(dir, port, bindHost, workers, List.empty());
     }
 
-    public static NginxConfig of(Path dir, int port, boolean runAsRoot) {
-        return new NginxConfig(dir, port, DEFAULT_BIND, runAsRoot);
+    public static NginxConfig of(Path dir, int port, Option<WorkerUser> workers) {
+        return new NginxConfig(dir, port, DEFAULT_BIND, workers);
     }
 
     /** The same volume with a temp folder of its own in each of these subvolumes. */
     public NginxConfig withSubvolumes(List<Integer> found) {
-        return new NginxConfig(dir, port, bindHost, runAsRoot, found);
+        return new NginxConfig(dir, port, bindHost, workers, found);
     }
 
     public Path dataRoot() {
@@ -156,7 +159,7 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                         # Each subvolume's uploads stream to a temp folder on its own disk.%8$s
                     }
                 }
-                """.formatted(dir, runAsRoot ? "user root;\n" : "", q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
+                """.formatted(dir, workers.map(w -> w.directive() + "\n").getOrElse(""), q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
                 listen, q(dataRoot()), locations);
     }
 

@@ -1,5 +1,6 @@
 package mkv.adapter.nginx;
 
+import io.vavr.control.Option;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,13 +60,15 @@ public final class NginxVolumeProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a volume in {@code dir} on {@code host:port}, as the current user (with
-     * {@code user root;} when that is root), waiting up to 10 s for its port.
+     * Starts a volume in {@code dir} on {@code host:port} for {@code mkv dev} and the tests, waiting
+     * up to 10 s for its port: its workers run as the current user, root included (a development
+     * cluster's folders are the developer's own). {@code mkv volume}, which serves a network,
+     * never runs workers as root: see {@link WorkerUser#decide}.
      */
     public static NginxVolumeProcess start(Path dir, String host, int port) {
-        boolean root = "root".equals(System.getProperty("user.name"));
+        Option<WorkerUser> workers = runningAsRoot() ? Option.some(new WorkerUser("root", "root")) : Option.none();
         try {
-            return start(new NginxConfig(dir.toAbsolutePath(), port, host, root), Duration.ofSeconds(10));
+            return start(new NginxConfig(dir.toAbsolutePath(), port, host, workers), Duration.ofSeconds(10));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start nginx for volume " + dir + ": " + e.getMessage(), e);
         }
@@ -85,11 +88,75 @@ public final class NginxVolumeProcess implements AutoCloseable {
         }
     }
 
-    /** Creates the volume's folders and writes its config; returns the config file. */
+    /**
+     * Creates the volume's folders and writes its config; returns the config file. Started as
+     * root with workers of another account, the folders created here become that account's, so
+     * its workers can store uploads; folders that already existed keep their owner.
+     */
     public static Path layOut(NginxConfig config) throws IOException {
-        for (Path folder : config.folders()) Files.createDirectories(folder);
+        java.util.List<Path> created = new java.util.ArrayList<>();
+        if (config.dir().getParent() != null) Files.createDirectories(config.dir().getParent());
+        for (Path folder : config.folders().prepend(config.runDir()).prepend(config.dir())) {
+            // Parents first, so that each folder made here is recorded, the volume folder itself included.
+            for (Path p : ancestorsWithin(config.dir(), folder)) {
+                if (!Files.exists(p)) {
+                    Files.createDirectory(p);
+                    created.add(p);
+                }
+            }
+        }
+        Option<WorkerUser> handOver = config.workers().filter(w -> runningAsRoot() && !w.user().equals("root"));
+        if (handOver.isDefined()) {
+            var lookup = config.dir().getFileSystem().getUserPrincipalLookupService();
+            var user = lookup.lookupPrincipalByName(handOver.get().user());
+            var group = lookup.lookupPrincipalByGroupName(handOver.get().group());
+            for (Path p : created) {
+                var view = Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class);
+                view.setOwner(user);
+                view.setGroup(group);
+            }
+        }
         Files.writeString(config.configFile(), config.render(), StandardCharsets.UTF_8);
         return config.configFile();
+    }
+
+    /** {@code folder} and each of its parents up to and including {@code top} (or the root, outside it), outermost first. */
+    private static java.util.List<Path> ancestorsWithin(Path top, Path folder) {
+        java.util.LinkedList<Path> chain = new java.util.LinkedList<>();
+        for (Path p = folder; p != null; p = p.getParent()) {
+            chain.addFirst(p);
+            if (p.equals(top)) break;
+        }
+        return chain;
+    }
+
+    public static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** The owner of {@code folder}, or of its nearest parent that exists when it does not exist yet. */
+    public static String owner(Path folder) throws IOException {
+        Path p = folder.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null) throw new IOException("no part of " + folder + " exists");
+        return Files.getOwner(p).getName();
+    }
+
+    /** The primary group of {@code user} (from {@code id -gn}, so NSS accounts count too), or none when there is no such user. */
+    public static Option<String> primaryGroup(String user) throws IOException {
+        Process id = new ProcessBuilder("id", "-gn", "--", user).redirectErrorStream(true).start();
+        try {
+            String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!id.waitFor(10, TimeUnit.SECONDS)) {
+                id.destroyForcibly();
+                throw new IOException("id -gn " + user + " did not answer");
+            }
+            return id.exitValue() == 0 && !out.isEmpty() ? Option.some(out) : Option.none();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            id.destroyForcibly();
+            throw new IOException("interrupted while asking id -gn " + user, e);
+        }
     }
 
     /** The command line that runs this volume's nginx in the foreground. */

@@ -74,7 +74,7 @@ class NginxVolumesTest extends VolumesContract {
     }
 
     private static NginxVolumeProcess startVolume(Path dir) throws IOException {
-        return NginxVolumeProcess.start(NginxConfig.of(dir, freePort(), ROOT), Duration.ofSeconds(10));
+        return NginxVolumeProcess.start(NginxConfig.of(dir, freePort(), ROOT ? io.vavr.control.Option.some(new WorkerUser("root", "root")) : io.vavr.control.Option.none()), Duration.ofSeconds(10));
     }
 
     static int freePort() throws IOException {
