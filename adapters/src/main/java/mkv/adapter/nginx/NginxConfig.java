@@ -1,6 +1,7 @@
 package mkv.adapter.nginx;
 
 import io.vavr.collection.List;
+import io.vavr.control.Option;
 import java.nio.file.Path;
 import mkv.domain.BlobPath;
 import mkv.domain.TempFile;
@@ -13,9 +14,20 @@ import mkv.domain.TempFile;
  * one per {@code subvolumes} folder (each may be a disk of its own), so a finished PUT is a rename.
  * Across filesystems nginx would copy instead, and a copy that fails (a full disk) leaves its
  * partial file beside the destination. nginx's listings skip dot-names, so the temp folders never
- * show in a walk.
+ * show in a walk. With {@code tls}, the port speaks only https, with that certificate and key
+ * (read again by nginx on SIGHUP).
  */
-public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes) {
+public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes, Option<Certificate> tls) {
+
+    /** The PEM files of a volume's certificate (its chain after it) and private key. */
+    public record Certificate(Path cert, Path key) {
+        public Certificate {
+            for (Path p : new Path[] {cert, key}) {
+                if (p == null || !p.isAbsolute()) throw new IllegalArgumentException("TLS files must be absolute paths: " + p);
+                if (!quotable(p)) throw new IllegalArgumentException("TLS file has characters nginx.conf cannot quote: " + p);
+            }
+        }
+    }
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -24,6 +36,7 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
 
     public NginxConfig {
         subvolumes = subvolumes == null ? List.empty() : subvolumes.distinct().sorted();
+        tls = tls == null ? Option.none() : tls;
         if (subvolumes.exists(sv -> sv < 0 || sv >= BlobPath.MAX_SUBVOLUMES)) throw new IllegalArgumentException("subvolume out of range: " + subvolumes);
         if (dir == null || !dir.isAbsolute()) throw new IllegalArgumentException("volume folder must be an absolute path: " + dir);
         dir = dir.normalize();
@@ -31,10 +44,12 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
         if (bindHost == null || bindHost.isBlank() || bindHost.chars().anyMatch(c -> c <= ' ' || c == ';' || c == '"')) {
             throw new IllegalArgumentException("invalid bind host: " + bindHost);
         }
-        String text = dir.toString();
-        if (text.chars().anyMatch(c -> c < ' ' || c == '"' || c == '\\' || c == ';' || c == '$' || c == '{' || c == '}')) {
-            throw new IllegalArgumentException("volume folder has characters nginx.conf cannot quote: " + dir);
-        }
+        if (!quotable(dir)) throw new IllegalArgumentException("volume folder has characters nginx.conf cannot quote: " + dir);
+    }
+
+    /** A volume whose port speaks plain http. */
+    public NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes) {
+        this(dir, port, bindHost, runAsRoot, subvolumes, Option.none());
     }
 
     /** A volume with no subvolume folders yet: every upload's temp file goes under the data root. */
@@ -48,7 +63,12 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
 
     /** The same volume with a temp folder of its own in each of these subvolumes. */
     public NginxConfig withSubvolumes(List<Integer> found) {
-        return new NginxConfig(dir, port, bindHost, runAsRoot, found);
+        return new NginxConfig(dir, port, bindHost, runAsRoot, found, tls);
+    }
+
+    /** The same volume speaking only https on its port, with this certificate. */
+    public NginxConfig withTls(Certificate certificate) {
+        return new NginxConfig(dir, port, bindHost, runAsRoot, subvolumes, Option.some(certificate));
     }
 
     public Path dataRoot() {
@@ -110,7 +130,14 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
             locations.append("\n        location ").append(BlobPath.subvolumeFolder(sv)).append(" {\n")
                     .append("            client_body_temp_path ").append(q(uploadTempDir(sv))).append(";\n        }");
         }
-        String listen = bindHost.contains(":") ? "[" + bindHost + "]:" + port : bindHost + ":" + port;
+        String listen = (bindHost.contains(":") ? "[" + bindHost + "]:" + port : bindHost + ":" + port)
+                + tls.map(t -> " ssl;"
+                        + "\n        ssl_certificate " + q(t.cert()) + ";"
+                        + "\n        ssl_certificate_key " + q(t.key()) + ";"
+                        + "\n        ssl_protocols TLSv1.2 TLSv1.3;"
+                        + "\n        # Resumed sessions spare the coordinator a full handshake per new connection."
+                        + "\n        ssl_session_cache shared:mkv_tls:10m;"
+                        + "\n        ssl_session_timeout 1h").getOrElse("");
         return """
                 # Generated by mkv for the volume in %1$s; regenerated on every start.
                 %2$sdaemon off;
@@ -158,6 +185,10 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                 }
                 """.formatted(dir, runAsRoot ? "user root;\n" : "", q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
                 listen, q(dataRoot()), locations);
+    }
+
+    private static boolean quotable(Path path) {
+        return path.toString().chars().noneMatch(c -> c < ' ' || c == '"' || c == '\\' || c == ';' || c == '$' || c == '{' || c == '}');
     }
 
     private static String q(Path path) {
