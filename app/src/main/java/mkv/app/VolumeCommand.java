@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import mkv.adapter.nginx.NginxConfig;
 import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.adapter.tls.TlsFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,8 @@ import picocli.CommandLine.Option;
                     + "and a killed nginx is a non-zero exit.",
             "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
             "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
+            "With --tls-cert and --tls-key the port speaks only https; list the volume as https://HOST:PORT to the coordinator, "
+                    + "with --tls-ca there. SIGHUP makes nginx read the certificate again (through bin/mkv it goes to nginx itself).",
             ""})
 final class VolumeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());
@@ -41,6 +44,13 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "The volume's certificate, then its chain (PEM): the port then speaks only https. Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The unencrypted PEM private key of --tls-cert.")
+    Path tlsKey;
+
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
                     + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
@@ -53,6 +63,11 @@ final class VolumeCommand implements Callable<Integer> {
             return 2;
         }
         Path folder = dir.toAbsolutePath();
+        var tls = certificate();
+        if (tls.isLeft()) {
+            tls.getLeft().forEach(p -> System.err.println("mkv volume: " + p));
+            return 2;
+        }
         String taken = portTaken(host, port);
         if (taken != null) {
             System.err.println("mkv volume: cannot listen on " + host + ":" + port + " (" + taken
@@ -60,22 +75,53 @@ final class VolumeCommand implements Callable<Integer> {
             return 1;
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root));
+        NginxConfig config = new NginxConfig(folder, port, host, root);
+        if (tls.get().isDefined()) config = config.withTls(tls.get().get());
+        if (execPlan) return printPlan(config);
 
-        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port);
+        NginxVolumeProcess volume;
+        try {
+            volume = NginxVolumeProcess.start(config, java.time.Duration.ofSeconds(10));
+        } catch (IOException e) {
+            System.err.println("mkv volume: cannot start nginx for " + folder + ": " + e.getMessage());
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(volume::close, "mkv-volume-shutdown"));
         AtomicBoolean stopping = new AtomicBoolean();
         Signals.onStop("volume " + host + ":" + port + " (nginx pid " + volume.pid() + ")", () -> {
             stopping.set(true);
             volume.close();
         });
-        System.out.println("mkv: volume on " + host + ":" + port + ", data in " + folder.resolve("data") + ", nginx pid " + volume.pid());
+        Signals.onHangup(() -> {
+            try {
+                volume.reload();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "SIGHUP not passed on to nginx: " + e.getMessage());
+            }
+        });
+        System.out.println("mkv: volume on " + (tls.get().isDefined() ? "https://" : "") + host + ":" + port + ", data in " + folder.resolve("data") + ", nginx pid " + volume.pid());
         System.out.flush();
         int status = volume.awaitExitStatus();
         if (stopping.get()) new CountDownLatch(1).await(); // a stop we asked for: Signals.onStop logs it and exits 0
         LOG.log(System.Logger.Level.ERROR, "nginx (pid " + volume.pid() + ") of volume " + host + ":" + port + " exited with status "
                 + status + " (see " + volume.config().errorLog() + "): the volume is down");
         return 1;
+    }
+
+    /** The certificate to serve, when both files are given and fit together; every problem otherwise. */
+    private io.vavr.control.Either<io.vavr.collection.Seq<String>, io.vavr.control.Option<NginxConfig.Certificate>> certificate() {
+        if (tlsCert == null && tlsKey == null) return io.vavr.control.Either.right(io.vavr.control.Option.none());
+        if (tlsCert == null || tlsKey == null) {
+            return io.vavr.control.Either.left(io.vavr.collection.List.of(tlsCert == null ? "--tls-cert: needed with --tls-key" : "--tls-key: needed with --tls-cert"));
+        }
+        var problems = TlsFiles.problems(tlsCert, tlsKey);
+        if (!problems.isEmpty()) return io.vavr.control.Either.left(problems.map(p -> "--tls-cert/--tls-key: " + p));
+        try {
+            return io.vavr.control.Either.right(io.vavr.control.Option.some(
+                    new NginxConfig.Certificate(tlsCert.toAbsolutePath().normalize(), tlsKey.toAbsolutePath().normalize())));
+        } catch (IllegalArgumentException e) {
+            return io.vavr.control.Either.left(io.vavr.collection.List.of("--tls-cert/--tls-key: " + e.getMessage()));
+        }
     }
 
     private static int printPlan(NginxConfig config) throws IOException {

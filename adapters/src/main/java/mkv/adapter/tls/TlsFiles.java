@@ -130,6 +130,12 @@ public final class TlsFiles {
         });
     }
 
+    /** The first certificate of a file in words, for a log line: its serial and expiry. */
+    public static String describe(Path certFile) {
+        return certificates(certFile).fold(why -> why, certs -> "serial " + certs.head().getSerialNumber().toString(16)
+                + ", valid until " + certs.head().getNotAfter().toInstant());
+    }
+
     private static Either<String, byte[]> read(Path file) {
         try {
             if (Files.isDirectory(file)) return Either.left(file + " is a folder, not a PEM file");
