@@ -54,7 +54,7 @@ class TlsIT {
     }
 
     @Test
-    void after_sighup_both_coordinator_ports_and_a_volume_serve_their_new_certificates_and_traffic_goes_on() {
+    void after_sighup_both_coordinator_ports_and_a_volume_serve_their_new_certificates_and_traffic_goes_on() throws IOException {
         try (Cluster cluster = Cluster.startTls(dir.resolve("cluster"), 1, 1)) {
             Path ca = cluster.tls().ca().caCert();
             int volumePort = cluster.volumePorts.get(0);
@@ -71,6 +71,13 @@ class TlsIT {
             Ports.await("the data port to serve serial 2000", DEADLINE, () -> Http.servedSerial(cluster.port, ca).intValue() == 2000);
             Ports.await("the admin port to serve serial 2000", DEADLINE, () -> Http.servedSerial(cluster.adminPort, ca).intValue() == 2000);
             assertThat(cluster.log()).contains("reload: certificate re-read from " + renewed.cert() + " (serial 7d0");
+
+            // A key that does not fit the certificate: the reload is refused, the served certificate stays.
+            var stray = cluster.tls().ca().issue("stray", 3000);
+            Files.copy(stray.key(), renewed.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            cluster.signalCoordinator("HUP");
+            Ports.await("the reload with a stray key to be refused", DEADLINE, () -> cluster.log().contains("reload refused, the old settings stay: tls-key: "));
+            assertThat(Http.servedSerial(cluster.port, ca)).isEqualTo(BigInteger.valueOf(2000));
 
             cluster.tls().ca().issue("vol0", 200);
             cluster.reloadVolume(0);

@@ -57,8 +57,11 @@ public record VolumeList(Seq<Volume> volumes, Set<Volume> https) {
      * replicas not yet moved by a rebalance) is reached over https when every listed volume is.
      */
     public String scheme(Volume volume) {
-        boolean tls = https.contains(volume) || (!volumes.contains(volume) && !volumes.isEmpty() && https.size() == volumes.distinct().size());
-        return tls ? "https://" : "http://";
+        // On every GET's path: hash lookups only, no walk of the list.
+        if (https.isEmpty()) return "http://";
+        if (https.contains(volume)) return "https://";
+        // Not an https volume of the list: an http one, unless every listed volume is https.
+        return https.size() == volumes.size() ? "https://" : "http://";
     }
 
     /** The list as it would be written: https volumes with their scheme, the others bare. */
