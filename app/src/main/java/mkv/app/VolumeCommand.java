@@ -131,7 +131,8 @@ final class VolumeCommand implements Callable<Integer> {
             if (arg.indexOf('\n') >= 0) throw new IllegalArgumentException("a path with a line break cannot be passed on: " + arg);
             plan.append(arg).append('\n');
         }
-        System.err.println("mkv: volume on " + config.bindHost() + ":" + config.port() + ", data in " + config.dataRoot()
+        System.err.println("mkv: volume on " + (config.tls().isDefined() ? "https://" : "") + config.bindHost() + ":" + config.port()
+                + ", data in " + config.dataRoot()
                 + ", config " + config.configFile() + ": nginx takes over this process");
         System.out.print(plan);
         System.out.flush();
