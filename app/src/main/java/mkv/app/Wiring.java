@@ -144,8 +144,13 @@ final class Wiring {
                 LOG.log(System.Logger.Level.ERROR, "reload: the certificate stays as it was: " + tls.getLeft().mkString("; "));
                 return;
             }
-            server.reloadTls(tls.get());
-            if (server.hasTls("admin")) server.reloadTls("admin", TlsFiles.server(started.tlsCert().get(), started.tlsKey().get()).get());
+            try {
+                server.reloadTls(tls.get());
+                if (server.hasTls("admin")) server.reloadTls("admin", TlsFiles.server(started.tlsCert().get(), started.tlsKey().get()).get());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "reload: the certificate could not be replaced, the old one may still serve: " + e);
+                return;
+            }
             LOG.log(System.Logger.Level.INFO, "reload: certificate re-read from " + started.tlsCert().get() + " ("
                     + TlsFiles.describe(started.tlsCert().get()) + ")");
         }
@@ -199,10 +204,16 @@ final class Wiring {
      */
     static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
         Runnable undo = undoCreation(s.db());
-        SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
-                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
-                .withIntegrityCheck(s.indexCheck()));
-        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
+        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s)); // first: a CA that cannot be read refuses before the index opens
+        SqliteIndex index;
+        try {
+            index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
+                    .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
+                    .withIntegrityCheck(s.indexCheck()));
+        } catch (RuntimeException e) {
+            nginx.close();
+            throw e;
+        }
         try {
             Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
             return start(s, index, nginx, identity, reload);
