@@ -21,7 +21,7 @@ final class AdminOptions {
     Duration readTimeout;
 
     @Option(names = "--tls-ca", paramLabel = "PEM",
-            description = "PEM certificates of the CA that signs the volumes' certificates; needed when a volume is given as https://host:port.")
+            description = "PEM certificates of the CA that signs the volumes' certificates; needed when a volume is given with the https scheme.")
     java.nio.file.Path tlsCa;
 
     @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 final class RebalanceCommand implements Callable<Integer> {
 
     @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "The new volume set, comma-separated: where keys must end up; https://host:port for one that speaks TLS (with --tls-ca).")
+            description = "The new volume set, comma-separated: where keys must end up; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
     @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 final class RebuildCommand implements Callable<Integer> {
 
     @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "Every volume that holds data, comma-separated; https://host:port for one that speaks TLS (with --tls-ca).")
+            description = "Every volume that holds data, comma-separated; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
     @Option(names = "--db", required = true, paramLabel = "PATH",

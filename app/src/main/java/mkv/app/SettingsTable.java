@@ -46,8 +46,8 @@ final class SettingsTable {
     static final Setting<VolumeList> VOLUMES = Setting.computed("volumes", VOLUME_LIST, "— (required)",
             done -> Option.some(VolumeList.http(List.empty())), LIVE, Settings::volumes,
             "The nginx volumes, `host:port`, in any order. A new list changes placement for new PUTs; "
-                    + "run `mkv rebalance` to move existing keys. Write `https://host:port` for a volume that speaks TLS "
-                    + "(see `tls-ca`); the scheme moves no key: a volume is `host:port` on the ring either way.")
+                    + "run `mkv rebalance` to move existing keys. A volume that speaks TLS is written with the https scheme "
+                    + "(see `tls-ca`), which moves no key, as the ring knows a volume by its host and port alone.")
             .rule(list -> list.volumes().isEmpty() ? Option.some("at least one volume (host:port) is needed")
                     : list.volumes().distinct().size() != list.volumes().size() ? Option.some("a volume is listed twice") : Option.none());
     static final Setting<Path> DB = Setting.of("db", PATH, "mkv.db", RESTART, Settings::db,
@@ -133,7 +133,7 @@ final class SettingsTable {
             Settings::tlsKey, "The PEM private key of `tls-cert`, unencrypted (PKCS#8 or RSA); re-read on SIGHUP with it.")
             .label("PEM").rule(file -> file.flatMap(f -> TlsFiles.privateKey(f).swap().toOption()));
     static final Setting<Option<Path>> TLS_CA = Setting.computed("tls-ca", OPTIONAL_PATH, "—", done -> Option.some(Option.none()), LIVE,
-            Settings::tlsCa, "PEM certificates of the CA(s) that sign the volumes' certificates: an `https://` volume is trusted only "
+            Settings::tlsCa, "PEM certificates of the CA(s) that sign the volumes' certificates: an https volume is trusted only "
                     + "when one of them signed its certificate for the host it is listed by. Needed when any volume is https.")
             .label("PEM").rule(file -> file.flatMap(f -> TlsFiles.certificates(f).swap().toOption()));
 

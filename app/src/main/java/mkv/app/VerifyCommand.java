@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "Every volume, comma-separated: walked for orphans; https://host:port for one that speaks TLS (with --tls-ca).")
+            description = "Every volume, comma-separated: walked for orphans; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
     @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
                     + "and a killed nginx is a non-zero exit.",
             "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
             "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
-            "With --tls-cert and --tls-key the port speaks only https; list the volume as https://HOST:PORT to the coordinator, "
-                    + "with --tls-ca there. SIGHUP makes nginx read the certificate again (through bin/mkv it goes to nginx itself).",
+            "With --tls-cert and --tls-key the port speaks only https; list it to the coordinator with the https scheme "
+                    + "and give the coordinator --tls-ca. SIGHUP makes nginx read the certificate again (through bin/mkv it goes to nginx itself).",
             ""})
 final class VolumeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());
