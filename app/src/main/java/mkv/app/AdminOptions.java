@@ -20,6 +20,10 @@ final class AdminOptions {
             description = "How long a volume may stay silent during a call (default ${DEFAULT-VALUE}).")
     Duration readTimeout;
 
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "PEM certificates of the CA that signs the volumes' certificates; needed when a volume is given with the https scheme.")
+    java.nio.file.Path tlsCa;
+
     @Option(names = "--progress-every", defaultValue = "5s", paramLabel = "DURATION",
             description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
     Duration progressEvery;

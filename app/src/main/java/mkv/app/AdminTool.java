@@ -5,7 +5,12 @@ import io.vavr.control.Either;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.helidon.common.tls.Tls;
+import io.vavr.collection.Seq;
+import io.vavr.control.Option;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.VolumeList;
+import mkv.adapter.tls.TlsFiles;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Identity;
 import mkv.domain.Volume;
@@ -21,12 +26,14 @@ final class AdminTool {
     static final int DAMAGE = 1;
     static final int USAGE = 2;
 
-    /** The volumes flag, parsed as {@code mkv server} parses it, with duplicates refused. */
-    static Either<List<String>, List<Volume>> volumes(java.util.List<String> texts) {
-        Either<List<String>, List<Volume>> parsed = parseVolumes(texts);
+    /** The volumes flag, parsed as {@code mkv server} parses it (https:// included), with duplicates refused. */
+    static Either<List<String>, VolumeList> volumes(java.util.List<String> texts) {
+        Either<List<String>, VolumeList> parsed = VolumeList.parse(texts == null ? java.util.List.<String>of() : texts)
+                .mapLeft(errors -> errors.map(e -> "--volumes: " + e));
         if (parsed.isLeft()) return parsed;
-        if (parsed.get().isEmpty()) return Either.left(List.of("--volumes: at least one volume (host:port) is needed"));
-        if (parsed.get().distinct().size() != parsed.get().size()) return Either.left(List.of("--volumes: a volume is listed twice"));
+        Seq<Volume> all = parsed.get().volumes();
+        if (all.isEmpty()) return Either.left(List.of("--volumes: at least one volume (host:port) is needed"));
+        if (all.distinct().size() != all.size()) return Either.left(List.of("--volumes: a volume is listed twice"));
         return parsed;
     }
 
@@ -57,16 +64,21 @@ final class AdminTool {
         return mismatches;
     }
 
-    static NginxVolumes volumes(Duration readTimeout) {
-        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), readTimeout));
-    }
-
-    /** Parses a --volumes list; every bad entry is named. */
-    private static Either<io.vavr.collection.List<String>, io.vavr.collection.List<mkv.domain.Volume>> parseVolumes(java.util.List<String> texts) {
-        var all = io.vavr.collection.List.ofAll(texts == null ? java.util.List.of() : texts)
-                .filter(t -> !t.isBlank()).map(mkv.domain.Volume::parse);
-        var errors = all.filter(Either::isLeft).map(e -> "--volumes: " + e.getLeft());
-        return errors.isEmpty() ? Either.right(all.map(Either::get)) : Either.left(errors);
+    /**
+     * The client for the listed volumes: https ones are verified against {@code --tls-ca}, which
+     * they need; every problem with that flag is named.
+     */
+    static Either<List<String>, NginxVolumes> volumes(VolumeList list, AdminOptions options) {
+        Option<Tls> trust = Option.none();
+        if (options.tlsCa != null) {
+            var client = TlsFiles.client(options.tlsCa);
+            if (client.isLeft()) return Either.left(List.of("--tls-ca: " + client.getLeft()));
+            trust = Option.some(client.get());
+        } else if (!list.https().isEmpty()) {
+            return Either.left(List.of("--tls-ca: needed to verify the https volumes (" + list.https().mkString(",")
+                    + "): give the PEM certificate of the CA that signed theirs"));
+        }
+        return Either.right(new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), options.readTimeout), list, trust));
     }
 
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.VolumeList;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.RebalanceTotals;
 import mkv.domain.Ring;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
 final class RebalanceCommand implements Callable<Integer> {
 
     @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "The new volume set, comma-separated: where keys must end up.")
+            description = "The new volume set, comma-separated: where keys must end up; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
     @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
@@ -62,21 +63,27 @@ final class RebalanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
-        if (parsed.isLeft()) return AdminTool.usage("rebalance", parsed.getLeft());
+        Either<List<String>, VolumeList> listed = AdminTool.volumes(volumes);
+        if (listed.isLeft()) return AdminTool.usage("rebalance", listed.getLeft());
+        List<Volume> all = listed.get().volumes().toList();
         // The placement flags keep the coordinator's own rules: the ring must be the one it builds.
         List<String> problems = options.problems().appendAll(AdminOptions.problems(
-                Rule.between(1, parsed.get().size()).check("--replicas", replicas)
-                        .map(p -> p + " (" + parsed.get().size() + " volumes given)"),
+                Rule.between(1, all.size()).check("--replicas", replicas)
+                        .map(p -> p + " (" + all.size() + " volumes given)"),
                 SettingsTable.SUBVOLUMES.rule().check("--subvolumes", subvolumes),
                 SettingsTable.VNODES.rule().check("--vnodes", vnodes),
                 AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("rebalance", problems);
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
-        Ring ring = Ring.of(parsed.get(), vnodes, subvolumes);
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
-            var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), !dryRun);
+        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
+        if (client.isLeft()) {
+            opened.get().close();
+            return AdminTool.usage("rebalance", client.getLeft());
+        }
+        Ring ring = Ring.of(all, vnodes, subvolumes);
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+            var strangers = AdminTool.sameCluster(index, nginx, all, !dryRun);
             if (!strangers.isEmpty()) return AdminTool.usage("rebalance", strangers.toList());
             long total = index.count();
             // The plan (the index read once, nothing moved) gives the bar its end: keys to move, not entries to read.

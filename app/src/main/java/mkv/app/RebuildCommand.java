@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.VolumeList;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Identity;
 import mkv.domain.Volume;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
 final class RebuildCommand implements Callable<Integer> {
 
     @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "Every volume that holds data, comma-separated.")
+            description = "Every volume that holds data, comma-separated; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
     @Option(names = "--db", required = true, paramLabel = "PATH",
@@ -58,22 +59,25 @@ final class RebuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
-        if (parsed.isLeft()) return AdminTool.usage("rebuild", parsed.getLeft());
+        Either<List<String>, VolumeList> listed = AdminTool.volumes(volumes);
+        if (listed.isLeft()) return AdminTool.usage("rebuild", listed.getLeft());
         List<String> problems = options.problems().appendAll(AdminOptions.problems(
                 AdminOptions.CONCURRENCY.check("--concurrency", concurrency), Rule.atLeast(1).check("--batch", batch)));
         if (!problems.isEmpty()) return AdminTool.usage("rebuild", problems);
         if (Files.isDirectory(db)) return AdminTool.usage("rebuild", List.of("--db: " + db + " is a folder"));
         boolean existed = Files.exists(db) && Files.size(db) > 0;
-        List<Volume> all = parsed.get();
+        List<Volume> all = listed.get().volumes().toList();
+        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
+        if (client.isLeft()) return AdminTool.usage("rebuild", client.getLeft());
         SqliteIndex opened;
         try {
             // The sole writer, like a coordinator: rebuilding under a running one would race its writes.
             opened = SqliteIndex.openAsSoleWriter(db, SqliteIndex.Options.defaults());
         } catch (IndexInUse e) {
+            client.get().close();
             return AdminTool.usage("rebuild", List.of("--db: " + e.getMessage()));
         }
-        try (SqliteIndex index = opened; NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+        try (SqliteIndex index = opened; NginxVolumes nginx = client.get()) {
             index.announce("mkv rebuild");
             // The rebuilt index belongs to the volumes' cluster: their marker names it.
             var cluster = Identity.fromVolumes(Clusters.look(nginx, all, false));

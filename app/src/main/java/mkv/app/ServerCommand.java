@@ -60,8 +60,9 @@ final class ServerCommand implements Callable<Integer> {
         Signals.onStop("the coordinator", running::close);
         Settings s = settings.get();
         System.err.println("mkv: coordinator listening on port " + running.port()
-                + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "") + ", index " + s.db()
-                + ", volumes " + s.volumes().mkString(",") + ", " + s.replicas() + " replicas");
+                + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "")
+                + (s.tlsCert().isDefined() ? " over https (" + mkv.adapter.tls.TlsFiles.describe(s.tlsCert().get()) + ")" : "")
+                + ", index " + s.db() + ", volumes " + s.volumes() + ", " + s.replicas() + " replicas");
         System.err.flush();
         stopped.await();
         return 0;

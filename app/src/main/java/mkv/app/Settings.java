@@ -4,7 +4,7 @@ import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.nio.file.Path;
 import java.time.Duration;
-import mkv.domain.Volume;
+import mkv.adapter.nginx.VolumeList;
 
 /**
  * Everything a coordinator needs to run, typed. Each component is declared once in
@@ -12,7 +12,7 @@ import mkv.domain.Volume;
  * passed every check there, so a {@code Settings} in hand is a usable one.
  */
 public record Settings(
-        Seq<Volume> volumes,
+        VolumeList volumes,
         Path db,
         String host,
         int port,
@@ -42,7 +42,10 @@ public record Settings(
         Duration retireGrace,
         Duration shutdownGrace,
         int bodyMinRate,
-        Duration bodyRateWindow) {
+        Duration bodyRateWindow,
+        Option<Path> tlsCert,
+        Option<Path> tlsKey,
+        Option<Path> tlsCa) {
 
     /** What a reload may not change in a running coordinator: each differing setting, named. */
     public Seq<String> needsRestart(Settings next) {

@@ -5,12 +5,13 @@ import static mkv.app.Setting.Reload.RESTART;
 
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
-import io.vavr.control.Either;
 import io.vavr.control.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
+import mkv.adapter.nginx.VolumeList;
+import mkv.adapter.tls.TlsFiles;
 import mkv.domain.BlobPath;
 import mkv.domain.Key;
 import mkv.domain.Ring;
@@ -34,7 +35,9 @@ final class SettingsTable {
     static final Setting.Type<Boolean> BOOL = new Setting.Type<>("BOOL", SettingsTable::bool, true);
     static final Setting.Type<String> TEXT = new Setting.Type<>("TEXT", Function.identity(), false);
     static final Setting.Type<Path> PATH = new Setting.Type<>("PATH", Path::of, false);
-    static final Setting.Type<Seq<Volume>> VOLUME_LIST = new Setting.Type<>("HOST:PORT,...", SettingsTable::volumes, false);
+    static final Setting.Type<VolumeList> VOLUME_LIST = new Setting.Type<>("HOST:PORT,...", SettingsTable::volumes, false);
+    static final Setting.Type<Option<Path>> OPTIONAL_PATH = new Setting.Type<>("PATH",
+            text -> text.isBlank() ? Option.none() : Option.some(Path.of(text)), false);
     static final Setting.Type<Option<String>> HOST_PORT = new Setting.Type<>("HOST:PORT",
             text -> text.isBlank() ? Option.none() : Option.some(text), false);
 
@@ -43,11 +46,13 @@ final class SettingsTable {
 
     private static final Rule<Integer> PORT_NUMBER = Rule.between(1, 65535);
 
-    static final Setting<Seq<Volume>> VOLUMES = Setting.computed("volumes", VOLUME_LIST, "— (required)", done -> Option.some(List.empty()), LIVE,
-            Settings::volumes, "The nginx volumes, `host:port`, in any order. A new list changes placement for new PUTs; "
-                    + "run `mkv rebalance` to move existing keys.")
-            .rule(vs -> vs.isEmpty() ? Option.some("at least one volume (host:port) is needed")
-                    : vs.distinct().size() != vs.size() ? Option.some("a volume is listed twice") : Option.none());
+    static final Setting<VolumeList> VOLUMES = Setting.computed("volumes", VOLUME_LIST, "— (required)",
+            done -> Option.some(VolumeList.http(List.empty())), LIVE, Settings::volumes,
+            "The nginx volumes, `host:port`, in any order. A new list changes placement for new PUTs; "
+                    + "run `mkv rebalance` to move existing keys. A volume that speaks TLS is written with the https scheme "
+                    + "(see `tls-ca`), which moves no key, as the ring knows a volume by its host and port alone.")
+            .rule(list -> list.volumes().isEmpty() ? Option.some("at least one volume (host:port) is needed")
+                    : list.volumes().distinct().size() != list.volumes().size() ? Option.some("a volume is listed twice") : Option.none());
     static final Setting<Path> DB = Setting.of("db", PATH, "mkv.db", RESTART, Settings::db,
             "The SQLite index file (WAL files beside it).");
     static final Setting<String> HOST = Setting.of("host", TEXT, "127.0.0.1", RESTART, Settings::host,
@@ -134,11 +139,23 @@ final class SettingsTable {
                     + "closed. So a client that trickles its body holds its key (409 for everyone else) for about this long at most.")
             .rule(Rule.positive());
 
+    static final Setting<Option<Path>> TLS_CERT = Setting.computed("tls-cert", OPTIONAL_PATH, "—", done -> Option.some(Option.none()), RESTART,
+            Settings::tlsCert, "A PEM certificate (the server's first, then its chain): with `tls-key`, both ports speak only https. "
+                    + "SIGHUP re-reads the file (see [Certificates](#certificates)); turning TLS on or off needs a restart.")
+            .label("PEM").rule(file -> file.flatMap(f -> TlsFiles.certificates(f).swap().toOption()));
+    static final Setting<Option<Path>> TLS_KEY = Setting.computed("tls-key", OPTIONAL_PATH, "—", done -> Option.some(Option.none()), RESTART,
+            Settings::tlsKey, "The PEM private key of `tls-cert`, unencrypted (PKCS#8 or RSA); re-read on SIGHUP with it.")
+            .label("PEM").rule(file -> file.flatMap(f -> TlsFiles.privateKey(f).swap().toOption()));
+    static final Setting<Option<Path>> TLS_CA = Setting.computed("tls-ca", OPTIONAL_PATH, "—", done -> Option.some(Option.none()), LIVE,
+            Settings::tlsCa, "PEM certificates of the CA(s) that sign the volumes' certificates: an https volume is trusted only "
+                    + "when one of them signed its certificate for the host it is listed by. Needed when any volume is https.")
+            .label("PEM").rule(file -> file.flatMap(f -> TlsFiles.certificates(f).swap().toOption()));
+
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
     static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, TOKENS_FILE, ADMIN_AUTH, INSECURE, REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
             MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE, RETIRE_GRACE, SHUTDOWN_GRACE,
-            BODY_MIN_RATE, BODY_RATE_WINDOW);
+            BODY_MIN_RATE, BODY_RATE_WINDOW, TLS_CERT, TLS_KEY, TLS_CA);
 
     /** A rule over several settings, checked whenever each setting it reads is valid on its own. */
     record Across(List<Setting<?>> reads, Function<Setting.Values, Option<String>> check) {}
@@ -146,9 +163,9 @@ final class SettingsTable {
     static final List<Across> ACROSS = List.of(
             new Across(List.of(PORT, ADMIN_PORT), v -> v.get(ADMIN_PORT).equals(v.get(PORT))
                     ? Option.some("admin-port: must differ from port (" + v.get(PORT) + ")") : Option.none()),
-            new Across(List.of(VOLUMES, REPLICAS), v -> v.get(REPLICAS) > v.get(VOLUMES).size()
+            new Across(List.of(VOLUMES, REPLICAS), v -> v.get(REPLICAS) > v.get(VOLUMES).volumes().size()
                     ? Option.some("replicas: " + v.get(REPLICAS) + " replicas need at least " + v.get(REPLICAS) + " volumes, but "
-                            + v.get(VOLUMES).size() + " are given (lower replicas or add volumes)") : Option.none()),
+                            + v.get(VOLUMES).volumes().size() + " are given (lower replicas or add volumes)") : Option.none()),
             new Across(List.of(HOST, TOKENS_FILE, INSECURE), v -> !loopback(v.get(HOST)) && v.get(TOKENS_FILE).isEmpty() && !v.get(INSECURE)
                     ? Option.some("host: the data port would listen on " + v.get(HOST) + ", where other machines can reach it, and no "
                             + "tokens-file is given, so anyone reaching it could read, overwrite and delete every value: give "
@@ -157,7 +174,13 @@ final class SettingsTable {
             new Across(List.of(ADMIN_AUTH, TOKENS_FILE), v -> v.get(ADMIN_AUTH) && v.get(TOKENS_FILE).isEmpty()
                     ? Option.some("admin-auth: needs a tokens-file holding a token with the admin scope") : Option.none()),
             new Across(List.of(LIST_RATE, LIST_BURST), v -> v.get(LIST_RATE) > 0 && v.get(LIST_BURST) < 1
-                    ? Option.some("list-burst: must be at least 1 while list-rate is on") : Option.none()));
+                    ? Option.some("list-burst: must be at least 1 while list-rate is on") : Option.none()),
+            new Across(List.of(TLS_CERT, TLS_KEY), v -> v.get(TLS_CERT).isDefined() != v.get(TLS_KEY).isDefined()
+                    ? Option.some(v.get(TLS_CERT).isDefined() ? "tls-key: needed with tls-cert" : "tls-cert: needed with tls-key")
+                    : v.get(TLS_CERT).flatMap(cert -> TlsFiles.problems(cert, v.get(TLS_KEY).get()).headOption()).map(p -> "tls-key: " + p)),
+            new Across(List.of(VOLUMES, TLS_CA), v -> !v.get(VOLUMES).https().isEmpty() && v.get(TLS_CA).isEmpty()
+                    ? Option.some("tls-ca: needed to verify the https volumes (" + v.get(VOLUMES).https().mkString(",")
+                            + "): give the PEM certificate of the CA that signed theirs") : Option.none()));
 
     /** The broken rules among several settings, of those whose settings are all in {@code values}. */
     static Seq<String> across(Setting.Values values) {
@@ -175,7 +198,8 @@ final class SettingsTable {
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
-                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW));
+                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW),
+                v.get(TLS_CERT), v.get(TLS_KEY), v.get(TLS_CA));
     }
 
     /** The settings table of docs/OPERATIONS.md, one row per setting. */
@@ -209,11 +233,8 @@ final class SettingsTable {
                 || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
-    static Seq<Volume> volumes(String text) {
-        List<Either<String, Volume>> all = List.of(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).map(Volume::parse);
-        List<String> errors = all.filter(Either::isLeft).map(Either::getLeft);
-        if (!errors.isEmpty()) throw new IllegalArgumentException(errors.mkString("; "));
-        return all.map(Either::get);
+    static VolumeList volumes(String text) {
+        return VolumeList.parse(text).getOrElseThrow(errors -> new IllegalArgumentException(errors.mkString("; ")));
     }
 
     static boolean bool(String text) {

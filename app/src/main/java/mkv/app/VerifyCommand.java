@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.VolumeList;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Verification;
 import mkv.domain.Volume;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
 final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--volumes", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "Every volume, comma-separated: walked for orphans.")
+            description = "Every volume, comma-separated: walked for orphans; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
     @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
@@ -68,21 +69,27 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Either<List<String>, List<Volume>> parsed = AdminTool.volumes(volumes);
-        if (parsed.isLeft()) return AdminTool.usage("verify", parsed.getLeft());
+        Either<List<String>, VolumeList> listed = AdminTool.volumes(volumes);
+        if (listed.isLeft()) return AdminTool.usage("verify", listed.getLeft());
+        List<Volume> all = listed.get().volumes().toList();
         List<String> problems = options.problems().appendAll(AdminOptions.problems(
                 AdminOptions.GRACE.check("--grace", grace), AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("verify", problems);
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
-            var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), false);
+        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
+        if (client.isLeft()) {
+            opened.get().close();
+            return AdminTool.usage("verify", client.getLeft());
+        }
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+            var strangers = AdminTool.sameCluster(index, nginx, all, false);
             if (!strangers.isEmpty()) return AdminTool.usage("verify", strangers.toList());
             long total = index.count();
             if (repair && total == 0 && !force) {
                 return AdminTool.usage("verify", List.of("--db: the index " + db + " holds no entries, so --repair would take every file on "
                         + "the volumes for an orphan. If the index was lost, rebuild it: mkv rebuild --volumes "
-                        + parsed.get().mkString(",") + " --db NEW.db. To repair anyway (orphans with whole values are adopted, "
+                        + all.mkString(",") + " --db NEW.db. To repair anyway (orphans with whole values are adopted, "
                         + "not deleted), pass --force."));
             }
             // Two passes, each with its own bar: the entries, then the walk of the volumes' folders for orphans.
@@ -97,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier.Report report;
             try (progress) {
                 report = new Verifier(index, nginx, Clock.systemUTC(), progress,
-                        new Verifier.Options(deep, repair, grace, concurrency, force)).run(parsed.get());
+                        new Verifier.Options(deep, repair, grace, concurrency, force)).run(all);
             }
             System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s%s; errors %s%n",
                     ConsoleProgress.count(report.entries()), deep ? " (deep)" : "", progress.seconds(),

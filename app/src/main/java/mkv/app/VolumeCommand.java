@@ -11,6 +11,7 @@ import mkv.adapter.nginx.NginxConfig;
 import mkv.adapter.nginx.NginxVolumeProcess;
 import mkv.adapter.nginx.WorkerUser;
 import io.vavr.control.Either;
+import mkv.adapter.tls.TlsFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,8 @@ import picocli.CommandLine.Option;
                     + "parent when DIR does not exist yet), and the folders mkv creates become theirs; a root-owned DIR without "
                     + "--user is refused (exit 2). Started as another user (as mkv-volume@.service does), nginx runs as that user.",
             "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
+            "With --tls-cert and --tls-key the port speaks only https; list it to the coordinator with the https scheme "
+                    + "and give the coordinator --tls-ca. SIGHUP makes nginx read the certificate again (through bin/mkv it goes to nginx itself).",
             ""})
 final class VolumeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());
@@ -50,6 +53,13 @@ final class VolumeCommand implements Callable<Integer> {
             description = "Started as root: the unprivileged account nginx's workers run as (default: the owner of DIR).")
     String user;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "The volume's certificate, then its chain (PEM): the port then speaks only https. Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The unencrypted PEM private key of --tls-cert.")
+    Path tlsKey;
+
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
                     + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
@@ -62,6 +72,11 @@ final class VolumeCommand implements Callable<Integer> {
             return 2;
         }
         Path folder = dir.toAbsolutePath();
+        var tls = certificate();
+        if (tls.isLeft()) {
+            tls.getLeft().forEach(p -> System.err.println("mkv volume: " + p));
+            return 2;
+        }
         String taken = portTaken(host, port);
         if (taken != null) {
             System.err.println("mkv volume: cannot listen on " + host + ":" + port + " (" + taken
@@ -74,13 +89,15 @@ final class VolumeCommand implements Callable<Integer> {
             return 2;
         }
         NginxConfig config = new NginxConfig(folder, port, host, workers.get());
+        if (tls.get().isDefined()) config = config.withTls(tls.get().get());
         if (execPlan) return printPlan(config);
 
         NginxVolumeProcess volume;
         try {
             volume = NginxVolumeProcess.start(config, java.time.Duration.ofSeconds(10));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot start nginx for volume " + folder + ": " + e.getMessage(), e);
+            System.err.println("mkv volume: cannot start nginx for " + folder + ": " + e.getMessage());
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(volume::close, "mkv-volume-shutdown"));
         AtomicBoolean stopping = new AtomicBoolean();
@@ -88,7 +105,14 @@ final class VolumeCommand implements Callable<Integer> {
             stopping.set(true);
             volume.close();
         });
-        System.out.println("mkv: volume on " + host + ":" + port + ", data in " + folder.resolve("data") + ", nginx pid " + volume.pid());
+        Signals.onHangup(() -> {
+            try {
+                volume.reload();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "SIGHUP not passed on to nginx: " + e.getMessage());
+            }
+        });
+        System.out.println("mkv: volume on " + (tls.get().isDefined() ? "https://" : "") + host + ":" + port + ", data in " + folder.resolve("data") + ", nginx pid " + volume.pid());
         System.out.flush();
         int status = volume.awaitExitStatus();
         if (stopping.get()) new CountDownLatch(1).await(); // a stop we asked for: Signals.onStop logs it and exits 0
@@ -114,6 +138,22 @@ final class VolumeCommand implements Callable<Integer> {
         }
     }
 
+    /** The certificate to serve, when both files are given and fit together; every problem otherwise. */
+    private io.vavr.control.Either<io.vavr.collection.Seq<String>, io.vavr.control.Option<NginxConfig.Certificate>> certificate() {
+        if (tlsCert == null && tlsKey == null) return io.vavr.control.Either.right(io.vavr.control.Option.none());
+        if (tlsCert == null || tlsKey == null) {
+            return io.vavr.control.Either.left(io.vavr.collection.List.of(tlsCert == null ? "--tls-cert: needed with --tls-key" : "--tls-key: needed with --tls-cert"));
+        }
+        var problems = TlsFiles.problems(tlsCert, tlsKey);
+        if (!problems.isEmpty()) return io.vavr.control.Either.left(problems.map(p -> "--tls-cert/--tls-key: " + p));
+        try {
+            return io.vavr.control.Either.right(io.vavr.control.Option.some(
+                    new NginxConfig.Certificate(tlsCert.toAbsolutePath().normalize(), tlsKey.toAbsolutePath().normalize())));
+        } catch (IllegalArgumentException e) {
+            return io.vavr.control.Either.left(io.vavr.collection.List.of("--tls-cert/--tls-key: " + e.getMessage()));
+        }
+    }
+
     private static int printPlan(NginxConfig config) throws IOException {
         NginxVolumeProcess.layOut(config);
         StringBuilder plan = new StringBuilder(PLAN_MARKER).append('\n');
@@ -121,7 +161,8 @@ final class VolumeCommand implements Callable<Integer> {
             if (arg.indexOf('\n') >= 0) throw new IllegalArgumentException("a path with a line break cannot be passed on: " + arg);
             plan.append(arg).append('\n');
         }
-        System.err.println("mkv: volume on " + config.bindHost() + ":" + config.port() + ", data in " + config.dataRoot()
+        System.err.println("mkv: volume on " + (config.tls().isDefined() ? "https://" : "") + config.bindHost() + ":" + config.port()
+                + ", data in " + config.dataRoot()
                 + ", config " + config.configFile() + ": nginx takes over this process");
         System.out.print(plan);
         System.out.flush();

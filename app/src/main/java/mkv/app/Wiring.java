@@ -24,6 +24,7 @@ import mkv.adapter.metrics.MeteredVolumes;
 import mkv.adapter.metrics.Telemetry;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.sqlite.SqliteIndex;
+import mkv.adapter.tls.TlsFiles;
 import io.vavr.control.Option;
 import java.util.UUID;
 import mkv.domain.ClusterId;
@@ -107,9 +108,18 @@ final class Wiring {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                 return;
             }
+            // A CA is re-read at every reload, so a renewed CA file is trusted from then on.
             if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())
-                    || !old.healthTimeout().equals(next.healthTimeout())) {
-                NginxVolumes retired = volumes.swap(nginx(next));
+                    || !old.healthTimeout().equals(next.healthTimeout()) || !old.volumes().equals(next.volumes())
+                    || old.tlsCa().isDefined() || next.tlsCa().isDefined()) {
+                NginxVolumes fresh;
+                try {
+                    fresh = nginx(next);
+                } catch (Refused e) {
+                    LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
+                    return;
+                }
+                NginxVolumes retired = volumes.swap(fresh);
                 // Calls in flight on the old client end within its read timeout; close it after that.
                 Thread.ofVirtual().start(() -> {
                     try {
@@ -120,12 +130,13 @@ final class Wiring {
                     retired.close();
                 });
             }
+            reloadCertificate(old);
             policy.set(nextPolicy);
             telemetry.watchHealth(nextPolicy.ring().volumes(), health::snapshot);
             listLimit.limits(new ListRateLimit.Limits(next.listBurst(), next.listRate()));
             accessLog.set(next.accessLog());
             settings.set(next);
-            LOG.log(System.Logger.Level.INFO, "reload: now " + next.volumes().size() + " volumes (" + next.volumes().mkString(",")
+            LOG.log(System.Logger.Level.INFO, "reload: now " + next.volumes().volumes().size() + " volumes (" + next.volumes()
                     + "), " + next.replicas() + " replicas, protect " + next.protect());
         }
 
@@ -142,6 +153,29 @@ final class Wiring {
             LOG.log(System.Logger.Level.INFO, "reload: " + next.get().size() + " tokens from " + s.tokensFile().get());
         }
 
+        /**
+         * Re-reads the certificate and key the ports were started with (their paths need a restart
+         * to change) and hands them to both ports: new connections get the new certificate,
+         * connections already open keep the old one. Files that do not serve keep the old one too.
+         */
+        private void reloadCertificate(Settings started) {
+            if (started.tlsCert().isEmpty()) return;
+            var tls = TlsFiles.server(started.tlsCert().get(), started.tlsKey().get());
+            if (tls.isLeft()) {
+                LOG.log(System.Logger.Level.ERROR, "reload: the certificate stays as it was: " + tls.getLeft().mkString("; "));
+                return;
+            }
+            try {
+                server.reloadTls(tls.get());
+                if (server.hasTls("admin")) server.reloadTls("admin", TlsFiles.server(started.tlsCert().get(), started.tlsKey().get()).get());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "reload: the certificate could not be replaced, the old one may still serve: " + e);
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "reload: certificate re-read from " + started.tlsCert().get() + " ("
+                    + TlsFiles.describe(started.tlsCert().get()) + ")");
+        }
+
         /** Stops taking connections, lets in-flight requests finish, then stops the rest, index last. */
         @Override
         public void close() {
@@ -155,13 +189,21 @@ final class Wiring {
     }
 
     static Policy policy(Settings s) {
-        Ring ring = Ring.of(s.volumes(), s.vnodes(), s.subvolumes());
+        Ring ring = Ring.of(s.volumes().volumes(), s.vnodes(), s.subvolumes());
         return new Policy(ring, s.replicas(), s.protect(), s.maxKeyBytes(), s.maxListLimit(), s.fallback());
     }
 
     static NginxVolumes nginx(Settings s) {
+        Option<io.helidon.common.tls.Tls> trust = s.tlsCa().map(ca -> TlsFiles.client(ca)
+                .getOrElseThrow(why -> new Refused(List.of("tls-ca: " + why))));
         return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout())
-                .withPingTimeout(s.healthTimeout()));
+                .withPingTimeout(s.healthTimeout()), s.volumes(), trust);
+    }
+
+    /** The TLS of the ports, when a certificate is set: one instance per port, so each reloads on its own. */
+    private static Option<io.helidon.common.tls.Tls> serverTls(Settings s) {
+        return s.tlsCert().map(cert -> TlsFiles.server(cert, s.tlsKey().get())
+                .getOrElseThrow(problems -> new Refused(problems.map(p -> "tls: " + p))));
     }
 
     /** The coordinator must not start: each reason, and the advice that fits them. */
@@ -185,10 +227,16 @@ final class Wiring {
         // Read before anything is opened: a tokens file that cannot be used refuses the start and changes nothing.
         AtomicReference<Option<Tokens>> tokens = new AtomicReference<>(tokens(s));
         Runnable undo = undoCreation(s.db());
-        SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
-                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
-                .withIntegrityCheck(s.indexCheck()));
-        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
+        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s)); // first: a CA that cannot be read refuses before the index opens
+        SqliteIndex index;
+        try {
+            index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
+                    .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
+                    .withIntegrityCheck(s.indexCheck()));
+        } catch (RuntimeException e) {
+            nginx.close();
+            throw e;
+        }
         try {
             Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
             return start(s, index, nginx, identity, reload, tokens);
@@ -205,14 +253,14 @@ final class Wiring {
         // Only an index without an id needs its size (a full count) and the volumes walked for data.
         long entries = cluster.isEmpty() ? index.count() : -1;
         boolean fresh = cluster.isEmpty() && entries == 0;
-        var seen = Clusters.look(volumes, s.volumes(), fresh);
+        var seen = Clusters.look(volumes, s.volumes().volumes(), fresh);
         return switch (Identity.atStart(cluster, entries, seen, allowFreshIndex, new ClusterId(UUID.randomUUID().toString()))) {
             case Identity.Verdict.Proceed go -> go;
             case Identity.Verdict.Refuse no -> throw new Refused(no.freshIndex()
                     ? no.reasons().prepend("the index " + s.db() + " is new or empty, and starting it over these volumes could hide their data"
                                     + " (and a later 'mkv verify --repair' would take it for orphans):")
                             .append("if the index was lost or replaced, rebuild it from the volumes: mkv rebuild --volumes "
-                                    + s.volumes().mkString(",") + " --db " + s.db() + ", then start the server on it")
+                                    + s.volumes() + " --db " + s.db() + ", then start the server on it")
                             .append("to start this empty index anyway, pass --allow-fresh-index: the volumes' data stays, unseen by it")
                     : no.reasons());
         };
@@ -246,6 +294,8 @@ final class Wiring {
 
     private static Running start(Settings s, SqliteIndex index, ReloadableVolumes nginx, Identity.Verdict.Proceed identity,
                                  Supplier<Either<Seq<String>, Settings>> reload, AtomicReference<Option<Tokens>> tokens) {
+        Option<io.helidon.common.tls.Tls> dataTls = serverTls(s);
+        Option<io.helidon.common.tls.Tls> adminTls = serverTls(s);
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         String version = Wiring.class.getPackage().getImplementationVersion(); // the manifest's, as in mkv --version
@@ -256,7 +306,7 @@ final class Wiring {
         VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
-        telemetry.watchHealth(s.volumes(), health::snapshot);
+        telemetry.watchHealth(s.volumes().volumes(), health::snapshot);
         telemetry.watchRing(() -> ringHealth.read().writable());
         Clock clock = Clock.systemUTC();
         telemetry.watchWriting(() -> {
@@ -280,9 +330,13 @@ final class Wiring {
                 .featuresDiscoverServices(false)
                 .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), observed(telemetry), listLimit, accessLog::get,
                         new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow())), tokens::get));
+        dataTls.forEach(server::tls);
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
-            server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
+            server.putSocket("admin", l -> {
+                        l.host(s.host()).port(s.adminPort());
+                        adminTls.forEach(l::tls);
+                    })
                     .routing("admin", r -> {
                         if (s.adminAuth()) r.addFilter(BearerAuth.admin(tokens::get));
                         AdminRoutes.routing(r, readiness, ringHealth::read, observed(telemetry));

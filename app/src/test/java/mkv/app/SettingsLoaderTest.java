@@ -31,14 +31,14 @@ class SettingsLoaderTest {
         assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.accessLog()).isFalse();
         assertThat(s.indexCheck()).as("a damaged index is refused unless the check is turned off").isTrue();
-        assertThat(s.volumes().map(Object::toString)).containsExactly("a:1", "b:2", "c:3");
+        assertThat(s.volumes().volumes().map(Object::toString)).containsExactly("a:1", "b:2", "c:3");
     }
 
     @Test
     void flags_beat_the_environment_which_beats_the_file() throws IOException {
         Path file = yaml("volumes: [f:1, f:2]\nreplicas: 1\nread-timeout: 3s\nport: 4000\nprotect: true\n");
         Settings fileOnly = SettingsLoader.load(new SettingsLoader.Sources(Map.of(), Map.of(), Option.of(file))).get();
-        assertThat(fileOnly.volumes().map(Object::toString)).containsExactly("f:1", "f:2");
+        assertThat(fileOnly.volumes().volumes().map(Object::toString)).containsExactly("f:1", "f:2");
         assertThat(fileOnly.readTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(fileOnly.protect()).isTrue();
 

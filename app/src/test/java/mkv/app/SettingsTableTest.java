@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
+import mkv.adapter.tls.TestCertificates;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The one table of settings, and everything derived from it: the record, the flags, --help and the doc. */
@@ -27,6 +30,19 @@ class SettingsTableTest {
     }
 
     /** A value for every setting, none its default, all different where the types allow, so a swap shows. */
+    @TempDir
+    static Path certificates;
+    static Map<String, String> notDefaults;
+
+    @BeforeAll
+    static void make_certificates() {
+        var ca = TestCertificates.authority(certificates, "settings");
+        var issued = ca.issue("coordinator", 3);
+        notDefaults = new java.util.HashMap<>(NOT_DEFAULTS);
+        notDefaults.putAll(Map.of("tls-cert", issued.cert().toString(), "tls-key", issued.key().toString(),
+                "tls-ca", ca.caCert().toString()));
+    }
+
     private static final Map<String, String> NOT_DEFAULTS = Map.ofEntries(
             Map.entry("volumes", "a:1,b:2,c:3,d:4"), Map.entry("db", "x.db"), Map.entry("host", "127.0.0.2"),
             Map.entry("port", "4000"), Map.entry("admin-port", "4001"), Map.entry("tokens-file", "api.tokens"),
@@ -41,10 +57,10 @@ class SettingsTableTest {
 
     @Test
     void each_setting_given_as_a_flag_lands_in_the_component_of_its_own_name() {
-        assertThat(NOT_DEFAULTS.keySet()).containsExactlyInAnyOrderElementsOf(SettingsTable.ALL.map(Setting::name));
-        Settings s = SettingsLoader.load(new SettingsLoader.Sources(NOT_DEFAULTS, Map.of(), Option.none())).get();
+        assertThat(notDefaults.keySet()).containsExactlyInAnyOrderElementsOf(SettingsTable.ALL.map(Setting::name));
+        Settings s = SettingsLoader.load(new SettingsLoader.Sources(notDefaults, Map.of(), Option.none())).get();
         for (Setting<?> setting : SettingsTable.ALL) {
-            Object given = setting.parse(NOT_DEFAULTS.get(setting.name()));
+            Object given = setting.parse(notDefaults.get(setting.name()));
             assertThat(component(s, camelCase(setting.name()))).as(setting.name()).isEqualTo(given);
             assertThat(setting.read().apply(s)).as(setting.name()).isEqualTo(given);
         }

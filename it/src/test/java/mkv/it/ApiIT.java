@@ -21,9 +21,14 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every row of the API table against real nginx volumes and a real coordinator process. */
+/**
+ * Every row of the API table against real nginx volumes and a real coordinator process. One
+ * instance for the class, so that a subclass can start another kind of cluster ({@link TlsApiIT}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiIT {
     @TempDir
     static Path dir;
@@ -32,9 +37,9 @@ class ApiIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
-    static void start() {
+    void start() {
         cluster = Cluster.start(dir, 3, 2);
-        http = new Http(cluster.base());
+        http = cluster.http();
     }
 
     @AfterAll
@@ -60,7 +65,7 @@ class ApiIT {
         assertThat(redirect.headers().firstValue("Content-Md5")).contains(md5(value));
         String location = redirect.headers().firstValue("Location").orElseThrow();
         // A new write's generation is in the file name: /svNN/aa/bb/<digest>.<generation>.
-        assertThat(location).matches("http://127\\.0\\.0\\.1:\\d+/sv00/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\\.[1-9][0-9]*");
+        assertThat(location).matches(cluster.scheme() + "127\\.0\\.0\\.1:\\d+/sv00/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\\.[1-9][0-9]*");
         List<String> volumes = List.of(redirect.headers().firstValue("Key-Volumes").orElseThrow().split(","));
         assertThat(volumes).hasSize(2).allMatch(v -> cluster.volumeList().contains(v));
         assertThat(http.read("/api/hello").body()).isEqualTo(value);
@@ -94,7 +99,7 @@ class ApiIT {
 
     @Test
     void an_empty_chunked_body_is_refused_with_411() {
-        var r = Http.send(HttpRequest.newBuilder(http.uri("/api/empty-chunked"))
+        var r = http.call(HttpRequest.newBuilder(http.uri("/api/empty-chunked"))
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[0]))));
         assertThat(r.statusCode()).isEqualTo(411);
         assertThat(http.get("/api/empty-chunked").statusCode()).isEqualTo(404);
@@ -104,7 +109,7 @@ class ApiIT {
     void a_chunked_body_is_stored_whole() throws Exception {
         byte[] value = new byte[3_000_000];
         new Random(7).nextBytes(value);
-        var r = Http.send(HttpRequest.newBuilder(http.uri("/api/chunked"))
+        var r = http.call(HttpRequest.newBuilder(http.uri("/api/chunked"))
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(value))));
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(r.headers().firstValue("Content-Md5")).contains(md5(value));
@@ -229,7 +234,7 @@ class ApiIT {
         assertThat(http.put("/", "v").statusCode()).isEqualTo(400);
         // What java.net.URI refuses to send, a raw socket can.
         for (String raw : List.of("/bad%ZZ", "/bad%", "/a/../b", "/raw\u00e9")) {
-            String answer = RawHttp.exchange(cluster.port, "PUT " + raw + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nv");
+            String answer = cluster.raw("PUT " + raw + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nv");
             assertThat(answer).as("PUT " + raw).startsWith("HTTP/1.1 4");
         }
     }
@@ -273,7 +278,7 @@ class ApiIT {
         for (int i = 0; i < value.length; i++) value[i] = (byte) i;
         http.put("/api/range", value);
         String location = http.get("/api/range").headers().firstValue("Location").orElseThrow();
-        HttpResponse<byte[]> part = Http.send(HttpRequest.newBuilder(URI.create(location)).header("Range", "bytes=100-199").GET());
+        HttpResponse<byte[]> part = http.call(HttpRequest.newBuilder(URI.create(location)).header("Range", "bytes=100-199").GET());
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(value, 100, 200));
     }
@@ -294,7 +299,7 @@ class ApiIT {
 
     @Test
     void the_request_id_is_echoed_or_made() {
-        var mine = Http.send(HttpRequest.newBuilder(http.uri("/api/rid")).header("X-Request-Id", "abc-123").GET());
+        var mine = http.call(HttpRequest.newBuilder(http.uri("/api/rid")).header("X-Request-Id", "abc-123").GET());
         assertThat(mine.headers().firstValue("X-Request-Id")).contains("abc-123");
         assertThat(http.get("/api/rid").headers().firstValue("X-Request-Id")).isPresent();
     }
@@ -302,7 +307,7 @@ class ApiIT {
     @Test
     void bad_content_length_gets_a_4xx() throws Exception {
         for (String cl : List.of("abc", "-5", "1, 2")) {
-            String answer = RawHttp.exchange(cluster.port, "PUT /api/badlen HTTP/1.1\r\nHost: x\r\nContent-Length: " + cl + "\r\n\r\nhello");
+            String answer = cluster.raw("PUT /api/badlen HTTP/1.1\r\nHost: x\r\nContent-Length: " + cl + "\r\n\r\nhello");
             assertThat(answer).as("Content-Length: " + cl).startsWith("HTTP/1.1 4");
         }
         assertThat(http.get("/api/badlen").statusCode()).isEqualTo(404);
@@ -311,7 +316,7 @@ class ApiIT {
     private static HttpResponse<byte[]> putWithMd5(String key, byte[] value, String contentMd5, boolean chunked) {
         var body = chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(value))
                 : HttpRequest.BodyPublishers.ofByteArray(value);
-        return Http.send(HttpRequest.newBuilder(http.uri(key)).header("Content-MD5", contentMd5).PUT(body));
+        return http.call(HttpRequest.newBuilder(http.uri(key)).header("Content-MD5", contentMd5).PUT(body));
     }
 
     private static String base64Md5(byte[] value) {

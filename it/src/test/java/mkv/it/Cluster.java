@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.adapter.tls.TestCertificates;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Ring;
@@ -37,6 +38,12 @@ final class Cluster implements AutoCloseable {
 
     final int adminPort;
 
+    /** TLS for a whole cluster: the CA every client trusts, the coordinator's certificate and each volume's by number. */
+    record Tls(TestCertificates ca, TestCertificates.Issued coordinator, java.util.Map<Integer, TestCertificates.Issued> volumes) {}
+
+    /** Null for a plain-http cluster. */
+    private Tls tls;
+
     private Cluster(Path root, int volumeCount, int replicas, String heap, boolean placementFlags,
                     java.util.function.Function<Cluster, List<String>> extraArgs) {
         this.root = root;
@@ -57,7 +64,53 @@ final class Cluster implements AutoCloseable {
     }
 
     String adminBase() {
-        return "http://127.0.0.1:" + adminPort;
+        return scheme() + "127.0.0.1:" + adminPort;
+    }
+
+    /**
+     * A cluster that speaks TLS everywhere: a CA of its own (in ROOT/tls), the coordinator's data and
+     * admin ports on https with a certificate of serial 1000, and every volume on https with one of
+     * serial 100 + its number, listed to the coordinator as https://; {@code volumeCert} may hand a
+     * volume another certificate (one the CA did not sign).
+     */
+    static Cluster startTls(Path root, int volumeCount, int replicas,
+                            java.util.function.BiFunction<Integer, TestCertificates, TestCertificates.Issued> volumeCert, String... extraArgs) {
+        TestCertificates ca = TestCertificates.authority(root.resolve("tls"), "cluster");
+        var volumes = new java.util.HashMap<Integer, TestCertificates.Issued>();
+        for (int i = 0; i < volumeCount; i++) volumes.put(i, volumeCert.apply(i, ca));
+        Tls tls = new Tls(ca, ca.issue("coordinator", 1000), volumes);
+        List<String> args = new ArrayList<>(List.of("--tls-cert", tls.coordinator().cert().toString(),
+                "--tls-key", tls.coordinator().key().toString(), "--tls-ca", ca.caCert().toString()));
+        args.addAll(List.of(extraArgs));
+        Cluster c = new Cluster(root, volumeCount, replicas, "256m", true, ignored -> args);
+        c.tls = tls;
+        return c.startAll();
+    }
+
+    /** {@link #startTls} with every volume's certificate signed by the cluster's CA. */
+    static Cluster startTls(Path root, int volumeCount, int replicas, String... extraArgs) {
+        return startTls(root, volumeCount, replicas, (i, ca) -> ca.issue("vol" + i, 100 + i), extraArgs);
+    }
+
+    /** The cluster's TLS, or null when it speaks plain http. */
+    Tls tls() {
+        return tls;
+    }
+
+    /** {@code https://} for a TLS cluster, else {@code http://}: the coordinator's and the volumes' scheme alike. */
+    String scheme() {
+        return tls == null ? "http://" : "https://";
+    }
+
+    /** Sends raw bytes to the coordinator's data port (over TLS in a TLS cluster) and reads the answer's first bytes. */
+    String raw(String request) {
+        return tls == null ? RawHttp.exchange(port, request)
+                : RawHttp.exchange(Http.sslContext(tls.ca().caCert()).getSocketFactory(), port, request);
+    }
+
+    /** A client for the coordinator's data port, trusting the cluster's CA when it has one. */
+    Http http() {
+        return tls == null ? new Http(base()) : new Http(base(), Http.trusting(tls.ca().caCert()));
     }
 
     /** Sends a signal (HUP, TERM, ...) to the coordinator process. */
@@ -95,7 +148,7 @@ final class Cluster implements AutoCloseable {
     }
 
     String volumeList() {
-        return volumeList(volumePorts);
+        return tls == null ? volumeList(volumePorts) : String.join(",", volumePorts.stream().map(p -> "https://127.0.0.1:" + p).toList());
     }
 
     static String volumeList(List<Integer> ports) {
@@ -107,7 +160,7 @@ final class Cluster implements AutoCloseable {
     }
 
     String base() {
-        return "http://127.0.0.1:" + port;
+        return scheme() + "127.0.0.1:" + port;
     }
 
     Volume volume(int i) {
@@ -212,7 +265,27 @@ final class Cluster implements AutoCloseable {
     }
 
     void startVolume(int i) {
-        volumes.set(i, NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", volumePorts.get(i)));
+        if (tls == null || !tls.volumes().containsKey(i)) {
+            volumes.set(i, NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", volumePorts.get(i)));
+            return;
+        }
+        var cert = tls.volumes().get(i);
+        var config = new mkv.adapter.nginx.NginxConfig(root.resolve("vol" + i).toAbsolutePath(), volumePorts.get(i), "127.0.0.1",
+                "root".equals(System.getProperty("user.name"))).withTls(new mkv.adapter.nginx.NginxConfig.Certificate(cert.cert(), cert.key()));
+        try {
+            volumes.set(i, NginxVolumeProcess.start(config, Duration.ofSeconds(10)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGHUP to a volume's nginx master: it reads its config and certificate again. */
+    void reloadVolume(int i) {
+        try {
+            volumes.get(i).reload();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void stopVolume(int i) {
@@ -252,7 +325,8 @@ final class Cluster implements AutoCloseable {
         List<String> defaults = new ArrayList<>(List.of("--db", db().toString(),
                 "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1",
                 "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
-        if (placementFlags) defaults.addAll(List.of("--volumes", volumeList(served), "--replicas", Integer.toString(replicas)));
+        String servedList = tls == null ? volumeList(served) : String.join(",", served.stream().map(p -> "https://127.0.0.1:" + p).toList());
+        if (placementFlags) defaults.addAll(List.of("--volumes", servedList, "--replicas", Integer.toString(replicas)));
         for (int i = 0; i < defaults.size(); i += 2) {
             if (!extraArgs.contains(defaults.get(i))) cmd.addAll(defaults.subList(i, i + 2)); // a test's own value wins
         }
@@ -340,7 +414,7 @@ final class Cluster implements AutoCloseable {
     List<String> liveKeys(String prefix) {
         List<String> keys = new ArrayList<>();
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(new Http(base()).get(prefix + "?list&limit=10000").body())
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(http().get(prefix + "?list&limit=10000").body())
                     .get("keys").forEach(k -> keys.add(k.asText()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -353,13 +427,14 @@ final class Cluster implements AutoCloseable {
      * gives, reading each straight from its volume; returns that md5.
      */
     String assertEveryReplicaHolds(String key) {
-        var redirect = new Http(base()).get(Http.enc(key));
+        Http http = http();
+        var redirect = http.get(Http.enc(key));
         org.assertj.core.api.Assertions.assertThat(redirect.statusCode()).as(key).isEqualTo(302);
         String md5 = redirect.headers().firstValue("Content-Md5").orElseThrow();
         // The 302's own path: the generation it names is the one every replica must hold.
         String path = java.net.URI.create(redirect.headers().firstValue("Location").orElseThrow()).getRawPath();
         for (String volume : redirect.headers().firstValue("Key-Volumes").orElseThrow().split(",")) {
-            var copy = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + volume + path)).GET());
+            var copy = http.call(java.net.http.HttpRequest.newBuilder(java.net.URI.create(scheme() + volume + path)).GET());
             org.assertj.core.api.Assertions.assertThat(copy.statusCode()).as(key + " on " + volume).isEqualTo(200);
             org.assertj.core.api.Assertions.assertThat(Http.md5(copy.body())).as(key + " on " + volume).isEqualTo(md5);
         }

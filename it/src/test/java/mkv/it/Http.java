@@ -17,9 +17,56 @@ final class Http {
             .build();
 
     private final String base;
+    private final HttpClient client;
 
     Http(String base) {
+        this(base, CLIENT);
+    }
+
+    /** Calls {@code base} with a client of the caller's, e.g. one that trusts a test CA. */
+    Http(String base, HttpClient client) {
         this.base = base;
+        this.client = client;
+    }
+
+    /** A client like the plain one that trusts only the CA certificate in {@code caPem} for https. */
+    static HttpClient trusting(java.nio.file.Path caPem) {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5))
+                .sslContext(sslContext(caPem)).build();
+    }
+
+    /** TLS that trusts only the CA certificate in {@code caPem}. */
+    static javax.net.ssl.SSLContext sslContext(java.nio.file.Path caPem) {
+        try (var in = java.nio.file.Files.newInputStream(caPem)) {
+            var ca = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", ca);
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            var context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The serial number of the certificate the server on the loopback {@code port} presents to a
+     * new connection, checked against {@code caPem}.
+     */
+    static java.math.BigInteger servedSerial(int port, java.nio.file.Path caPem) {
+        try (var socket = (javax.net.ssl.SSLSocket) sslContext(caPem).getSocketFactory().createSocket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Percent-encodes a key into a raw path: every byte but unreserved characters and '/'. */
@@ -37,7 +84,7 @@ final class Http {
     }
 
     HttpResponse<byte[]> put(String rawPath, byte[] body) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     HttpResponse<byte[]> put(String rawPath, String body) {
@@ -46,7 +93,7 @@ final class Http {
 
     /** A PUT with one extra header, e.g. If-Match. */
     HttpResponse<byte[]> put(String rawPath, byte[] body, String header, String value) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).header(header, value).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).header(header, value).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     HttpResponse<byte[]> put(String rawPath, String body, String header, String value) {
@@ -54,23 +101,23 @@ final class Http {
     }
 
     HttpResponse<byte[]> get(String rawPath) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).GET());
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).GET());
     }
 
     HttpResponse<byte[]> head(String rawPath) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
     }
 
     HttpResponse<byte[]> delete(String rawPath) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).DELETE());
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).DELETE());
     }
 
     HttpResponse<byte[]> unlink(String rawPath) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).method("UNLINK", HttpRequest.BodyPublishers.noBody()));
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).method("UNLINK", HttpRequest.BodyPublishers.noBody()));
     }
 
     HttpResponse<byte[]> method(String method, String rawPath) {
-        return send(HttpRequest.newBuilder(uri(rawPath)).method(method, HttpRequest.BodyPublishers.noBody()));
+        return send(client, HttpRequest.newBuilder(uri(rawPath)).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     /** GET the key, then follow the redirect to the volume: the value as a client would read it. */
@@ -78,12 +125,22 @@ final class Http {
         HttpResponse<byte[]> redirect = get(rawPath);
         if (redirect.statusCode() != 302) return redirect;
         String location = redirect.headers().firstValue("Location").orElseThrow();
-        return send(HttpRequest.newBuilder(URI.create(location)).GET());
+        return send(client, HttpRequest.newBuilder(URI.create(location)).GET());
     }
 
+    /** Sends with the plain client. */
     static HttpResponse<byte[]> send(HttpRequest.Builder request) {
+        return send(CLIENT, request);
+    }
+
+    /** Sends with this one's client (e.g. to a URL an answer gave, such as a redirect). */
+    HttpResponse<byte[]> call(HttpRequest.Builder request) {
+        return send(client, request);
+    }
+
+    private static HttpResponse<byte[]> send(HttpClient client, HttpRequest.Builder request) {
         try {
-            return CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -13,7 +13,12 @@ final class RawHttp {
     private RawHttp() {}
 
     static String exchange(int port, String request) {
-        try (Socket s = new Socket()) {
+        return exchange(javax.net.SocketFactory.getDefault(), port, request);
+    }
+
+    /** The same over sockets of the caller's, e.g. TLS ones. */
+    static String exchange(javax.net.SocketFactory sockets, int port, String request) {
+        try (Socket s = sockets.createSocket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -160,7 +160,8 @@ final class BlobUpload {
     private TcpClientConnection connect() {
         var uri = ClientUri.create(URI.create(url));
         var config = client.prototype();
-        var key = ConnectionKey.create("http", uri.host(), uri.port(), NO_TLS, config.dnsResolver(),
+        boolean https = "https".equals(uri.scheme());
+        var key = ConnectionKey.create(uri.scheme(), uri.host(), uri.port(), https ? config.tls() : NO_TLS, config.dnsResolver(),
                 config.dnsAddressLookup(), Proxy.noProxy());
         // release → false: the connection closes when the response does; it is never pooled.
         return TcpClientConnection.create(client, key, List.of(), ignored -> false, ignored -> {}).connect();

@@ -237,6 +237,23 @@ public final class NginxVolumeProcess implements AutoCloseable {
         return text.toString().strip();
     }
 
+    /**
+     * SIGHUP to nginx's master, what {@code nginx -s reload} sends: it reads its config and
+     * certificate files again and starts new workers; old workers finish their requests first.
+     */
+    public void reload() throws IOException {
+        if (!process.isAlive()) throw new IOException("nginx (pid " + process.pid() + ") is not running");
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
+        try {
+            if (!kill.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -HUP " + process.pid() + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while signalling nginx", e);
+        }
+    }
+
     /** Graceful stop (workers finish their requests), then by force after a deadline. */
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package mkv.adapter.nginx;
 
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -34,7 +35,8 @@ import mkv.domain.port.Volumes;
 
 /**
  * The volumes as stock nginx servers speaking WebDAV: PUT and DELETE to write, HEAD to look.
- * Every volume failure comes back as a value; nothing here throws for a volume's sake.
+ * Every volume failure comes back as a value; nothing here throws for a volume's sake. A volume
+ * listed as {@code https://} is spoken to over TLS, its certificate checked against the trusted CA.
  */
 public final class NginxVolumes implements Volumes, AutoCloseable {
 
@@ -70,29 +72,53 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
     private final Options options;
+    private final VolumeList addresses;
     private final WebClient client;
     private final WebClient probes;
 
+    /** Every volume spoken to over plain http. */
     public NginxVolumes(Options options) {
+        this(options, VolumeList.http(Vector.empty()), Option.none());
+    }
+
+    /**
+     * Volumes reached as {@code addresses} says; {@code trust} (the CA's certificates) verifies
+     * every https volume, and is required when there is one.
+     */
+    public NginxVolumes(Options options, VolumeList addresses, Option<Tls> trust) {
+        if (!addresses.https().isEmpty() && trust.isEmpty()) {
+            throw new IllegalArgumentException("https volumes (" + addresses.https().mkString(",") + ") need a CA to verify them");
+        }
         this.options = options;
+        this.addresses = addresses;
         // One client for every volume: HEAD, DELETE and sidecar PUTs reuse its keep-alive pool.
         // No 100-continue: nginx takes every body we send, and the wait would cost a round trip.
-        this.client = WebClient.builder()
+        // Each client keeps a pool of its own, not Helidon's JVM-wide one: closing a client retired
+        // by a reload (new timeouts, a new CA) then really closes its connections.
+        var data = WebClient.builder();
+        var probe = WebClient.builder();
+        trust.forEach(tls -> {
+            data.tls(tls);
+            probe.tls(tls);
+        });
+        this.client = data
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .keepAlive(true)
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .connectionCacheSize(options.connectionsPerVolume())
+                .shareConnectionCache(false)
                 .build();
         // Probes have a client of their own: their short timeouts, and no wait behind data traffic.
         Duration probeConnect = options.pingTimeout().compareTo(options.connectTimeout()) < 0 ? options.pingTimeout() : options.connectTimeout();
-        this.probes = WebClient.builder()
+        this.probes = probe
                 .connectTimeout(probeConnect)
                 .readTimeout(options.pingTimeout())
                 .keepAlive(true)
                 .followRedirects(false)
                 .connectionCacheSize(2)
+                .shareConnectionCache(false)
                 .build();
     }
 
@@ -263,13 +289,17 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         }
     }
 
-    /** HEAD of the data root within the ping timeout: any answer below 500 proves nginx is serving the folder. */
+    /**
+     * HEAD of the data root within the ping timeout: any answer below 500 proves nginx is serving
+     * the folder, but a 400, which is nginx refusing the request itself (plain http sent to its
+     * https port).
+     */
     @Override
     public Transfer ping(Volume volume) {
         Replica replica = new Replica(volume, 0);
         try (HttpClientResponse response = probes.head().uri(base(volume) + "/").readTimeout(options.pingTimeout()).request()) {
             int status = response.status().code();
-            return status < 500 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
+            return status < 500 && status != 400 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
         } catch (RuntimeException e) {
             return new Transfer.Failed(replica, VolumeFailures.of(e));
         }
@@ -392,15 +422,15 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         String digest = key.digest();
         int sv = replica.subvolume();
         var url = new StringBuilder(24 + replica.volume().host().length() + 96);
-        url.append("http://").append(replica.volume().host()).append(':').append(replica.volume().port())
+        url.append(addresses.scheme(replica.volume())).append(replica.volume().host()).append(':').append(replica.volume().port())
                 .append("/sv").append((char) ('0' + sv / 10)).append((char) ('0' + sv % 10))
                 .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
         if (generation != 0) url.append('.').append(generation);
         return url.toString();
     }
 
-    private static String base(Volume volume) {
-        return "http://" + volume.host() + ":" + volume.port();
+    private String base(Volume volume) {
+        return addresses.scheme(volume) + volume.host() + ":" + volume.port();
     }
 
     private static MessageDigest md5() {

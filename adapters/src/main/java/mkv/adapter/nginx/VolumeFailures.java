@@ -16,6 +16,9 @@ import mkv.domain.VolumeFailure;
 final class VolumeFailures {
     private VolumeFailures() {}
 
+    /** What Helidon's client throws, around the cause, when a TLS handshake fails. */
+    private static final String HANDSHAKE_FAILED = "Failed to execute SSL handshake";
+
     /** The failure of a call without a streamed body. */
     static VolumeFailure of(Throwable thrown) {
         VolumeFailure known = classify(thrown);
@@ -37,6 +40,13 @@ final class VolumeFailures {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                     || t.getClass().getSimpleName().equals("RuntimeUnknownHostException")) {
                 return new VolumeFailure.Unreachable(describe(t));
+            }
+            // No request reaches a volume whose TLS handshake failed (an untrusted certificate, or
+            // https spoken to a plain-http port): unreachable, so nothing needs rolling back there.
+            // Only the handshake: a TLS connection that breaks later is lost like any other.
+            if (t instanceof javax.net.ssl.SSLHandshakeException || HANDSHAKE_FAILED.equals(t.getMessage())) {
+                Throwable why = t.getCause() != null && t.getCause() != t ? t.getCause() : t;
+                return new VolumeFailure.Unreachable("TLS handshake failed: " + describe(why));
             }
             if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
                 return new VolumeFailure.TimedOut(describe(t));

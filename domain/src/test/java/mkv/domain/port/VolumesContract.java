@@ -44,6 +44,11 @@ public abstract class VolumesContract {
     /** A volume that does not answer: every call to it fails as unreachable. */
     protected abstract Volume down();
 
+    /** How the volumes under test are reached: the start of each of their URLs. */
+    protected String scheme() {
+        return "http://";
+    }
+
     // ---- fixtures ---------------------------------------------------------------------------
 
     /** Within one chunk (the nginx adapter sends it whole), and well beyond one (it streams it). */
@@ -459,7 +464,7 @@ public abstract class VolumesContract {
     void a_url_is_the_volumes_address_and_the_blob_path() {
         Key key = freshKey("url");
         for (Replica r : List.of(new Replica(up(0), 0), new Replica(up(1), 42), new Replica(new Volume("vol.example", 8080), 99))) {
-            assertThat(volumes().url(r, key, 0)).isEqualTo("http://" + r.volume().host() + ":" + r.volume().port() + BlobPath.of(key, r).path());
+            assertThat(volumes().url(r, key, 0)).isEqualTo(scheme() + r.volume().host() + ":" + r.volume().port() + BlobPath.of(key, r).path());
         }
     }
 
