@@ -16,9 +16,16 @@ final class Schema {
     /**
      * The layout this build writes. 1: the entries table and its two partial indexes;
      * 2: the meta table (the cluster id); 3: each entry's generation, pending write and retired
-     * generations, and the generation high-water mark in meta.
+     * generations, and the generation high-water mark in meta; 4 ({@link #COUNTERS}): keys and
+     * bytes by state and by volume, kept by triggers.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
+
+    /**
+     * The version that adds the counters ({@link #addCounters}). Its own constant so that a merge
+     * with another branch's migration only renumbers it: the step itself depends on no other.
+     */
+    static final int COUNTERS = 4;
 
     /** The settings of the one write connection. */
     static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
@@ -80,6 +87,7 @@ final class Schema {
                 if (found < 1) createVersion1(s);
                 if (found < 2) createVersion2(s);
                 if (found < 3) createVersion3(s);
+                if (found < COUNTERS) addCounters(s);
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -97,6 +105,24 @@ final class Schema {
         try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
+    }
+
+    /**
+     * Keys and bytes by state ({@code entry_counts}) and replicas and bytes by volume
+     * ({@code volume_counts}), kept by triggers on entries in the same transaction as every
+     * change, so that a scrape reads a few rows instead of counting an index of millions. Both
+     * are keyed by the stored values, not by a list of them: a new state code or a new volume
+     * needs no change here. Filled once from the rows already there (one pass over the table).
+     */
+    private static void addCounters(Statement s) throws SQLException {
+        s.execute("CREATE TABLE IF NOT EXISTS entry_counts (state INTEGER NOT NULL PRIMARY KEY, keys INTEGER NOT NULL, bytes INTEGER NOT NULL) STRICT");
+        s.execute("CREATE TABLE IF NOT EXISTS volume_counts (volume TEXT NOT NULL PRIMARY KEY, replicas INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID, STRICT");
+        for (String sql : Counters.TRIGGERS) s.execute(sql);
+        s.execute("DELETE FROM entry_counts");
+        s.execute("DELETE FROM volume_counts");
+        s.execute("INSERT INTO entry_counts (state, keys, bytes) SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state");
+        s.execute("INSERT INTO volume_counts (volume, replicas, bytes) SELECT " + Counters.VOLUME + ", count(*), coalesce(sum(e.size), 0)"
+                + " FROM entries AS e, " + Counters.replicasOf("e") + " WHERE e.replicas <> '' GROUP BY 1");
     }
 
     private static void createVersion3(Statement s) throws SQLException {

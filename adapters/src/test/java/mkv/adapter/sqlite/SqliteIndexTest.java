@@ -125,7 +125,7 @@ class SqliteIndexTest extends IndexContract {
     void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
         Path file = freshFile();
         try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
-            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(3);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(4);
             try (var rs = s.executeQuery("PRAGMA journal_mode")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
@@ -161,7 +161,7 @@ class SqliteIndexTest extends IndexContract {
             assertThat(index.reserveGenerations(10)).isEqualTo(1);
         }
         try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
-            assertThat(Schema.version(c)).isEqualTo(3);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION);
             assertThat(index.cluster()).isEqualTo(io.vavr.control.Option.some(id));
             assertThat(index.reserveGenerations(1)).isEqualTo(11);
         }
@@ -186,7 +186,7 @@ class SqliteIndexTest extends IndexContract {
             s.execute("PRAGMA user_version = 2");
         }
         try (var index = SqliteIndex.open(file); Connection c = raw(file)) {
-            assertThat(Schema.version(c)).isEqualTo(3);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION);
             assertThat(index.get(kept.key())).contains(kept);
             assertThat(index.get(kept.key()).get().generation()).isZero();
             assertThat(index.cluster()).contains(new mkv.domain.ClusterId("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"));
