@@ -241,6 +241,10 @@ final class Wiring {
             return new Telemetry.Writing(w.rows(), w.oldest()
                     .map(t -> Math.max(0, java.time.Duration.between(t, clock.instant()).toMillis() / 1000.0)).getOrElse(0.0));
         });
+        telemetry.watchStored(
+                () -> index.countByState().map(c -> new Telemetry.Stored(c.state().name().toLowerCase(java.util.Locale.ROOT), c.keys(), c.bytes()))
+                        .toJavaList(),
+                () -> index.countByVolume().map(c -> new Telemetry.Stored(c.volume(), c.replicas(), c.bytes())).toJavaList());
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
         java.time.Instant started = clock.instant();

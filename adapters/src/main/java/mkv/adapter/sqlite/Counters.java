@@ -11,8 +11,9 @@ import java.util.List;
  * <p>A row's replicas are stored as {@code host:port/NN,host:port/NN}; SQLite splits them with
  * {@code json_each} over the list written as a JSON array (no replica contains a comma; a
  * backslash or quote in a host is escaped), since a trigger may not use a recursive query. Volume
- * counts cover the replicas of each row's current value in every state; pending and retired
- * generations are not counted (few, and short-lived).
+ * counts cover the replicas of each row's current value in every state but WRITING (whose replicas
+ * may not hold anything yet): so a PUT's first write, its WRITING row, splits no replica list, and a
+ * rolled-back PUT none at all. Pending and retired generations are not counted (few, short-lived).
  */
 final class Counters {
     private Counters() {}
@@ -35,15 +36,20 @@ final class Counters {
         return "UPDATE entry_counts SET keys = keys - 1, bytes = bytes - " + row + ".size WHERE state = " + row + ".state;";
     }
 
+    /** Whether the row's replicas count on their volumes: every state but WRITING. */
+    static String stored(String row) {
+        return row + ".state <> " + Rows.code(mkv.domain.EntryState.WRITING) + " AND " + row + ".replicas <> ''";
+    }
+
     private static String addVolumes(String row) {
         return "INSERT INTO volume_counts (volume, replicas, bytes) SELECT " + VOLUME + ", 1, " + row + ".size FROM " + replicasOf(row)
-                + " WHERE " + row + ".replicas <> ''"
+                + " WHERE " + stored(row)
                 + " ON CONFLICT (volume) DO UPDATE SET replicas = replicas + 1, bytes = bytes + excluded.bytes;";
     }
 
     private static String subtractVolumes(String row) {
         return "UPDATE volume_counts SET replicas = replicas - 1, bytes = bytes - " + row + ".size"
-                + " WHERE volume IN (SELECT " + VOLUME + " FROM " + replicasOf(row) + " WHERE " + row + ".replicas <> '');";
+                + " WHERE " + stored(row) + " AND volume IN (SELECT " + VOLUME + " FROM " + replicasOf(row) + ");";
     }
 
     /** The triggers, created by the {@link Schema#COUNTERS} step. */
@@ -57,7 +63,8 @@ final class Counters {
             "CREATE TRIGGER IF NOT EXISTS entries_count_state AFTER UPDATE OF state, size ON entries"
                     + " WHEN OLD.state IS NOT NEW.state OR OLD.size IS NOT NEW.size BEGIN "
                     + subtractState("OLD") + addState("NEW") + " END",
-            "CREATE TRIGGER IF NOT EXISTS entries_count_volumes AFTER UPDATE OF replicas, size ON entries"
-                    + " WHEN OLD.replicas IS NOT NEW.replicas OR OLD.size IS NOT NEW.size BEGIN "
+            "CREATE TRIGGER IF NOT EXISTS entries_count_volumes AFTER UPDATE OF state, replicas, size ON entries"
+                    + " WHEN OLD.replicas IS NOT NEW.replicas OR OLD.size IS NOT NEW.size OR (" + stored("OLD") + ") IS NOT (" + stored("NEW")
+                    + ") BEGIN "
                     + subtractVolumes("OLD") + addVolumes("NEW") + " END");
 }

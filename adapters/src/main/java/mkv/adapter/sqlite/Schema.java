@@ -122,7 +122,7 @@ final class Schema {
         s.execute("DELETE FROM volume_counts");
         s.execute("INSERT INTO entry_counts (state, keys, bytes) SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state");
         s.execute("INSERT INTO volume_counts (volume, replicas, bytes) SELECT " + Counters.VOLUME + ", count(*), coalesce(sum(e.size), 0)"
-                + " FROM entries AS e, " + Counters.replicasOf("e") + " WHERE e.replicas <> '' GROUP BY 1");
+                + " FROM entries AS e, " + Counters.replicasOf("e") + " WHERE " + Counters.stored("e") + " GROUP BY 1");
     }
 
     private static void createVersion3(Statement s) throws SQLException {

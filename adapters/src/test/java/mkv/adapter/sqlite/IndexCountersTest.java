@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The counters the triggers keep (keys and bytes by state, replicas and bytes by volume) always
+ * The counters the triggers keep (keys and bytes by state, replicas and bytes by volume of every
+ * entry not WRITING) always
  * say what a full count of the rows says: through every kind of write, and after the migration
  * that creates them over an index that already holds rows.
  */
@@ -65,6 +66,7 @@ class IndexCountersTest {
         Option<Key> after = Option.none();
         for (Seq<Entry> page = index.scan(after, 100); !page.isEmpty(); page = index.scan(after, 100)) {
             for (Entry e : page) {
+                if (e.state() == EntryState.WRITING) continue; // its replicas may hold nothing yet
                 for (Replica r : e.replicas()) {
                     long[] n = volumes.computeIfAbsent(r.volume().toString(), v -> new long[2]);
                     n[0]++;
