@@ -41,6 +41,13 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--access-log", defaultValue = "${env:MKV_VOLUME_ACCESS_LOG:-false}", fallbackValue = "true", arity = "0..1",
+            paramLabel = "BOOL",
+            description = "Turn on nginx's access log, DIR/run/log/access.log: one line per request with its time, client, request, "
+                    + "status, bytes sent, seconds and the coordinator's request id. Off by default (MKV_VOLUME_ACCESS_LOG=true "
+                    + "also turns it on).")
+    boolean accessLog;
+
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
                     + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
@@ -60,9 +67,9 @@ final class VolumeCommand implements Callable<Integer> {
             return 1;
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root));
+        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root).withAccessLog(accessLog));
 
-        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port);
+        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port, accessLog);
         Runtime.getRuntime().addShutdownHook(new Thread(volume::close, "mkv-volume-shutdown"));
         AtomicBoolean stopping = new AtomicBoolean();
         Signals.onStop("volume " + host + ":" + port + " (nginx pid " + volume.pid() + ")", () -> {

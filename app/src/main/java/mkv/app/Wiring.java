@@ -130,6 +130,7 @@ final class Wiring {
             health.close();
             index.close();
             volumes.close();
+            Logs.closeAccessFile();
         }
     }
 
@@ -161,10 +162,21 @@ final class Wiring {
      * earlier processes settled. {@code reload} re-reads the settings when SIGHUP arrives.
      */
     static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
+        try {
+            Logs.apply(s.logFormat(), s.accessLogFile());
+        } catch (java.io.IOException e) {
+            throw new Refused(List.of("access-log-file: cannot open " + s.accessLogFile().get() + " to append to it: " + e));
+        }
         Runnable undo = undoCreation(s.db());
-        SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
-                .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
-                .withIntegrityCheck(s.indexCheck()));
+        SqliteIndex index;
+        try {
+            index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
+                    .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
+                    .withIntegrityCheck(s.indexCheck()));
+        } catch (RuntimeException e) {
+            Logs.closeAccessFile();
+            throw e;
+        }
         ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
         try {
             Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
@@ -173,6 +185,7 @@ final class Wiring {
             index.close();
             nginx.close();
             undo.run();
+            Logs.closeAccessFile();
             throw e;
         }
     }

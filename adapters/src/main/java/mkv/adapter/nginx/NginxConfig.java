@@ -13,9 +13,10 @@ import mkv.domain.TempFile;
  * one per {@code subvolumes} folder (each may be a disk of its own), so a finished PUT is a rename.
  * Across filesystems nginx would copy instead, and a copy that fails (a full disk) leaves its
  * partial file beside the destination. nginx's listings skip dot-names, so the temp folders never
- * show in a walk.
+ * show in a walk. nginx's access log is off unless {@code accessLog}; then it goes to
+ * {@code dir/run/log/access.log}, one line per request with the coordinator's request id.
  */
-public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes) {
+public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes, boolean accessLog) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -37,9 +38,14 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
         }
     }
 
-    /** A volume with no subvolume folders yet: every upload's temp file goes under the data root. */
+    /** A volume with no subvolume folders yet and no access log: every upload's temp file goes under the data root. */
     public NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot) {
-        this(dir, port, bindHost, runAsRoot, List.empty());
+        this(dir, port, bindHost, runAsRoot, List.empty(), false);
+    }
+
+    /** The same volume with no access log. */
+    public NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot, List<Integer> subvolumes) {
+        this(dir, port, bindHost, runAsRoot, subvolumes, false);
     }
 
     public static NginxConfig of(Path dir, int port, boolean runAsRoot) {
@@ -48,7 +54,12 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
 
     /** The same volume with a temp folder of its own in each of these subvolumes. */
     public NginxConfig withSubvolumes(List<Integer> found) {
-        return new NginxConfig(dir, port, bindHost, runAsRoot, found);
+        return new NginxConfig(dir, port, bindHost, runAsRoot, found, accessLog);
+    }
+
+    /** The same volume with its access log on or off. */
+    public NginxConfig withAccessLog(boolean on) {
+        return new NginxConfig(dir, port, bindHost, runAsRoot, subvolumes, on);
     }
 
     public Path dataRoot() {
@@ -89,6 +100,10 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
         return logDir().resolve("error.log");
     }
 
+    public Path accessLogFile() {
+        return logDir().resolve("access.log");
+    }
+
     public Path startupLog() {
         return logDir().resolve("startup.log");
     }
@@ -127,7 +142,7 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                     types {}
                     default_type application/octet-stream;
 
-                    access_log off;
+                %9$s
                 %5$s
                     sendfile on;
                     tcp_nopush on;
@@ -157,7 +172,12 @@ public record NginxConfig(Path dir, int port, String bindHost, boolean runAsRoot
                     }
                 }
                 """.formatted(dir, runAsRoot ? "user root;\n" : "", q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
-                listen, q(dataRoot()), locations);
+                listen, q(dataRoot()), locations, accessLog
+                        ? "    # Time, client, request, status, bytes sent, seconds, the coordinator's request id, user agent.\n"
+                        + "    log_format mkv '$time_iso8601 $remote_addr \"$request\" $status $body_bytes_sent $request_time'\n"
+                        + "                   ' id=$http_x_request_id ua=\"$http_user_agent\"';\n"
+                        + "    access_log " + q(accessLogFile()) + " mkv;"
+                        : "    access_log off;");
     }
 
     private static String q(Path path) {

@@ -63,9 +63,14 @@ public final class NginxVolumeProcess implements AutoCloseable {
      * {@code user root;} when that is root), waiting up to 10 s for its port.
      */
     public static NginxVolumeProcess start(Path dir, String host, int port) {
+        return start(dir, host, port, false);
+    }
+
+    /** As {@link #start(Path, String, int)}, with nginx's access log in {@code dir/run/log/access.log} when {@code accessLog}. */
+    public static NginxVolumeProcess start(Path dir, String host, int port, boolean accessLog) {
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
-            return start(new NginxConfig(dir.toAbsolutePath(), port, host, root), Duration.ofSeconds(10));
+            return start(new NginxConfig(dir.toAbsolutePath(), port, host, root).withAccessLog(accessLog), Duration.ofSeconds(10));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start nginx for volume " + dir + ": " + e.getMessage(), e);
         }
