@@ -41,12 +41,16 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--access-log", defaultValue = "${env:MKV_VOLUME_ACCESS_LOG:-false}", fallbackValue = "true", arity = "0..1",
-            paramLabel = "BOOL",
-            description = "Turn on nginx's access log, DIR/run/log/access.log: one line per request with its time, client, request, "
-                    + "status, bytes sent, seconds and the coordinator's request id. Off by default (MKV_VOLUME_ACCESS_LOG=true "
-                    + "also turns it on).")
+    @Option(names = "--access-log", defaultValue = "${env:MKV_VOLUME_ACCESS_LOG:-false}",
+            description = "Turn on nginx's access log, one line per request with its time, client, request, status, bytes sent, "
+                    + "seconds and the coordinator's request id, written to the file DIR/run/log/access.log (off by default; "
+                    + "MKV_VOLUME_ACCESS_LOG=true also turns it on).")
     boolean accessLog;
+
+    @Option(names = "--keep-empty-folders",
+            description = "Skip removing the empty svNN/aa/bb folders (what moves and deletes leave, thousands after a rebalance "
+                    + "moved replicas away) before nginx starts. They are removed with rmdir only, which never removes a file.")
+    boolean keepEmptyFolders;
 
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
@@ -67,6 +71,7 @@ final class VolumeCommand implements Callable<Integer> {
             return 1;
         }
         boolean root = "root".equals(System.getProperty("user.name"));
+        if (!keepEmptyFolders) prune(folder.resolve("data"));
         if (execPlan) return printPlan(new NginxConfig(folder, port, host, root).withAccessLog(accessLog));
 
         NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port, accessLog);
@@ -97,6 +102,20 @@ final class VolumeCommand implements Callable<Integer> {
         System.out.print(plan);
         System.out.flush();
         return 0;
+    }
+
+    /** Removes the emptied folders before nginx runs; a failure to walk them is a warning, never a reason not to start. */
+    private static void prune(Path data) {
+        long start = System.nanoTime();
+        try {
+            long removed = mkv.adapter.nginx.EmptyFolders.prune(data);
+            if (removed > 0) {
+                System.err.printf(java.util.Locale.ROOT, "mkv: volume: removed %,d empty folders from %s in %.1f s%n", removed, data,
+                        (System.nanoTime() - start) / 1e9);
+            }
+        } catch (IOException e) {
+            System.err.println("mkv: volume: could not remove empty folders under " + data + " (" + e + "); starting anyway");
+        }
     }
 
     /** Why nobody can listen on host:port now (nginx sets SO_REUSEADDR too), or null when it is free. */

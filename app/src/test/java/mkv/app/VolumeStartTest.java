@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code mkv volume --access-log} turns nginx's access log on in the config it writes; without it, it stays off. */
-class VolumeAccessLogTest {
+/**
+ * What {@code mkv volume} does before nginx runs: {@code --access-log} turns nginx's access log on in
+ * the config it writes (off without it), and the empty folders moves left are removed.
+ */
+class VolumeStartTest {
     @TempDir
     Path dir;
 
@@ -26,6 +29,22 @@ class VolumeAccessLogTest {
         args.addAll(java.util.List.of(more));
         assertThat(Main.commandLine().execute(args.toArray(String[]::new))).isZero();
         return Files.readString(volume.resolve("run/nginx.conf"));
+    }
+
+    @Test
+    void a_volume_starts_without_the_empty_folders_moves_left_unless_told_to_keep_them() throws IOException {
+        Path volume = dir.resolve("pruned");
+        Path full = Files.createDirectories(volume.resolve("data/sv00/ab/cd"));
+        Files.writeString(full.resolve("blob"), "x");
+        for (String empty : java.util.List.of("sv00/ab/ce", "sv00/12/34", "sv01/ff/ee")) Files.createDirectories(volume.resolve("data/" + empty));
+        config(volume, "--keep-empty-folders");
+        assertThat(volume.resolve("data/sv00/12/34")).isDirectory();
+        config(volume);
+        assertThat(full.resolve("blob")).hasContent("x");
+        assertThat(volume.resolve("data/sv00/ab/ce")).doesNotExist();
+        assertThat(volume.resolve("data/sv00/12")).doesNotExist();
+        assertThat(volume.resolve("data/sv01/ff")).doesNotExist();
+        assertThat(volume.resolve("data/sv01")).isDirectory();
     }
 
     @Test
