@@ -145,4 +145,22 @@ class IndexCountersTest {
             countersMatchAFullCount(index, file);
         }
     }
+
+    @Test
+    void a_backup_that_leaves_writing_rows_out_keeps_its_counters_true() throws SQLException {
+        Path file = dir.resolve("index.db");
+        Path copy = dir.resolve("copy.db");
+        Random random = new Random(9);
+        try (SqliteIndex index = SqliteIndex.open(file)) {
+            for (int i = 0; i < 50; i++) {
+                Key key = new Key("/b/" + i);
+                index.putAll(List.of(i % 4 == 0 ? Entry.writing(key, replicas(random), 0, T) : Entry.live(key, replicas(random), i, MD5, 0, T)));
+            }
+            assertThat(IndexBackup.copy(file, copy, (done, total) -> {}).inFlightLeftOut()).isEqualTo(13);
+        }
+        try (SqliteIndex restored = SqliteIndex.open(copy)) {
+            assertThat(restored.countByState().find(s -> s.state() == EntryState.WRITING).get().keys()).isZero();
+            countersMatchAFullCount(restored, copy);
+        }
+    }
 }
