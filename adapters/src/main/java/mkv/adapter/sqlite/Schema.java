@@ -121,8 +121,11 @@ final class Schema {
         s.execute("DELETE FROM entry_counts");
         s.execute("DELETE FROM volume_counts");
         s.execute("INSERT INTO entry_counts (state, keys, bytes) SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state");
-        s.execute("INSERT INTO volume_counts (volume, replicas, bytes) SELECT " + Counters.VOLUME + ", count(*), coalesce(sum(e.size), 0)"
-                + " FROM entries AS e, " + Counters.replicasOf("e") + " WHERE " + Counters.stored("e") + " GROUP BY 1");
+        // By placement first, then by volume: a cluster has few distinct replica lists, so json_each
+        // splits each once instead of once per row (1.8 s instead of 7.4 s for 1M keys, measured).
+        s.execute("INSERT INTO volume_counts (volume, replicas, bytes) SELECT " + Counters.VOLUME + ", sum(p.keys), sum(p.bytes)"
+                + " FROM (SELECT replicas, count(*) AS keys, coalesce(sum(size), 0) AS bytes FROM entries AS e WHERE "
+                + Counters.stored("e") + " GROUP BY replicas) AS p, " + Counters.replicasOf("p") + " GROUP BY 1");
     }
 
     private static void createVersion3(Statement s) throws SQLException {
