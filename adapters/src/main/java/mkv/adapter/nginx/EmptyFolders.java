@@ -39,8 +39,17 @@ public final class EmptyFolders {
         return removed;
     }
 
-    /** rmdir: true when the folder was empty and is gone; a folder that holds anything, or is already gone, stays as it is. */
+    /**
+     * rmdir: true when the folder was empty and is gone; a folder that holds anything, or is already
+     * gone, stays as it is. The look inside first only spares a full volume an exception per folder;
+     * rmdir itself is what refuses a folder that a file reached since.
+     */
     static boolean removeIfEmpty(Path folder) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            if (entries.iterator().hasNext()) return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
         try {
             Files.delete(folder);
             return true;
