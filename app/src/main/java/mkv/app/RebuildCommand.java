@@ -10,6 +10,7 @@ import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.VolumeList;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Identity;
+import mkv.domain.Rebuild;
 import mkv.domain.Volume;
 import mkv.domain.flow.Clusters;
 import mkv.domain.port.IndexInUse;
@@ -103,11 +104,32 @@ final class RebuildCommand implements Callable<Integer> {
                 report = new Rebuilder(nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);
             }
             double s = progress.seconds();
-            System.out.printf("mkv rebuild: %d entries written to %s from %d volumes in %.1f s (%d keys/s)%n",
-                    report.entries(), db, all.size(), s, Math.round(report.entries() / Math.max(s, 1e-3)));
-            System.out.println("mkv rebuild: damage: " + (report.damage().isEmpty() ? "none"
-                    : report.damage().map(t -> t._1 + " " + t._2).mkString(", ")) + "; errors: " + report.errors());
+            System.out.println(summary(report, db, all.size(), s));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
         }
+    }
+
+    /** The closing line: what was written, the damage in words, and the volume calls that failed. */
+    static String summary(Rebuilder.Report report, Path db, int volumes, double seconds) {
+        return String.format(java.util.Locale.ROOT, "mkv rebuild: %s entries written to %s from %s in %.1f s (%s keys/s); damage: %s; errors %s",
+                ConsoleProgress.count(report.entries()), db, volumes == 1 ? "1 volume" : ConsoleProgress.count(volumes) + " volumes", seconds,
+                ConsoleProgress.count(Math.round(report.entries() / Math.max(seconds, 1e-3))),
+                report.damage().isEmpty() ? "none" : report.damage().map(t -> ConsoleProgress.count(t._2) + " " + words(t._1, t._2)).mkString(", "),
+                ConsoleProgress.count(report.errors()));
+    }
+
+    /** What a summary calls {@code n} findings of a kind of damage. */
+    static String words(Rebuild.Kind kind, long n) {
+        boolean one = n == 1;
+        return switch (kind) {
+            case BLOB_WITHOUT_SIDECAR -> one ? "blob without a sidecar" : "blobs without a sidecar";
+            case SIDECAR_WITHOUT_BLOB -> one ? "sidecar without its blob" : "sidecars without their blob";
+            case SIZE_MISMATCH -> one ? "blob of another size than its sidecar says" : "blobs of another size than their sidecar says";
+            case MISPLACED -> one ? "sidecar in the wrong place" : "sidecars in the wrong place";
+            case UNREADABLE_SIDECAR -> one ? "unreadable sidecar" : "unreadable sidecars";
+            case CONFLICT -> one ? "key whose replicas disagree" : "keys whose replicas disagree";
+            case UNDECIDED -> one ? "undecided key restored as unlinked" : "undecided keys restored as unlinked";
+            case SUPERSEDED -> one ? "older generation left behind" : "older generations left behind";
+        };
     }
 }

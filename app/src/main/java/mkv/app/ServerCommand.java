@@ -59,10 +59,13 @@ final class ServerCommand implements Callable<Integer> {
         }, "mkv-shutdown"));
         Signals.onStop("the coordinator", running::close);
         Settings s = settings.get();
-        System.err.println("mkv: coordinator listening on port " + running.port()
+        String banner = "mkv: coordinator listening on port " + running.port()
                 + (s.adminPort() > 0 ? " (admin " + running.adminPort() + ")" : "")
                 + (s.tlsCert().isDefined() ? " over https (" + mkv.adapter.tls.TlsFiles.describe(s.tlsCert().get()) + ")" : "")
-                + ", index " + s.db() + ", volumes " + s.volumes() + ", " + s.replicas() + " replicas");
+                + ", index " + s.db() + ", volumes " + s.volumes() + ", " + s.replicas() + " replicas";
+        // With JSON logs every line of the stream must parse: the banner becomes a record like the rest.
+        if (s.logFormat().equals("json")) System.getLogger(ServerCommand.class.getName()).log(System.Logger.Level.INFO, banner);
+        else System.err.println(banner);
         System.err.flush();
         stopped.await();
         return 0;

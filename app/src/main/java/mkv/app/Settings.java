@@ -36,6 +36,8 @@ public record Settings(
         double listRate,
         double listBurst,
         boolean accessLog,
+        Option<Path> accessLogFile,
+        String logFormat,
         boolean syncFull,
         boolean indexCheck,
         Duration recoveryGrace,

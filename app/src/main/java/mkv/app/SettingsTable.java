@@ -113,6 +113,16 @@ final class SettingsTable {
     static final Setting<Boolean> ACCESS_LOG = Setting.of("access-log", BOOL, "false", LIVE, Settings::accessLog,
             "One log line per request (logger `mkv.access`): client, method, path, status, time, bytes in and out, request id, user agent. Off by default: "
                     + "written synchronously to stderr it halved the GET rate on 2 cores (41.6k → 22.1k req/s, `scripts/bench.sh`).");
+    static final Setting<Option<Path>> ACCESS_LOG_FILE = Setting.computed("access-log-file", OPTIONAL_PATH, "—",
+            done -> Option.some(Option.none()), RESTART, Settings::accessLogFile,
+            "Where the access log goes while `access-log` is on: this file alone, appended to, one line per request (unset: "
+                    + "with the other logs on stderr). Its folder must exist; a file that cannot be opened stops the start. "
+                    + "For logrotate, use `copytruncate`.");
+    static final Setting<String> LOG_FORMAT = Setting.of("log-format", TEXT, "text", RESTART, Settings::logFormat,
+            "`text`: one line per record (time in UTC, level, logger, message). `json`: one JSON object per line with "
+                    + "`time`, `level`, `logger`, `message`, `request_id` when the record is about a request, and `trace` when "
+                    + "the server itself failed; the access log file too.").label("text|json")
+            .rule(f -> f.equals("text") || f.equals("json") ? Option.none() : Option.some("write text or json, not '" + f + "'"));
     static final Setting<Boolean> SYNC_FULL = Setting.of("sync-full", BOOL, "false", RESTART, Settings::syncFull,
             "SQLite `synchronous=FULL`: a 201 then survives power loss, not only a crash of the coordinator.");
     static final Setting<Boolean> INDEX_CHECK = Setting.of("index-check", BOOL, "true", RESTART, Settings::indexCheck,
@@ -154,8 +164,8 @@ final class SettingsTable {
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
     static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, TOKENS_FILE, ADMIN_AUTH, INSECURE, REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
-            MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE, RETIRE_GRACE, SHUTDOWN_GRACE,
-            BODY_MIN_RATE, BODY_RATE_WINDOW, TLS_CERT, TLS_KEY, TLS_CA);
+            MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, ACCESS_LOG_FILE, LOG_FORMAT, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE,
+            RETIRE_GRACE, SHUTDOWN_GRACE, BODY_MIN_RATE, BODY_RATE_WINDOW, TLS_CERT, TLS_KEY, TLS_CA);
 
     /** A rule over several settings, checked whenever each setting it reads is valid on its own. */
     record Across(List<Setting<?>> reads, Function<Setting.Values, Option<String>> check) {}
@@ -198,6 +208,7 @@ final class SettingsTable {
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
+                v.get(ACCESS_LOG_FILE), v.get(LOG_FORMAT),
                 v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW),
                 v.get(TLS_CERT), v.get(TLS_KEY), v.get(TLS_CA));
     }

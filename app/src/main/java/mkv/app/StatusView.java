@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.StatusPage;
@@ -25,16 +24,13 @@ import mkv.domain.port.IndexFailure;
 
 /**
  * Gathers what the status page shows, cheaply enough for every view: health and settings as they
- * are held, request counts from the metrics registry, and the index's keys by state from a count
- * taken in the background at most every {@link #COUNT_MAX_AGE} (a count reads the whole index).
+ * are held, request counts from the metrics registry, and the index's keys by state and replicas by
+ * volume from the counters it keeps (a few rows, whatever the index holds).
  */
 final class StatusView implements Supplier<StatusPage.Model> {
-    static final Duration COUNT_MAX_AGE = Duration.ofSeconds(30);
     static final Duration RATE_WINDOW = Duration.ofSeconds(60);
     /** A setting whose value is a secret (a file holding one); the page says only whether it is set. */
     static final String SECRET_LABEL = "SECRET_FILE";
-
-    private record Counted(Instant at, List<StatusPage.StateRow> states) {}
 
     private record Sample(Instant at, Map<List<String>, Long> counts) {}
 
@@ -45,8 +41,6 @@ final class StatusView implements Supplier<StatusPage.Model> {
     private final Supplier<Policy> policy;
     private final Supplier<Settings> settings;
     private final Supplier<Map<List<String>, Long>> requestCounts;
-    private final AtomicBoolean counting = new AtomicBoolean();
-    private volatile Counted counted;
     private final Deque<Sample> samples = new ArrayDeque<>();
 
     StatusView(Clock clock, Instant started, SqliteIndex index, VolumeHealthChecker health, Supplier<Policy> policy,
@@ -63,44 +57,39 @@ final class StatusView implements Supplier<StatusPage.Model> {
     @Override
     public StatusPage.Model get() {
         Instant now = clock.instant();
-        recount(now);
-        Counted c = counted;
-        var ix = new StatusPage.IndexPart(index.file().toString(), indexBytes(index.file()), Optional.ofNullable(c).map(Counted::at),
-                c == null ? List.of() : c.states(), COUNT_MAX_AGE);
+        List<StatusPage.StateRow> states = List.of();
+        Map<String, SqliteIndex.VolumeCount> byVolume = new HashMap<>();
+        Optional<String> unreadable = Optional.empty();
+        try {
+            states = index.countByState().map(s -> new StatusPage.StateRow(s.state().name().toLowerCase(Locale.ROOT), s.keys(), s.bytes()))
+                    .toJavaList();
+            index.countByVolume().forEach(c -> byVolume.put(c.volume(), c));
+        } catch (IndexFailure e) {
+            unreadable = Optional.of(e.getMessage());
+        }
+        var ix = new StatusPage.IndexPart(index.file().toString(), indexBytes(index.file()), states, unreadable);
         Duration uptime = Duration.between(started, now);
-        return new StatusPage.Model(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), uptime, volumes(), ix, requests(now),
+        return new StatusPage.Model(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), uptime, volumes(byVolume), ix, requests(now),
                 uptime.compareTo(RATE_WINDOW) < 0 ? uptime : RATE_WINDOW, settings(settings.get()));
     }
 
-    private List<StatusPage.VolumeRow> volumes() {
+    /** The ring's volumes in its order, then any volume the index still places replicas on that the ring no longer has. */
+    private List<StatusPage.VolumeRow> volumes(Map<String, SqliteIndex.VolumeCount> byVolume) {
         var snapshot = health.snapshot();
         var failures = health.lastFailures();
         List<StatusPage.VolumeRow> rows = new ArrayList<>();
+        Map<String, SqliteIndex.VolumeCount> left = new java.util.TreeMap<>(byVolume);
         for (Volume v : policy.get().ring().volumes()) {
             String state = !snapshot.isUp(v) ? "down" : snapshot.isTrusted(v) ? "up" : "suspect";
             var failure = Optional.ofNullable(failures.get(v));
+            var count = Optional.ofNullable(left.remove(v.toString()));
             rows.add(new StatusPage.VolumeRow(v.toString(), state, failure.map(VolumeHealthChecker.Failure::at),
-                    failure.map(VolumeHealthChecker.Failure::why)));
+                    failure.map(VolumeHealthChecker.Failure::why), count.map(SqliteIndex.VolumeCount::replicas).orElse(0L),
+                    count.map(SqliteIndex.VolumeCount::bytes).orElse(0L)));
         }
+        left.values().forEach(c -> rows.add(new StatusPage.VolumeRow(c.volume(), "removed", Optional.empty(), Optional.empty(),
+                c.replicas(), c.bytes())));
         return rows;
-    }
-
-    /** Starts a count in the background when the last is older than the maximum age and none is running. */
-    private void recount(Instant now) {
-        Counted c = counted;
-        if (c != null && Duration.between(c.at(), now).compareTo(COUNT_MAX_AGE) < 0) return;
-        if (!counting.compareAndSet(false, true)) return;
-        Thread.ofVirtual().name("mkv-status-count").start(() -> {
-            try {
-                List<StatusPage.StateRow> rows = index.countByState().map(s -> new StatusPage.StateRow(
-                        s.state().name().toLowerCase(Locale.ROOT), s.keys(), s.bytes())).toJavaList();
-                counted = new Counted(clock.instant(), rows);
-            } catch (IndexFailure e) {
-                System.getLogger(StatusView.class.getName()).log(System.Logger.Level.WARNING, "status page: cannot count the index: " + e.getMessage());
-            } finally {
-                counting.set(false);
-            }
-        });
     }
 
     private static long indexBytes(Path db) {

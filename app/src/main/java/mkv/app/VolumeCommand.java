@@ -60,6 +60,17 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The unencrypted PEM private key of --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--access-log", defaultValue = "${env:MKV_VOLUME_ACCESS_LOG:-false}",
+            description = "Turn on nginx's access log, one line per request with its time, client, request, status, bytes sent, "
+                    + "seconds and the coordinator's request id, written to the file DIR/run/log/access.log (off by default; "
+                    + "MKV_VOLUME_ACCESS_LOG=true also turns it on).")
+    boolean accessLog;
+
+    @Option(names = "--keep-empty-folders",
+            description = "Skip removing the empty svNN/aa/bb folders (what moves and deletes leave, thousands after a rebalance "
+                    + "moved replicas away) before nginx starts. They are removed with rmdir only, which never removes a file.")
+    boolean keepEmptyFolders;
+
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
                     + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
@@ -88,7 +99,8 @@ final class VolumeCommand implements Callable<Integer> {
             System.err.println("mkv volume: " + workers.getLeft());
             return 2;
         }
-        NginxConfig config = new NginxConfig(folder, port, host, workers.get());
+        if (!keepEmptyFolders) prune(folder.resolve("data"));
+        NginxConfig config = new NginxConfig(folder, port, host, workers.get()).withAccessLog(accessLog);
         if (tls.get().isDefined()) config = config.withTls(tls.get().get());
         if (execPlan) return printPlan(config);
 
@@ -167,6 +179,20 @@ final class VolumeCommand implements Callable<Integer> {
         System.out.print(plan);
         System.out.flush();
         return 0;
+    }
+
+    /** Removes the emptied folders before nginx runs; a failure to walk them is a warning, never a reason not to start. */
+    private static void prune(Path data) {
+        long start = System.nanoTime();
+        try {
+            long removed = mkv.adapter.nginx.EmptyFolders.prune(data);
+            if (removed > 0) {
+                System.err.printf(java.util.Locale.ROOT, "mkv: volume: removed %,d empty folders from %s in %.1f s%n", removed, data,
+                        (System.nanoTime() - start) / 1e9);
+            }
+        } catch (IOException e) {
+            System.err.println("mkv: volume: could not remove empty folders under " + data + " (" + e + "); starting anyway");
+        }
     }
 
     /** Why nobody can listen on host:port now (nginx sets SO_REUSEADDR too), or null when it is free. */

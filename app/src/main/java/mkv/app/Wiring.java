@@ -185,6 +185,7 @@ final class Wiring {
             health.close();
             index.close();
             volumes.close();
+            Logs.closeAccessFile();
         }
     }
 
@@ -226,6 +227,11 @@ final class Wiring {
     static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
         // Read before anything is opened: a tokens file that cannot be used refuses the start and changes nothing.
         AtomicReference<Option<Tokens>> tokens = new AtomicReference<>(tokens(s));
+        try {
+            Logs.apply(s.logFormat(), s.accessLogFile());
+        } catch (java.io.IOException e) {
+            throw new Refused(List.of("access-log-file: cannot open " + s.accessLogFile().get() + " to append to it: " + e));
+        }
         Runnable undo = undoCreation(s.db());
         ReloadableVolumes nginx = new ReloadableVolumes(nginx(s)); // first: a CA that cannot be read refuses before the index opens
         SqliteIndex index;
@@ -235,6 +241,7 @@ final class Wiring {
                     .withIntegrityCheck(s.indexCheck()));
         } catch (RuntimeException e) {
             nginx.close();
+            Logs.closeAccessFile();
             throw e;
         }
         try {
@@ -244,6 +251,7 @@ final class Wiring {
             index.close();
             nginx.close();
             undo.run();
+            Logs.closeAccessFile();
             throw e;
         }
     }
@@ -315,6 +323,10 @@ final class Wiring {
                     .map(t -> Math.max(0, java.time.Duration.between(t, clock.instant()).toMillis() / 1000.0)).getOrElse(0.0));
         });
         telemetry.watchLost(index::lost);
+        telemetry.watchStored(
+                () -> index.countByState().map(c -> new Telemetry.Stored(c.state().name().toLowerCase(java.util.Locale.ROOT), c.keys(), c.bytes()))
+                        .toJavaList(),
+                () -> index.countByVolume().map(c -> new Telemetry.Stored(c.volume(), c.replicas(), c.bytes())).toJavaList());
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
         java.time.Instant started = clock.instant();

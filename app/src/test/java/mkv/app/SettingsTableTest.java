@@ -52,7 +52,8 @@ class SettingsTableTest {
             Map.entry("health-successes", "7"),
             Map.entry("protect", "true"), Map.entry("fallback", "old:80"), Map.entry("max-key-bytes", "500"),
             Map.entry("max-list-limit", "99"), Map.entry("list-rate", "8"), Map.entry("list-burst", "9"),
-            Map.entry("access-log", "true"), Map.entry("sync-full", "false"), Map.entry("index-check", "false"), Map.entry("recovery-grace", "11s"), Map.entry("retire-grace", "7m"),
+            Map.entry("access-log", "true"), Map.entry("access-log-file", "/var/log/mkv/access.log"), Map.entry("log-format", "json"),
+            Map.entry("sync-full", "false"), Map.entry("index-check", "false"), Map.entry("recovery-grace", "11s"), Map.entry("retire-grace", "7m"),
             Map.entry("shutdown-grace", "12s"), Map.entry("body-min-rate", "13"), Map.entry("body-rate-window", "14s"));
 
     @Test

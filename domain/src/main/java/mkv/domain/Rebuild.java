@@ -42,6 +42,23 @@ public final class Rebuild {
         record Superseded(Replica replica, BlobPath path, Key key, long newest) implements Damage {}
     }
 
+    /** The kinds of damage, for counting; one per {@link Damage} record, in the order a summary lists them. */
+    public enum Kind { BLOB_WITHOUT_SIDECAR, SIDECAR_WITHOUT_BLOB, SIZE_MISMATCH, MISPLACED, UNREADABLE_SIDECAR, CONFLICT, UNDECIDED, SUPERSEDED }
+
+    /** Pure. The kind of a damage. */
+    public static Kind kind(Damage d) {
+        return switch (d) {
+            case Damage.BlobWithoutSidecar b -> Kind.BLOB_WITHOUT_SIDECAR;
+            case Damage.SidecarWithoutBlob s -> Kind.SIDECAR_WITHOUT_BLOB;
+            case Damage.SizeMismatch m -> Kind.SIZE_MISMATCH;
+            case Damage.Misplaced m -> Kind.MISPLACED;
+            case Damage.UnreadableSidecar u -> Kind.UNREADABLE_SIDECAR;
+            case Damage.Conflict c -> Kind.CONFLICT;
+            case Damage.Undecided u -> Kind.UNDECIDED;
+            case Damage.Superseded o -> Kind.SUPERSEDED;
+        };
+    }
+
     public record Result(Seq<Entry> entries, Seq<Damage> damage) {}
 
     /** Pure. One line naming the damage, for reports. */

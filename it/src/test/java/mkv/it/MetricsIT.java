@@ -49,6 +49,14 @@ class MetricsIT {
                     .contains("mkv_index_writing_keys 0").contains("mkv_index_writing_oldest_age_seconds 0").contains("mkv_ring_writable_ratio 1")
                     .contains("jvm_memory_used_bytes").contains("process_cpu_seconds_total").contains("process_open_fds")
                     .doesNotContain("scope=").doesNotContain("quantile=").doesNotContain("_max{").doesNotContain("_max ");
+            // One live key of 5 bytes, on both volumes; the counters the index keeps, not a scan.
+            assertThat(scrape).containsPattern("\nmkv_keys\\{state=\"live\"} 1(\\.0)?\n")
+                    .containsPattern("\nmkv_keys\\{state=\"unlinked\"} 0(\\.0)?\n")
+                    .containsPattern("\nmkv_stored_bytes\\{state=\"live\"} 5(\\.0)?\n");
+            for (int v = 0; v < 2; v++) {
+                assertThat(scrape).containsPattern("\nmkv_volume_replicas\\{volume=\"" + cluster.volume(v) + "\"} 1(\\.0)?\n")
+                        .containsPattern("\nmkv_volume_stored_bytes\\{volume=\"" + cluster.volume(v) + "\"} 5(\\.0)?\n");
+            }
             for (String line : scrape.split("\n")) {
                 if (line.startsWith("#") || line.isBlank()) continue;
                 assertThat(line).as("every series is mkv's, the JVM's or the process's").matches("(mkv|jvm|process)_.*");

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin port's status page as a person sees it: rendered by a real headless Chromium against
- * a real coordinator with one volume down, the DOM it built is checked for the down volume, the
- * key counts and a setting's value.
+ * a real coordinator with one volume down, the DOM it built is checked for the down volume, each
+ * volume's replicas and bytes, the key counts by state and a setting's value.
  */
 class StatusPageIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -81,23 +81,35 @@ class StatusPageIT {
     void the_page_shows_a_down_volume_the_key_counts_and_the_settings_as_chromium_renders_it() throws Exception {
         cluster = Cluster.start(dir, 3, 2);
         Http http = new Http(cluster.base());
-        for (int i = 0; i < 7; i++) assertThat(http.put("/shown/" + i, "value " + i).statusCode()).isEqualTo(201);
+        java.util.Map<String, Integer> replicasOn = new java.util.HashMap<>();
+        for (int i = 0; i < 7; i++) {
+            assertThat(http.put("/shown/" + i, "value " + i).statusCode()).isEqualTo(201);
+            for (String v : http.get("/shown/" + i).headers().firstValue("Key-Volumes").orElseThrow().split(",")) replicasOn.merge(v, 1, Integer::sum);
+        }
         assertThat(http.unlink("/shown/6").statusCode()).isEqualTo(204);
         cluster.stopVolume(2);
         String down = cluster.volume(2).toString();
         String url = cluster.adminBase() + "/";
-        // The count is taken in the background after the first view; the probes need a moment to call the volume down.
-        Ports.await("the page to show " + down + " down and the keys counted", DEADLINE, () -> {
-            String html = page(url);
-            return html.contains("<td>" + down + "</td><td class=\"down\">DOWN</td>") && html.contains("<table id=\"counts\">");
-        });
+        // The probes need a moment to call the volume down.
+        Ports.await("the page to show " + down + " down", DEADLINE, () -> page(url).contains("<td>" + down + "</td><td class=\"down\">DOWN</td>"));
 
         String dom = chromium(url, "--dump-dom");
         String text = dom.replaceAll("\\s+", " ");
         assertThat(text).contains("2 of 3 up");
-        assertThat(text).containsPattern(Pattern.quote("<td>" + down + "</td><td class=\"down\">DOWN</td><td>") + "(unreachable|connection lost|timed out)");
+        assertThat(text).containsPattern(Pattern.quote("<td>" + down + "</td><td class=\"down\">DOWN</td><td class=\"n\">")
+                + "\\d+</td><td class=\"n\">\\d+ B</td><td>(unreachable|connection lost|timed out)");
+        // Each volume's replicas and bytes, from the index's counters: the unlinked value's replicas still count.
+        for (int v = 0; v < 3; v++) {
+            int n = replicasOn.getOrDefault(cluster.volume(v).toString(), 0);
+            assertThat(text).containsPattern(Pattern.quote("<td>" + cluster.volume(v) + "</td>") + "<td class=\"(up|down)\">(UP|DOWN)</td>"
+                    + Pattern.quote("<td class=\"n\">" + n + "</td><td class=\"n\">" + 7 * n + " B</td>"));
+        }
+        assertThat(replicasOn.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(14);
+        assertThat(text).contains("Disk free and used are not shown").contains("node_exporter");
         assertThat(text).contains("<td>" + cluster.volume(0) + "</td><td class=\"up\">UP</td>");
-        assertThat(text).contains("<td>live</td><td class=\"n\">6</td>").contains("<td>unlinked</td><td class=\"n\">1</td>");
+        assertThat(text).contains("<td>live</td><td class=\"n\">6</td><td class=\"n\">42 B</td>")
+                .contains("<td>unlinked</td><td class=\"n\">1</td><td class=\"n\">7 B</td>")
+                .contains("<td>writing</td><td class=\"n\">0</td>");
         assertThat(text).contains("<tr><td>replicas</td><td>2</td><td>reload</td></tr>");
         assertThat(text).contains("<tr><td>health-interval</td><td>100ms</td><td>restart</td></tr>");
         assertThat(text).containsPattern("<td>PUT</td><td>201</td><td class=\"n\">7</td>");

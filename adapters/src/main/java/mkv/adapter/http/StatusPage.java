@@ -16,17 +16,22 @@ public final class StatusPage {
     public record Model(Instant now, Duration uptime, List<VolumeRow> volumes, IndexPart index, List<RequestRow> requests,
                         Duration rateWindow, List<SettingRow> settings) {}
 
-    /** One volume of the ring: {@code state} is up, suspect (its latest probe failed) or down. */
-    public record VolumeRow(String volume, String state, Optional<Instant> failedAt, Optional<String> lastError) {}
+    /**
+     * One volume: {@code state} is up, suspect (its latest probe failed), down, or removed (no longer
+     * in the ring, but the index still places replicas on it: a rebalance moves them). Replicas and
+     * bytes are what the index places there, from its counters.
+     */
+    public record VolumeRow(String volume, String state, Optional<Instant> failedAt, Optional<String> lastError, long replicas,
+                            long bytes) {}
 
     /** Keys and bytes in one state, as counted. */
     public record StateRow(String state, long keys, long bytes) {}
 
     /**
-     * The index: its files' size now, and the keys by state from the latest count, which is
-     * taken in the background at most every {@code maxAge}; empty until the first one ends.
+     * The index: its files' size now, and the keys by state from the counters it keeps; {@code unreadable}
+     * says why they could not be read (a damaged index), and then the states are empty.
      */
-    public record IndexPart(String file, long fileBytes, Optional<Instant> countedAt, List<StateRow> states, Duration maxAge) {}
+    public record IndexPart(String file, long fileBytes, List<StateRow> states, Optional<String> unreadable) {}
 
     /** Data-port requests of one method and status: since the start, and per second over the rate window. */
     public record RequestRow(String method, String status, long total, double perSecond) {}
@@ -43,31 +48,37 @@ public final class StatusPage {
                 .append("</style></head><body>\n<h1>mkv coordinator</h1>\n<p class=\"note\">")
                 .append(esc(m.now().toString())).append(", up ").append(esc(duration(m.uptime()))).append("</p>\n");
         volumes(h, m);
-        index(h, m.index(), m.now());
+        index(h, m.index());
         requests(h, m);
         settings(h, m);
         return h.append("</body></html>\n").toString();
     }
 
     private static void volumes(StringBuilder h, Model m) {
+        long inRing = m.volumes().stream().filter(v -> !v.state().equals("removed")).count();
         long down = m.volumes().stream().filter(v -> v.state().equals("down")).count();
-        h.append("<h2>Volumes</h2>\n<p>").append(m.volumes().size() - down).append(" of ").append(m.volumes().size())
-                .append(" up</p>\n<table id=\"volumes\"><tr><th>volume</th><th>state</th><th>last failed probe</th></tr>\n");
+        h.append("<h2>Volumes</h2>\n<p>").append(inRing - down).append(" of ").append(inRing)
+                .append(" up</p>\n<table id=\"volumes\"><tr><th>volume</th><th>state</th><th>replicas</th><th>stored</th>")
+                .append("<th>last failed probe</th></tr>\n");
         for (VolumeRow v : m.volumes()) {
             h.append("<tr><td>").append(esc(v.volume())).append("</td><td class=\"").append(esc(v.state())).append("\">")
-                    .append(esc(v.state().toUpperCase(java.util.Locale.ROOT))).append("</td><td>")
+                    .append(esc(v.state().toUpperCase(java.util.Locale.ROOT))).append("</td><td class=\"n\">")
+                    .append(String.format("%,d", v.replicas())).append("</td><td class=\"n\">").append(esc(bytes(v.bytes())))
+                    .append("</td><td>")
                     .append(v.lastError().map(e -> esc(e) + v.failedAt().map(at -> " <span class=\"note\">(" + esc(ago(at, m.now())) + ")</span>")
                             .orElse("")).orElse("none")).append("</td></tr>\n");
         }
-        h.append("</table>\n<p class=\"note\">Keys and bytes per volume are not shown: the index would have to be read whole to "
-                + "count them. <code>mkv verify</code> walks every volume.</p>\n");
+        h.append("</table>\n<p class=\"note\">Replicas and stored bytes are what the index places on each volume. A REMOVED volume "
+                + "is no longer in the ring but still holds replicas until <code>mkv rebalance</code> moves them. Disk free and used "
+                + "are not shown: the coordinator knows a volume only by its address and nginx does not report its disk; run "
+                + "node_exporter on each volume host (<code>node_filesystem_avail_bytes</code>, see docs/OPERATIONS.md).</p>\n");
     }
 
-    private static void index(StringBuilder h, IndexPart ix, Instant now) {
+    private static void index(StringBuilder h, IndexPart ix) {
         h.append("<h2>Index</h2>\n<p><code>").append(esc(ix.file())).append("</code>, ").append(esc(bytes(ix.fileBytes())))
                 .append(" on disk (with its WAL)</p>\n");
-        if (ix.countedAt().isEmpty()) {
-            h.append("<p id=\"counts\">Counting keys in the background; reload the page in a moment.</p>\n");
+        if (ix.unreadable().isPresent()) {
+            h.append("<p id=\"counts\" class=\"down\">Cannot read the key counts: ").append(esc(ix.unreadable().get())).append("</p>\n");
             return;
         }
         long keys = ix.states().stream().mapToLong(StateRow::keys).sum();
@@ -78,9 +89,8 @@ public final class StatusPage {
                     .append("</td><td class=\"n\">").append(esc(bytes(s.bytes()))).append("</td></tr>\n");
         }
         h.append("<tr><th>all</th><th class=\"n\">").append(String.format("%,d", keys)).append("</th><th class=\"n\">")
-                .append(esc(bytes(stored))).append("</th></tr>\n</table>\n<p class=\"note\">Counted ")
-                .append(esc(ago(ix.countedAt().get(), now))).append(" (a count reads the whole index, so it is taken at most every ")
-                .append(esc(duration(ix.maxAge()))).append(", in the background).</p>\n");
+                .append(esc(bytes(stored))).append("</th></tr>\n</table>\n<p class=\"note\">Bytes count each value once, "
+                + "not once per replica.</p>\n");
     }
 
     private static void requests(StringBuilder h, Model m) {

@@ -157,9 +157,38 @@ public final class Telemetry {
                 .register(registry);
     }
 
-    private static <T> T read(Supplier<T> value) {
+    /** Keys (or replicas) and their bytes under one label value: a state, or a volume. */
+    public record Stored(String label, long keys, long bytes) {}
+
+    /**
+     * Publishes {@code mkv_keys{state}} and {@code mkv_stored_bytes{state}} from {@code byState}, and
+     * {@code mkv_volume_replicas{volume}} and {@code mkv_volume_stored_bytes{volume}} from
+     * {@code byVolume}, read at each scrape: both must be cheap (the index keeps them as counters). A
+     * read that fails leaves them out of that scrape, like {@link #watchWriting}.
+     */
+    public void watchStored(Supplier<List<Stored>> byState, Supplier<List<Stored>> byVolume) {
+        stored("mkv_keys", "state", "Index entries by state", byState, Stored::keys);
+        stored("mkv_stored_bytes", "state", "Bytes of the values the index records, by state (each value once, not per replica)",
+                byState, Stored::bytes);
+        stored("mkv_volume_replicas", "volume", "Replicas of stored values (every state but WRITING) the index places on each volume it names",
+                byVolume, Stored::keys);
+        stored("mkv_volume_stored_bytes", "volume", "Bytes of the replicas the index places on each volume it names", byVolume,
+                Stored::bytes);
+    }
+
+    private void stored(String name, String label, String help, Supplier<List<Stored>> read,
+                        java.util.function.ToLongFunction<Stored> value) {
+        GaugeWithCallback.builder().name(name).labelNames(label).help(help)
+                .callback(c -> {
+                    List<Stored> rows = read(read);
+                    if (rows != null) rows.forEach(r -> c.call(value.applyAsLong(r), r.label()));
+                })
+                .register(registry);
+    }
+
+    private static <T> T read(Supplier<T> what) {
         try {
-            return value.get();
+            return what.get();
         } catch (RuntimeException e) {
             return null;
         }

@@ -17,10 +17,11 @@ import mkv.domain.TempFile;
  * show in a walk. A master started as root switches its workers to {@code workers} (see
  * {@link WorkerUser}); one started as anyone else runs them as itself, with no {@code user} line.
  * With {@code tls}, the port speaks only https, with that certificate and key (read again by
- * nginx on SIGHUP).
+ * nginx on SIGHUP). nginx's access log is off unless {@code accessLog}; then it goes to
+ * {@code dir/run/log/access.log}, one line per request with the coordinator's request id.
  */
 public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers, List<Integer> subvolumes,
-                          Option<Certificate> tls) {
+                          Option<Certificate> tls, boolean accessLog) {
 
     /** The PEM files of a volume's certificate (its chain after it) and private key. */
     public record Certificate(Path cert, Path key) {
@@ -53,7 +54,12 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
 
     /** A volume whose port speaks plain http. */
     public NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers, List<Integer> subvolumes) {
-        this(dir, port, bindHost, workers, subvolumes, Option.none());
+        this(dir, port, bindHost, workers, subvolumes, Option.none(), false);
+    }
+
+    /** A volume with no access log. */
+    public NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers, List<Integer> subvolumes, Option<Certificate> tls) {
+        this(dir, port, bindHost, workers, subvolumes, tls, false);
     }
 
     /** A volume with no subvolume folders yet: every upload's temp file goes under the data root. */
@@ -67,12 +73,17 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
 
     /** The same volume with a temp folder of its own in each of these subvolumes. */
     public NginxConfig withSubvolumes(List<Integer> found) {
-        return new NginxConfig(dir, port, bindHost, workers, found, tls);
+        return new NginxConfig(dir, port, bindHost, workers, found, tls, accessLog);
     }
 
     /** The same volume speaking only https on its port, with this certificate. */
     public NginxConfig withTls(Certificate certificate) {
-        return new NginxConfig(dir, port, bindHost, workers, subvolumes, Option.some(certificate));
+        return new NginxConfig(dir, port, bindHost, workers, subvolumes, Option.some(certificate), accessLog);
+    }
+
+    /** The same volume with its access log on or off. */
+    public NginxConfig withAccessLog(boolean on) {
+        return new NginxConfig(dir, port, bindHost, workers, subvolumes, tls, on);
     }
 
     public Path dataRoot() {
@@ -111,6 +122,10 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
 
     public Path errorLog() {
         return logDir().resolve("error.log");
+    }
+
+    public Path accessLogFile() {
+        return logDir().resolve("access.log");
     }
 
     public Path startupLog() {
@@ -158,7 +173,7 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
                     types {}
                     default_type application/octet-stream;
 
-                    access_log off;
+                %9$s
                 %5$s
                     sendfile on;
                     tcp_nopush on;
@@ -188,7 +203,12 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
                     }
                 }
                 """.formatted(dir, workers.map(w -> w.directive() + "\n").getOrElse(""), q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
-                listen, q(dataRoot()), locations);
+                listen, q(dataRoot()), locations, accessLog
+                        ? "    # Time, client, request, status, bytes sent, seconds, the coordinator's request id, user agent.\n"
+                        + "    log_format mkv '$time_iso8601 $remote_addr \"$request\" $status $body_bytes_sent $request_time'\n"
+                        + "                   ' id=$http_x_request_id ua=\"$http_user_agent\"';\n"
+                        + "    access_log " + q(accessLogFile()) + " mkv;"
+                        : "    access_log off;");
     }
 
     private static boolean quotable(Path path) {

@@ -66,9 +66,14 @@ public final class NginxVolumeProcess implements AutoCloseable {
      * never runs workers as root: see {@link WorkerUser#decide}.
      */
     public static NginxVolumeProcess start(Path dir, String host, int port) {
+        return start(dir, host, port, false);
+    }
+
+    /** As {@link #start(Path, String, int)}, with nginx's access log in {@code dir/run/log/access.log} when {@code accessLog}. */
+    public static NginxVolumeProcess start(Path dir, String host, int port, boolean accessLog) {
         Option<WorkerUser> workers = runningAsRoot() ? Option.some(new WorkerUser("root", "root")) : Option.none();
         try {
-            return start(new NginxConfig(dir.toAbsolutePath(), port, host, workers), Duration.ofSeconds(10));
+            return start(new NginxConfig(dir.toAbsolutePath(), port, host, workers).withAccessLog(accessLog), Duration.ofSeconds(10));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start nginx for volume " + dir + ": " + e.getMessage(), e);
         }

@@ -93,10 +93,21 @@ public final class IndexBackup {
     private static long dropWriting(Path copy) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy.toAbsolutePath());
              Statement s = c.createStatement()) {
-            long writing = s.executeUpdate("DELETE FROM entries WHERE state = " + Rows.code(mkv.domain.EntryState.WRITING));
-            return writing + s.executeUpdate("UPDATE entries SET pending = NULL WHERE pending IS NOT NULL");
+            long writing = changed(s, "DELETE FROM entries WHERE state = " + Rows.code(mkv.domain.EntryState.WRITING));
+            return writing + changed(s, "UPDATE entries SET pending = NULL WHERE pending IS NOT NULL");
         } catch (SQLException e) {
             throw new IndexFailure("cannot finish the backup " + copy + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Rows the statement itself changed. Not executeUpdate's answer: for a plain Statement
+     * sqlite-jdbc counts the rows the counters' triggers change too ({@link Counters}).
+     */
+    private static long changed(Statement s, String sql) throws SQLException {
+        s.execute(sql);
+        try (var rs = s.executeQuery("SELECT changes()")) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 

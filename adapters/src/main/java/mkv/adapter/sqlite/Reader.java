@@ -41,6 +41,8 @@ final class Reader implements AutoCloseable {
     private PreparedStatement writing;
     private PreparedStatement meta;
     private PreparedStatement holding;
+    private PreparedStatement byState;
+    private PreparedStatement byVolume;
 
     Reader(Connection connection) throws SQLException {
         this.connection = connection;
@@ -77,6 +79,8 @@ final class Reader implements AutoCloseable {
         meta = connection.prepareStatement("SELECT value FROM meta WHERE name = ?");
         holding = connection.prepareStatement("SELECT " + Rows.COLUMNS + " FROM entries"
                 + " WHERE (pending IS NOT NULL OR retired IS NOT NULL OR owed = 1) AND key > ? ORDER BY key LIMIT ?");
+        byState = connection.prepareStatement("SELECT state, keys, bytes FROM entry_counts WHERE keys <> 0 OR bytes <> 0");
+        byVolume = connection.prepareStatement("SELECT volume, replicas, bytes FROM volume_counts WHERE replicas <> 0 OR bytes <> 0");
     }
 
     /** Entries after {@code after} that hold a pending write or retired generations, or owe sidecars, by key. */
@@ -249,17 +253,30 @@ final class Reader implements AutoCloseable {
         }
     }
 
-    /** Keys and bytes in each state: one full pass over the table, so callers cache it. */
+    /** Keys and bytes in each state, from the counters the triggers keep (see {@link Counters}): a few rows. */
     java.util.Map<EntryState, long[]> countByState() throws SQLException {
         var out = new java.util.EnumMap<EntryState, long[]>(EntryState.class);
         for (EntryState state : EntryState.values()) out.put(state, new long[2]);
-        try (PreparedStatement byState = connection.prepareStatement(
-                "SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state"); ResultSet rs = byState.executeQuery()) {
+        try (ResultSet rs = byState.executeQuery()) {
             while (rs.next()) {
-                for (EntryState state : EntryState.values()) {
-                    if (Rows.code(state) == rs.getInt(1)) out.put(state, new long[] {rs.getLong(2), rs.getLong(3)});
+                int code = rs.getInt(1);
+                EntryState state;
+                try {
+                    state = Rows.state(code);
+                } catch (IllegalArgumentException e) {
+                    throw IndexFailure.corrupt("corrupt index: the counters name an unknown state code " + code, e);
                 }
+                out.put(state, new long[] {rs.getLong(2), rs.getLong(3)});
             }
+        }
+        return out;
+    }
+
+    /** Replicas and bytes on each volume the index names, from the counters; volumes it no longer names are left out. */
+    java.util.Map<String, long[]> countByVolume() throws SQLException {
+        var out = new java.util.TreeMap<String, long[]>();
+        try (ResultSet rs = byVolume.executeQuery()) {
+            while (rs.next()) out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
         }
         return out;
     }
@@ -297,7 +314,8 @@ final class Reader implements AutoCloseable {
     }
 
     private void closeStatements() throws SQLException {
-        Statements.closeAll(get, listFrom, listUnlinkedFrom, listLostFrom, writingRows, pendingFrom, lost, scanFirst, scanAfter, writingSince, count, writing, meta, holding);
+        Statements.closeAll(get, listFrom, listUnlinkedFrom, listLostFrom, writingRows, pendingFrom, lost, scanFirst, scanAfter, writingSince, count,
+                writing, meta, holding, byState, byVolume);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class Rows {
         };
     }
 
-    private static EntryState state(int code) {
+    static EntryState state(int code) {
         return switch (code) {
             case 0 -> EntryState.WRITING;
             case 1 -> EntryState.LIVE;

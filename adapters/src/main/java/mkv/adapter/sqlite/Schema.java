@@ -18,9 +18,16 @@ final class Schema {
      * 2: the meta table (the cluster id); 3: each entry's generation, pending write and retired
      * generations, and the generation high-water mark in meta; 4: whether a row owes its
      * sidecars a rewrite (an UNLINK or RELINK not yet on every replica); 5: the LOST state
-     * (code 3) and the state a lost value had ({@link #addLostState}).
+     * (code 3) and the state a lost value had ({@link #addLostState}); 6 ({@link #COUNTERS}):
+     * keys and bytes by state and by volume, kept by triggers.
      */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
+
+    /**
+     * The version that adds the counters ({@link #addCounters}). Its own constant so that a merge
+     * with another branch's migration only renumbers it: the step itself depends on no other.
+     */
+    static final int COUNTERS = 6;
 
     /** The settings of the one write connection. */
     static void configureWriter(Connection c, SqliteIndex.Options o) throws SQLException {
@@ -84,6 +91,7 @@ final class Schema {
                 if (found < 3) createVersion3(s);
                 if (found < 4) createVersion4(s);
                 if (found < 5) addLostState(c, s);
+                if (found < COUNTERS) addCounters(s);
                 s.execute("PRAGMA user_version = " + VERSION);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -150,6 +158,27 @@ final class Schema {
         s.execute("ALTER TABLE entries ADD COLUMN lost_from INTEGER CHECK ((lost_from IS NULL OR lost_from IN (1, 2)) AND (lost_from IS NULL) = (state <> 3))");
         // Lost keys are few: ?lost and the gauge read only them.
         s.execute("CREATE INDEX IF NOT EXISTS entries_lost_by_key ON entries (key) WHERE state = 3");
+    }
+
+    /**
+     * Keys and bytes by state ({@code entry_counts}) and replicas and bytes by volume
+     * ({@code volume_counts}), kept by triggers on entries in the same transaction as every
+     * change, so that a scrape reads a few rows instead of counting an index of millions. Both
+     * are keyed by the stored values, not by a list of them: a new state code or a new volume
+     * needs no change here. Filled once from the rows already there (one pass over the table).
+     */
+    private static void addCounters(Statement s) throws SQLException {
+        s.execute("CREATE TABLE IF NOT EXISTS entry_counts (state INTEGER NOT NULL PRIMARY KEY, keys INTEGER NOT NULL, bytes INTEGER NOT NULL) STRICT");
+        s.execute("CREATE TABLE IF NOT EXISTS volume_counts (volume TEXT NOT NULL PRIMARY KEY, replicas INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID, STRICT");
+        for (String sql : Counters.TRIGGERS) s.execute(sql);
+        s.execute("DELETE FROM entry_counts");
+        s.execute("DELETE FROM volume_counts");
+        s.execute("INSERT INTO entry_counts (state, keys, bytes) SELECT state, count(*), coalesce(sum(size), 0) FROM entries GROUP BY state");
+        // By placement first, then by volume: a cluster has few distinct replica lists, so json_each
+        // splits each once instead of once per row (1.8 s instead of 7.4 s for 1M keys, measured).
+        s.execute("INSERT INTO volume_counts (volume, replicas, bytes) SELECT " + Counters.VOLUME + ", sum(p.keys), sum(p.bytes)"
+                + " FROM (SELECT replicas, count(*) AS keys, coalesce(sum(size), 0) AS bytes FROM entries AS e WHERE "
+                + Counters.stored("e") + " GROUP BY replicas) AS p, " + Counters.replicasOf("p") + " GROUP BY 1");
     }
 
     private static void createVersion3(Statement s) throws SQLException {

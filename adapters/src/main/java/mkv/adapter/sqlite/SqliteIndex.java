@@ -414,10 +414,19 @@ public final class SqliteIndex implements Index {
     /** Keys and their bytes in one state. */
     public record StateCount(EntryState state, long keys, long bytes) {}
 
-    /** Keys and bytes by state: a full pass over the index, for a caller that caches it (the status page). */
+    /** Keys and bytes by state, every state included (zero where none): read from counters, cheap enough for every scrape. */
     public io.vavr.collection.List<StateCount> countByState() {
         return guarded(() -> readers.with("counting entries by state", r -> io.vavr.collection.List.ofAll(r.countByState().entrySet())
                 .map(e -> new StateCount(e.getKey(), e.getValue()[0], e.getValue()[1]))));
+    }
+
+    /** Replicas and their bytes on one volume ({@code host:port}), as the index names them. */
+    public record VolumeCount(String volume, long replicas, long bytes) {}
+
+    /** Replicas and bytes by volume, for every volume the index names: read from counters, cheap enough for every scrape. */
+    public io.vavr.collection.List<VolumeCount> countByVolume() {
+        return guarded(() -> readers.with("counting replicas by volume", r -> io.vavr.collection.List.ofAll(r.countByVolume().entrySet())
+                .map(e -> new VolumeCount(e.getKey(), e.getValue()[0], e.getValue()[1]))));
     }
 
     @Override

@@ -125,7 +125,7 @@ class SqliteIndexTest extends IndexContract {
     void the_schema_version_is_kept_in_user_version_and_the_journal_is_wal() throws SQLException {
         Path file = freshFile();
         try (var index = SqliteIndex.open(file); Connection c = raw(file); Statement s = c.createStatement()) {
-            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(5);
+            assertThat(Schema.version(c)).isEqualTo(Schema.VERSION).isEqualTo(6);
             try (var rs = s.executeQuery("PRAGMA journal_mode")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");

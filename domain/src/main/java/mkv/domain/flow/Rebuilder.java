@@ -23,8 +23,8 @@ import mkv.domain.port.Volumes;
  */
 public final class Rebuilder {
 
-    /** What a rebuild did: entries written, damage by kind, and volume calls that failed. */
-    public record Report(long entries, io.vavr.collection.Map<String, Long> damage, long errors) {
+    /** What a rebuild did: entries written, damage by kind (in the kinds' order), and volume calls that failed. */
+    public record Report(long entries, io.vavr.collection.Map<Rebuild.Kind, Long> damage, long errors) {
         public long damageCount() {
             return damage.values().sum().longValue();
         }
@@ -43,7 +43,7 @@ public final class Rebuilder {
 
     private final java.util.List<Entry> pending = new ArrayList<>();
     private long written;
-    private io.vavr.collection.Map<String, Long> damage = TreeMap.empty();
+    private io.vavr.collection.Map<Rebuild.Kind, Long> damage = TreeMap.empty();
     private long errors;
     private long highestGeneration;
 
@@ -102,7 +102,7 @@ public final class Rebuilder {
         synchronized (this) {
             errors += failed;
             for (VolumeWalk.Position p : positions) highestGeneration = Math.max(highestGeneration, p.path().generation());
-            for (Rebuild.Damage d : all) damage = damage.put(d.getClass().getSimpleName(), 1L, Long::sum);
+            for (Rebuild.Damage d : all) damage = damage.put(Rebuild.kind(d), 1L, Long::sum);
             pending.addAll(merged.entries().toJavaList());
             if (pending.size() >= batch) flush();
         }

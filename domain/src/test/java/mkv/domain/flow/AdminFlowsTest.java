@@ -71,7 +71,7 @@ class AdminFlowsTest {
         volumes.seedBlob(new Replica(Gens.volume(1), 0), stray, 3, Gens.md5(99));
         volumes.down(Gens.volume(3));
         Rebuilder.Report report = new Rebuilder(volumes, new InMemoryIndex(), clock, Progress.none(), 2, 100).run(THREE);
-        assertThat(report.damage().get("BlobWithoutSidecar")).contains(1L);
+        assertThat(report.damage().get(mkv.domain.Rebuild.Kind.BLOB_WITHOUT_SIDECAR)).contains(1L);
         assertThat(report.errors()).isEqualTo(1);
         assertThat(report.clean()).isFalse();
     }
@@ -304,7 +304,7 @@ class AdminFlowsTest {
         assertThat(e.generation()).isEqualTo(9);
         assertThat(e.md5()).contains(Gens.md5(2));
         assertThat(e.replicas()).containsExactlyInAnyOrderElementsOf(at);
-        assertThat(report.damage().get("Superseded")).contains(2L);
+        assertThat(report.damage().get(mkv.domain.Rebuild.Kind.SUPERSEDED)).contains(2L);
         // A write after the rebuild never reuses a generation found on the volumes.
         assertThat(fresh.reserveGenerations(1)).isGreaterThan(9);
     }
