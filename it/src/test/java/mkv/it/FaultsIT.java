@@ -97,8 +97,13 @@ class FaultsIT {
         cluster.stopVolume(2);
         // Until the health checker has seen the volume go, a DELETE may still reach it: that one stands
         // (202, finished by recovery; FaultMatrixIT). Wait until a PUT placed there is refused up front.
-        String probe = keyOn(2, true, "/del-probe/", 0);
-        Ports.await("the checker to see the volume down", Duration.ofSeconds(10), () -> http.put(probe, "x").statusCode() == 503);
+        // (A fresh probe key each time: a PUT that reached the dead volume leaves its key busy until recovery.)
+        int[] next = {0};
+        Ports.await("the checker to see the volume down", Duration.ofSeconds(10), () -> {
+            String probe = keyOn(2, true, "/del-probe/", next[0]);
+            next[0] = Integer.parseInt(probe.substring("/del-probe/".length())) + 1;
+            return http.put(probe, "x").statusCode() == 503;
+        });
         HttpResponse<byte[]> refused = http.delete(k);
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(text(refused)).contains("down").contains(cluster.volume(2).toString());
