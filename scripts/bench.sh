@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The standard performance set of docs/PERFORMANCE.md, in one command: starts a local cluster
 # (3 nginx volumes, 3 replicas, coordinator) on free loopback ports in a temporary folder,
-# seeds keys, runs the measures below and prints one table beside the Go minikeyvalue figures.
+# seeds keys, runs the measures below and prints one table: each measure's rate or time and its
+# CPU per operation, and with PEER_URL the same for a second server in the same run.
 # Everything it started is stopped, and the folder removed, on exit or Ctrl-C.
 #
 #   scripts/bench.sh                 # the full set (~1 min, needs ~3.5 GiB of free disk for the big PUT)
-#   BENCH_DURATION=5s BENCH_BIG_MIB=64 scripts/bench.sh      # a quicker, smaller run
+#   BENCH_DURATION=5s BENCH_BIG_MIB=64 scripts/bench.sh      # a quicker, smaller run (0: no big PUT)
 #   BENCH_JMH=1 scripts/bench.sh     # also the index figures from JMH (adds ~1 min)
 #   MKV=/path/to/other/mkv scripts/bench.sh                  # measure another build's launcher
 #   PEER_URL=http://127.0.0.1:PORT [PEER_PID=..] [PEER_VOLUME_PIDS="p1 p2 p3"] scripts/bench.sh
