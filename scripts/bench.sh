@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # The standard performance set of docs/PERFORMANCE.md, in one command: starts a local cluster
 # (3 nginx volumes, 3 replicas, coordinator) on free loopback ports in a temporary folder,
-# seeds keys, runs the measures below and prints one table beside the Go minikeyvalue figures.
+# seeds keys, runs the measures below and prints one table: each measure's rate or time and its
+# CPU per operation, and with PEER_URL the same for a second server in the same run.
 # Everything it started is stopped, and the folder removed, on exit or Ctrl-C.
 #
 #   scripts/bench.sh                 # the full set (~1 min, needs ~3.5 GiB of free disk for the big PUT)
-#   BENCH_DURATION=5s BENCH_BIG_MIB=64 scripts/bench.sh      # a quicker, smaller run
+#   BENCH_DURATION=5s BENCH_BIG_MIB=64 scripts/bench.sh      # a quicker, smaller run (0: no big PUT)
 #   BENCH_JMH=1 scripts/bench.sh     # also the index figures from JMH (adds ~1 min)
 #   MKV=/path/to/other/mkv scripts/bench.sh                  # measure another build's launcher
+#   PEER_URL=http://127.0.0.1:PORT [PEER_PID=..] [PEER_VOLUME_PIDS="p1 p2 p3"] scripts/bench.sh
+#                                    # the same measures against a second server on its own volumes,
+#                                    # alternating with mkv, BENCH_ROUNDS rounds (default 2), with
+#                                    # ratios and CPU per operation (docs/PERFORMANCE.md, "Side by side")
 #
 # Measures: wrk -t2 -c100 GET of existing keys (302) and of missing keys (404), spread over
 # the seeded keys by a Lua script; `mkv bench --phase cycle -c 16` with 1 KiB values; a PUT of
 # BENCH_BIG_MIB MiB through the coordinator against `curl -T` of the same file straight to
-# one nginx volume, with the coordinator's peak RSS (VmHWM) during that PUT.
+# one nginx volume, with the coordinator's peak RSS (VmHWM) during that PUT. CPU per operation is
+# read from /proc/PID/stat (utime + stime) before and after each run: the coordinator's JVM for
+# the server, its nginx children (masters and workers) for the volumes.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/jdk.sh"
@@ -69,9 +76,57 @@ curl -s -o /dev/null "$url/ready-check" || { echo "bench: the coordinator did no
 # bin/mkv execs java, so $pid is the coordinator's JVM (the nginx volumes are its children).
 
 json_field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" | head -1; }
+wrk_rate() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
+wrk_count() { awk '/requests in/ {print $1}' "$1"; }
+hz=$(getconf CLK_TCK)
 
-echo "bench: seeding $keys keys of 1 KiB..." >&2
-"$mkv" bench --url "$url" --phase put --keys "$keys" --size 1KiB --prefix /seed/ --concurrency 32 --quiet --json >"$tmp/seed.json"
+# CPU ticks (utime + stime) of the given processes and, with "tree", of all their descendants.
+cpu_ticks() {
+  local mode=$1; shift
+  [ $# -gt 0 ] || { echo 0; return; }
+  local f line
+  for f in /proc/[0-9]*/stat; do
+    read -r line <"$f" 2>/dev/null || continue
+    f=${f#/proc/}; echo "${f%/stat} ${line##*) }"
+  done | awk -v roots="$*" -v mode="$mode" '
+    { parent[$1] = $3; ticks[$1] = $13 + $14 }
+    END {
+      n = split(roots, r, " "); for (i = 1; i <= n; i++) want[r[i]] = 1
+      for (p in ticks) {
+        q = p
+        while (q != "" && q != 0 && !(q in want)) { if (mode != "tree") { q = ""; break } q = parent[q] }
+        if (q in want) sum += ticks[p]
+      }
+      print sum + 0
+    }'
+}
+# Milliseconds of CPU per operation, from a tick difference and an operation count.
+per_op() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN { if (n > 0 && t != "") printf "%.3f", t * 1000 / hz / n; else print "-" }'; }
+
+# Targets: "mkv" (the cluster started above) and, with PEER_URL, "peer".
+# server pids are measured alone, volume pids with their descendants (nginx workers).
+declare -A T_URL T_SERVER T_VOLUMES
+T_URL[mkv]=$url; T_SERVER[mkv]=$pid; T_VOLUMES[mkv]=$pid  # the JVM's descendants are its nginx volumes
+targets=(mkv)
+if [ -n "${PEER_URL:-}" ]; then
+  T_URL[peer]=$PEER_URL; T_SERVER[peer]=${PEER_PID:-}; T_VOLUMES[peer]=${PEER_VOLUME_PIDS:-}
+  curl -s -o /dev/null --max-time 5 "$PEER_URL/ready-check" || { echo "bench: PEER_URL $PEER_URL does not answer" >&2; exit 1; }
+  targets=(mkv peer)
+fi
+rounds=${BENCH_ROUNDS:-$([ ${#targets[@]} -gt 1 ] && echo 2 || echo 1)}
+run_id=$$
+
+# The ticks of a target: server alone, then volumes with descendants (the JVM itself excluded).
+server_ticks() { cpu_ticks self ${T_SERVER[$1]}; }
+volume_ticks() {
+  local t=$1
+  if [ "$t" = mkv ]; then
+    echo $(( $(cpu_ticks tree "$pid") - $(cpu_ticks self "$pid") ))
+  else
+    cpu_ticks tree ${T_VOLUMES[$t]}
+  fi
+}
+
 cat >"$tmp/keys.lua" <<'LUA'
 -- wrk -s keys.lua URL -- PREFIX N : GET PREFIX0 .. PREFIX(N-1) round robin, each thread from a random start
 local prefix, n, i = "/seed/", 1, 0
@@ -79,59 +134,114 @@ function init(args) prefix = args[1]; n = tonumber(args[2]); i = math.random(0, 
 function request() i = (i + 1) % n; return wrk.format("GET", prefix .. i) end
 LUA
 
-# Warm the JIT on both GET paths so the measured runs see compiled code, as a long-running server does.
-wrk -t2 -c100 -d3s -s "$tmp/keys.lua" "$url" -- /seed/ "$keys" >/dev/null
-wrk -t2 -c100 -d3s -s "$tmp/keys.lua" "$url" -- /missing/ "$keys" >/dev/null
+for t in "${targets[@]}"; do
+  echo "bench: seeding $keys keys of 1 KiB on $t (${T_URL[$t]})..." >&2
+  "$mkv" bench --url "${T_URL[$t]}" --phase put --keys "$keys" --size 1KiB --prefix "/seed$run_id/" --concurrency 32 --quiet --json >"$tmp/seed-$t.json"
+  # Warm the JIT on both GET paths so the measured runs see compiled code, as a long-running server does.
+  wrk -t2 -c100 -d3s -s "$tmp/keys.lua" "${T_URL[$t]}" -- "/seed$run_id/" "$keys" >/dev/null
+  wrk -t2 -c100 -d3s -s "$tmp/keys.lua" "${T_URL[$t]}" -- "/missing$run_id/" "$keys" >/dev/null
+  # And the write path: without it the first round's cycles measure the JIT (CPU per cycle 2x).
+  "$mkv" bench --url "${T_URL[$t]}" --phase cycle --concurrency 16 --duration 5s --size 1KiB --prefix "/warm$run_id/" --quiet --json >/dev/null
+done
 
-wrk_rate() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$1"; }
-echo "bench: wrk GET existing (302), $duration..." >&2
-wrk -t2 -c100 -d"$duration" --latency -s "$tmp/keys.lua" "$url" -- /seed/ "$keys" >"$tmp/get302.txt"
-echo "bench: wrk GET missing (404), $duration..." >&2
-wrk -t2 -c100 -d"$duration" --latency -s "$tmp/keys.lua" "$url" -- /missing/ "$keys" >"$tmp/get404.txt"
-get302=$(wrk_rate "$tmp/get302.txt")
-get404=$(wrk_rate "$tmp/get404.txt")
-# wrk counts 3xx as success; anything else in the 302 run is an error.
-non_302=$(awk '/Non-2xx or 3xx/ {print $5}' "$tmp/get302.txt"); non_302=${non_302:-0}
+if [ "$big_mib" -gt 0 ]; then
+  head -c $((big_mib * 1024 * 1024)) /dev/urandom >"$tmp/big"
+fi
 
-echo "bench: cycles (PUT, GET, DELETE), 16 concurrent, 1 KiB, $duration..." >&2
-"$mkv" bench --url "$url" --phase cycle --concurrency 16 --duration "$duration" --size 1KiB --prefix /cycle/ --quiet --json >"$tmp/cycle.json"
-cycle=$(json_field rate <"$tmp/cycle.json"); cycle=${cycle%.*}
-cycle_failed=$(json_field failed <"$tmp/cycle.json")
+# One measure on one target: writes "rate ops server_ticks volume_ticks extra" to $tmp/r-ROUND-MEASURE-TARGET.
+measure() {
+  local round=$1 m=$2 t=$3 u=${T_URL[$3]} out="$tmp/r-$1-$2-$3"
+  local s0 v0 s1 v1 rate ops extra=""
+  s0=$(server_ticks "$t"); v0=$(volume_ticks "$t")
+  case "$m" in
+    get302)
+      wrk -t2 -c100 -d"$duration" --latency -s "$tmp/keys.lua" "$u" -- "/seed$run_id/" "$keys" >"$out.txt"
+      rate=$(wrk_rate "$out.txt"); ops=$(wrk_count "$out.txt")
+      extra=$(awk '/^ +99%/ {print "p99=" $2} /Non-2xx or 3xx/ {print "non3xx=" $5}' "$out.txt" | paste -sd' ') ;;
+    get404)
+      wrk -t2 -c100 -d"$duration" --latency -s "$tmp/keys.lua" "$u" -- "/missing$run_id/" "$keys" >"$out.txt"
+      rate=$(wrk_rate "$out.txt"); ops=$(wrk_count "$out.txt")
+      extra=$(awk '/^ +99%/ {print "p99=" $2}' "$out.txt") ;;
+    cycle)
+      "$mkv" bench --url "$u" --phase cycle --concurrency 16 --duration "$duration" --size 1KiB --prefix "/cycle$run_id-$round/" --quiet --json >"$out.txt"
+      rate=$(json_field rate <"$out.txt"); rate=${rate%.*}
+      ops=$(json_field ok <"$out.txt")
+      extra="failed=$(json_field failed <"$out.txt")" ;;
+    big)
+      local hwm_pid=${T_SERVER[$t]} code_time hwm
+      [ -n "$hwm_pid" ] && echo 5 >"/proc/$hwm_pid/clear_refs" 2>/dev/null || true
+      code_time=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -T "$tmp/big" "$u/big$run_id-$round")
+      rate=${code_time#* }; ops=1
+      hwm=$([ -n "$hwm_pid" ] && awk '/^VmHWM/ {printf "%d", $2 / 1024}' "/proc/$hwm_pid/status" || echo "-")
+      extra="status=${code_time%% *} peak_rss_mib=$hwm" ;;
+  esac
+  s1=$(server_ticks "$t"); v1=$(volume_ticks "$t")
+  echo "${rate:-0} ${ops:-0} $((s1 - s0)) $((v1 - v0)) $extra" >"$out"
+}
 
-echo "bench: PUT of $big_mib MiB, direct to one nginx volume, then through the coordinator (3 replicas)..." >&2
-head -c $((big_mib * 1024 * 1024)) /dev/urandom >"$tmp/big"
-direct=$(curl -s -o /dev/null -w '%{time_total}' -T "$tmp/big" "http://127.0.0.1:$((base + 1))/direct-put-test")
-curl -s -o /dev/null -X DELETE "http://127.0.0.1:$((base + 1))/direct-put-test"
-rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
-# Writing 5 to clear_refs resets the peak RSS (VmHWM), so the peak below is this PUT's alone.
-echo 5 >"/proc/$pid/clear_refs" 2>/dev/null && hwm_note="during the PUT" || hwm_note="since start (clear_refs refused)"
-code_time=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -T "$tmp/big" "$url/big")
-hwm_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
-through=${code_time#* }
-big_status=${code_time% *}
+measures=(get302 get404 cycle)
+[ "$big_mib" -gt 0 ] && measures+=(big)
+direct_times=()
+for round in $(seq 1 "$rounds"); do
+  # Alternate which target goes first, so a slow minute does not always hit the same one.
+  if [ $((round % 2)) = 1 ]; then order=("${targets[@]}"); else order=(); for ((i = ${#targets[@]} - 1; i >= 0; i--)); do order+=("${targets[$i]}"); done; fi
+  for m in "${measures[@]}"; do
+    if [ "$m" = big ]; then
+      echo "bench: round $round: PUT of $big_mib MiB direct to one nginx volume..." >&2
+      direct_times+=("$(curl -s -o /dev/null -w '%{time_total}' -T "$tmp/big" "http://127.0.0.1:$((base + 1))/direct-put-test")")
+      curl -s -o /dev/null -X DELETE "http://127.0.0.1:$((base + 1))/direct-put-test"
+    fi
+    for t in "${order[@]}"; do
+      echo "bench: round $round: $m on $t..." >&2
+      measure "$round" "$m" "$t"
+    done
+  done
+done
 rm -f "$tmp/big"
 
-ratio=$(awk -v a="$through" -v b="$direct" 'BEGIN {printf "%.2f", a / b}')
-rss_mib=$(( hwm_kib / 1024 ))
-met() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "min") ? v >= t : v <= t; print ok ? "yes" : "NO" }'; }
+field() { awk -v i="$2" '{print $i}' "$1"; }
+label() {
+  case "$1" in
+    get302) echo "GET existing key, 302 (wrk -t2 -c100, req/s)" ;;
+    get404) echo "GET missing key, 404 (wrk -t2 -c100, req/s)" ;;
+    cycle) echo "PUT+GET+DELETE cycles, 16 concurrent, 1 KiB (/s)" ;;
+    big) echo "PUT $big_mib MiB, 3 replicas (s)" ;;
+  esac
+}
 
 printf '\nmkv performance, %s, %s cores, %s, %s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" "$(java -version 2>&1 | head -1)" "$(nginx -v 2>&1)"
-printf 'load average before the table: %s (other processes on the machine skew every figure)\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "measure" "Go minikeyvalue" "mkv target" "mkv measured" "met"
-printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' $(seq 54))" "$(printf -- '-%.0s' $(seq 18))" "$(printf -- '-%.0s' $(seq 16))" "$(printf -- '-%.0s' $(seq 20))" "------"
-printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "GET existing key, 302 (wrk -t2 -c100, req/s)" "22.3k" ">= 67k" "$get302" "$(met "$get302" 67000 min)"
-printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "GET missing key, 404 (wrk -t2 -c100, req/s)" "94.6k" ">= 95k" "$get404" "$(met "$get404" 95000 min)"
-printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "write/read/delete cycles, 16 concurrent, 1 KiB (/s)" "1.2k" ">= 1.8k" "$cycle" "$(met "$cycle" 1800 min)"
-printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "PUT $big_mib MiB, 3 replicas: time / direct nginx PUT" "3.8x (7.2 s)" "<= 1.3x" "${ratio}x (${through} s / ${direct} s)" "$(met "$ratio" 1.3 max)"
-printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "coordinator peak RSS $hwm_note (MiB)" "1065" "<= 256" "$rss_mib" "$(met "$rss_mib" 256 max)"
+printf 'load average after the runs: %s (other processes on the machine skew every throughput figure;\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'CPU per operation, from /proc/PID/stat, much less so)\n'
+[ ${#targets[@]} -gt 1 ] && printf 'peer: %s (server pid %s, volume pids %s)\n' "$PEER_URL" "${PEER_PID:--}" "${PEER_VOLUME_PIDS:--}"
+printf '\n| %-48s | %-5s | %-6s | %-12s | %-10s | %-15s | %-15s | %s\n' "measure" "round" "target" "rate or time" "ratio" "server ms CPU/op" "volume ms CPU/op" "notes"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s\n' "$(printf -- '-%.0s' $(seq 50))" "-------" "--------" "--------------" "------------" "-----------------" "-----------------" "------"
+for m in "${measures[@]}"; do
+  for round in $(seq 1 "$rounds"); do
+    for t in "${targets[@]}"; do
+      f="$tmp/r-$round-$m-$t"
+      rate=$(field "$f" 1); ops=$(field "$f" 2)
+      ratio="-"
+      if [ "$t" = peer ]; then
+        mine=$(field "$tmp/r-$round-$m-mkv" 1)
+        # mkv/peer for rates; peer/mkv for times, so above 1 always means mkv is ahead.
+        if [ "$m" = big ]; then ratio=$(awk -v a="$rate" -v b="$mine" 'BEGIN {printf "mkv %.2fx", a / b}')
+        else ratio=$(awk -v a="$mine" -v b="$rate" 'BEGIN { if (b > 0) printf "mkv %.2fx", a / b; else print "-" }'); fi
+      elif [ "$m" = big ]; then
+        ratio=$(awk -v a="$rate" -v b="${direct_times[$((round - 1))]}" 'BEGIN {printf "%.1fx direct", a / b}')
+      fi
+      sc=$([ -n "${T_SERVER[$t]}" ] && per_op "$(field "$f" 3)" "$ops" || echo "-")
+      vc=$([ -n "${T_VOLUMES[$t]}" ] && per_op "$(field "$f" 4)" "$ops" || echo "-")
+      notes=$(cut -d' ' -f5- "$f")
+      [ "$m" = big ] && [ "$t" = mkv ] && notes="$notes direct=${direct_times[$((round - 1))]}s"
+      printf '| %-48s | %-5s | %-6s | %-12s | %-10s | %-15s | %-15s | %s\n' "$(label "$m")" "$round" "$t" "$rate" "$ratio" "$sc" "$vc" "$notes"
+    done
+  done
+done
+
 if [ "${BENCH_JMH:-0}" = 1 ]; then
   echo "bench: JMH index writer (scripts/jmh.sh IndexWriterBenchmark)..." >&2
   "$root/scripts/jmh.sh" IndexWriterBenchmark -i 5 -wi 2 >"$tmp/jmh.txt" 2>&1
   single=$(awk '/^IndexWriterBenchmark.reserveThenReplace/ {printf "%.0f", $4}' "$tmp/jmh.txt")
   bulk=$(awk '/^IndexWriterBenchmark.putAll/ {printf "%.0f", $4}' "$tmp/jmh.txt")
-  printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "index: single-key writes, 64 writers (JMH, /s)" "-" ">= 20k" "$single" "$(met "$single" 20000 min)"
-  printf '| %-52s | %-16s | %-14s | %-18s | %-4s |\n' "index: bulk load, putAll (JMH, entries/s)" "-" ">= 200k" "$bulk" "$(met "$bulk" 200000 min)"
+  printf '\nindex: single-key writes, 64 writers (JMH): %s/s (target >= 20k); bulk putAll: %s entries/s (target >= 200k)\n' "$single" "$bulk"
 fi
-printf '\nGET 302 latency (wrk): %s\n' "$(awk '/^ +50%/ {p50=$2} /^ +90%/ {p90=$2} /^ +99%/ {p99=$2} END {print "p50 " p50 ", p90 " p90 ", p99 " p99}' "$tmp/get302.txt")"
-printf 'cycle failures: %s; GET-302 run non-3xx answers: %s; big PUT status: %s; coordinator RSS before the big PUT: %s MiB\n' \
-  "${cycle_failed:-?}" "$non_302" "$big_status" "$(( ${rss_before:-0} / 1024 ))"

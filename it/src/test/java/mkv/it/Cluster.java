@@ -271,7 +271,9 @@ final class Cluster implements AutoCloseable {
         }
         var cert = tls.volumes().get(i);
         var config = new mkv.adapter.nginx.NginxConfig(root.resolve("vol" + i).toAbsolutePath(), volumePorts.get(i), "127.0.0.1",
-                "root".equals(System.getProperty("user.name"))).withTls(new mkv.adapter.nginx.NginxConfig.Certificate(cert.cert(), cert.key()));
+                "root".equals(System.getProperty("user.name"))
+                        ? io.vavr.control.Option.some(new mkv.adapter.nginx.WorkerUser("root", "root")) : io.vavr.control.Option.none())
+                .withTls(new mkv.adapter.nginx.NginxConfig.Certificate(cert.cert(), cert.key()));
         try {
             volumes.set(i, NginxVolumeProcess.start(config, Duration.ofSeconds(10)));
         } catch (IOException e) {

@@ -112,7 +112,7 @@ final class KeyHandler implements Handler {
                     res.header(HeaderValues.CONTENT_LENGTH_ZERO);
                     res.send();
                 } else {
-                    error(req, res, Status.NOT_FOUND_404, "no such key", key.get().value());
+                    notFound(req, res, key.get().value());
                 }
             }
             case ReadResult.Lost l -> error(req, res, Status.GONE_410,
@@ -324,6 +324,18 @@ final class KeyHandler implements Handler {
     /** The key field is the raw path as it arrived: an invalid key may not decode, and JSON escapes what it holds. */
     private static void invalidKey(ServerRequest req, ServerResponse res, InvalidKey invalid) {
         error(req, res, Status.BAD_REQUEST_400, invalid.reason(), req.path().rawPath());
+    }
+
+    /** {@link #error} for a GET or HEAD of a missing key, with a body encoded without Jackson. */
+    private static void notFound(ServerRequest req, ServerResponse res, String key) {
+        res.status(Status.NOT_FOUND_404);
+        if (req.prologue().method().text().equals("HEAD")) {
+            res.header(HeaderValues.CONTENT_LENGTH_ZERO);
+            res.send();
+            return;
+        }
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(Json.noSuchKey(key));
     }
 
     /**

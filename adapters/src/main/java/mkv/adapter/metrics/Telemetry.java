@@ -33,7 +33,8 @@ public final class Telemetry {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Histogram requests;
     private final Histogram volumeCalls;
-    private final ConcurrentHashMap<List<String>, DistributionDataPoint> requestSeries = new ConcurrentHashMap<>();
+    /** By method, then by status code (100-599): a lookup on the request path that allocates nothing. */
+    private final ConcurrentHashMap<String, DistributionDataPoint[]> requestSeries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<List<String>, DistributionDataPoint> volumeSeries = new ConcurrentHashMap<>();
     private final AtomicReference<List<Volume>> watchedVolumes = new AtomicReference<>(List.of());
     private final AtomicReference<Supplier<HealthSnapshot>> health = new AtomicReference<>(HealthSnapshot::allUp);
@@ -72,8 +73,15 @@ public final class Telemetry {
 
     /** One request of the data port: {@code mkv_http_request_duration_seconds{method,status}}. */
     public void request(String method, int status, long nanos) {
-        requestSeries.computeIfAbsent(List.of(method, Integer.toString(status)), k -> requests.labelValues(k.get(0), k.get(1)))
-                .observe(nanos / 1e9);
+        if (status < 100 || status > 599) {
+            requests.labelValues(method, Integer.toString(status)).observe(nanos / 1e9);
+            return;
+        }
+        DistributionDataPoint[] byStatus = requestSeries.computeIfAbsent(method, m -> new DistributionDataPoint[600]);
+        DistributionDataPoint series = byStatus[status];
+        // Two threads may both look the series up the first time: labelValues hands both the same one.
+        if (series == null) byStatus[status] = series = requests.labelValues(method, Integer.toString(status));
+        series.observe(nanos / 1e9);
     }
 
     /** Data-port requests served so far, by (method, status): what the status page shows as rates. */

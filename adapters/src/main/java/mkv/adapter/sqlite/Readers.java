@@ -26,7 +26,9 @@ final class Readers implements AutoCloseable {
 
     Readers(List<Reader> readers) {
         size = readers.size();
-        idle = new ArrayBlockingQueue<>(size);
+        // Fair: readers go to waiters in arrival order. Unfair, a caller that had just given a
+        // reader back could take one again ahead of others, who then waited far longer.
+        idle = new ArrayBlockingQueue<>(size, true);
         for (Reader r : readers) idle.add(Optional.of(r));
     }
 

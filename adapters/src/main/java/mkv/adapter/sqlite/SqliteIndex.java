@@ -216,6 +216,9 @@ public final class SqliteIndex implements Index {
         // Wait this long for a lock another process holds (the rebalance tool writing the same
         // file) instead of failing at once with SQLITE_BUSY.
         config.setBusyTimeout((int) o.busyTimeout().toMillis());
+        // sqlite-jdbc otherwise asks SQLite for the last rowid after every INSERT, UPDATE and
+        // DELETE (1.5% of the coordinator's CPU in a PUT/GET/DELETE cycle); mkv never reads it.
+        config.setGetGeneratedKeys(false);
         return config.createConnection(url);
     }
 
