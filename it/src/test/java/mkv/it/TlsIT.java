@@ -108,8 +108,11 @@ class TlsIT {
             assertThat(halfway.exit()).isEqualTo(2);
             assertThat(halfway.output()).contains("--tls-key: needed with --tls-cert");
 
-            Cluster.Started running = cluster.startMkv("volume", "--dir", volume.toString(), "--port", Integer.toString(port),
-                    "--host", "127.0.0.1", "--tls-cert", mine.cert().toString(), "--tls-key", mine.key().toString());
+            // Started as root, mkv volume wants an unprivileged account for nginx's workers.
+            java.util.List<String> start = new java.util.ArrayList<>(java.util.List.of("volume", "--dir", volume.toString(), "--port", Integer.toString(port),
+                    "--host", "127.0.0.1", "--tls-cert", mine.cert().toString(), "--tls-key", mine.key().toString()));
+            if ("root".equals(System.getProperty("user.name"))) start.addAll(java.util.List.of("--user", "nobody"));
+            Cluster.Started running = cluster.startMkv(start.toArray(String[]::new));
             try {
                 Ports.await("mkv volume to listen (" + running.log() + ")", DEADLINE, () -> {
                     if (!running.process().isAlive()) throw new AssertionError("mkv volume exited: " + running.output());
