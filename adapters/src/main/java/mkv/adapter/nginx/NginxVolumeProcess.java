@@ -63,9 +63,14 @@ public final class NginxVolumeProcess implements AutoCloseable {
      * {@code user root;} when that is root), waiting up to 10 s for its port.
      */
     public static NginxVolumeProcess start(Path dir, String host, int port) {
+        return start(dir, host, port, io.vavr.control.Option.none());
+    }
+
+    /** As {@link #start(Path, String, int)}, accepting only requests signed with {@code keys} when given. */
+    public static NginxVolumeProcess start(Path dir, String host, int port, io.vavr.control.Option<SigningKeys> keys) {
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
-            return start(new NginxConfig(dir.toAbsolutePath(), port, host, root), Duration.ofSeconds(10));
+            return start(new NginxConfig(dir.toAbsolutePath(), port, host, root).withKeys(keys), Duration.ofSeconds(10));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start nginx for volume " + dir + ": " + e.getMessage(), e);
         }
@@ -85,11 +90,24 @@ public final class NginxVolumeProcess implements AutoCloseable {
         }
     }
 
-    /** Creates the volume's folders and writes its config; returns the config file. */
+    /**
+     * Creates the volume's folders and writes its config; returns the config file. The config
+     * holds the secrets, so only its owner may read it (nginx's master reads it as that user).
+     */
     public static Path layOut(NginxConfig config) throws IOException {
         for (Path folder : config.folders()) Files.createDirectories(folder);
-        Files.writeString(config.configFile(), config.render(), StandardCharsets.UTF_8);
-        return config.configFile();
+        Path file = config.configFile();
+        Path next = file.resolveSibling(file.getFileName() + ".new");
+        Files.deleteIfExists(next);
+        try {
+            Files.createFile(next, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(next);
+        }
+        Files.writeString(next, config.render(), StandardCharsets.UTF_8);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
     }
 
     /** The command line that runs this volume's nginx in the foreground. */
