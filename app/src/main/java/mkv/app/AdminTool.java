@@ -57,10 +57,6 @@ final class AdminTool {
         return mismatches;
     }
 
-    static NginxVolumes volumes(Duration readTimeout) {
-        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), readTimeout));
-    }
-
     /** Parses a --volumes list; every bad entry is named. */
     private static Either<io.vavr.collection.List<String>, io.vavr.collection.List<mkv.domain.Volume>> parseVolumes(java.util.List<String> texts) {
         var all = io.vavr.collection.List.ofAll(texts == null ? java.util.List.of() : texts)

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.adapter.nginx.SigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Option;
             "The coordinator listens on --port and the --volumes volumes on the ports after it, all on 127.0.0.1, with "
                     + "everything (blobs, index, nginx logs) under --data. It prints curl lines to try.",
             "Ctrl-C or SIGTERM stops everything. Run it again on the same --data and the data is still there.",
+            "The volumes answer only requests the coordinator signed, with the secret in DATA/secret (made on the first run, "
+                    + "mode 600): curl through the coordinator (curl -L) as usual; the admin tools take --secret-file DATA/secret.",
             "Every coordinator setting of 'mkv server' applies too (such as --protect and --config).",
             ""})
 final class DevCommand implements Callable<Integer> {
@@ -45,7 +48,8 @@ final class DevCommand implements Callable<Integer> {
         private static final Map<String, String> DEV_DEFAULTS = Map.of(
                 "db", "DATA/index.db (under --data)",
                 "replicas", "3, or the number of volumes when fewer",
-                "host", "127.0.0.1");
+                "host", "127.0.0.1",
+                "secret-file", "DATA/secret, made on the first run");
 
         @Override
         String[] usage(Setting<?> s) {
@@ -56,12 +60,35 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
+    /** DATA/secret, made on the first run: a new random key, readable by its owner alone from the moment it exists. */
+    static Path secretFile(Path root) throws java.io.IOException {
+        Path secret = root.resolve("secret");
+        if (java.nio.file.Files.exists(secret)) return secret;
+        java.nio.file.Files.createDirectories(root);
+        Path next = root.resolve("secret.new");
+        java.nio.file.Files.deleteIfExists(next);
+        java.nio.file.Files.createFile(next, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(next, SigningKeys.generate(new java.security.SecureRandom()));
+        java.nio.file.Files.move(next, secret, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return secret;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (count < 1 || count > 99) return ServerCommand.fail(List.of("--volumes: must be 1-99, not " + count));
         if (port < 1 || port + count > 65535) return ServerCommand.fail(List.of("--port: " + port + " leaves no room for " + count + " volume ports"));
         Path root = data.toAbsolutePath();
+        Path secret;
+        try {
+            secret = secretFile(root);
+        } catch (java.io.IOException e) {
+            return ServerCommand.fail(List.of("--data: cannot write the secret file in " + root + ": " + e.getMessage()));
+        }
+        var keys = SigningKeys.read(secret);
+        if (keys.isLeft()) return ServerCommand.fail(List.of("secret-file: " + keys.getLeft()));
         Map<String, String> own = new LinkedHashMap<>();
+        own.put("secret-file", secret.toString());
         own.put("db", root.resolve("index.db").toString());
         own.put("replicas", Integer.toString(Math.min(3, count)));
         own.put("host", "127.0.0.1");
@@ -74,7 +101,8 @@ final class DevCommand implements Callable<Integer> {
         Wiring.Running coordinator = null;
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i));
+            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i,
+                    io.vavr.control.Option.some(keys.get())));
             coordinator = Wiring.start(settings.get(), allowFreshIndex, () -> SettingsLoader.load(options.sources(own)));
         } catch (Wiring.Refused | mkv.domain.port.IndexInUse e) {
             started.forEach(NginxVolumeProcess::close);
@@ -106,8 +134,10 @@ final class DevCommand implements Callable<Integer> {
                   curl -X UNLINK %s/hello.txt                         # soft delete -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
                   curl http://127.0.0.1:%d/metrics                    # metrics (admin port)
+                The volumes answer only signed requests (a direct curl to one gets 403); the 302 carries a signed URL.
+                Admin tools need the secret: mkv verify --volumes %s --db %s --secret-file %s
                 Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
-                base, base, base, base, base, base, settings.get().adminPort()));
+                base, base, base, base, base, base, settings.get().adminPort(), own.get("volumes"), own.get("db"), secret));
         System.out.flush();
         stopped.await();
         return 0;

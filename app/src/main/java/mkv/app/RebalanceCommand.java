@@ -75,7 +75,7 @@ final class RebalanceCommand implements Callable<Integer> {
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
         Ring ring = Ring.of(parsed.get(), vnodes, subvolumes);
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = options.volumes()) {
             var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), !dryRun);
             if (!strangers.isEmpty()) return AdminTool.usage("rebalance", strangers.toList());
             long total = index.count();

@@ -73,7 +73,7 @@ final class RebuildCommand implements Callable<Integer> {
         } catch (IndexInUse e) {
             return AdminTool.usage("rebuild", List.of("--db: " + e.getMessage()));
         }
-        try (SqliteIndex index = opened; NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+        try (SqliteIndex index = opened; NginxVolumes nginx = options.volumes()) {
             index.announce("mkv rebuild");
             // The rebuilt index belongs to the volumes' cluster: their marker names it.
             var cluster = Identity.fromVolumes(Clusters.look(nginx, all, false));

@@ -39,7 +39,11 @@ public record Settings(
         Duration retireGrace,
         Duration shutdownGrace,
         int bodyMinRate,
-        Duration bodyRateWindow) {
+        Duration bodyRateWindow,
+        String adminHost,
+        Option<Path> secretFile,
+        Duration urlTtl,
+        boolean insecure) {
 
     /** What a reload may not change in a running coordinator: each differing setting, named. */
     public Seq<String> needsRestart(Settings next) {

@@ -35,6 +35,8 @@ final class SettingsTable {
     static final Setting.Type<String> TEXT = new Setting.Type<>("TEXT", Function.identity(), false);
     static final Setting.Type<Path> PATH = new Setting.Type<>("PATH", Path::of, false);
     static final Setting.Type<Seq<Volume>> VOLUME_LIST = new Setting.Type<>("HOST:PORT,...", SettingsTable::volumes, false);
+    static final Setting.Type<Option<Path>> OPTIONAL_FILE = new Setting.Type<>("FILE",
+            text -> text.isBlank() ? Option.none() : Option.some(Path.of(text)), false);
     static final Setting.Type<Option<String>> HOST_PORT = new Setting.Type<>("HOST:PORT",
             text -> text.isBlank() ? Option.none() : Option.some(text), false);
 
@@ -54,6 +56,23 @@ final class SettingsTable {
     static final Setting<Integer> ADMIN_PORT = Setting.computed("admin-port", INT, "port + 100", done -> done.find(PORT).map(p -> p + 100),
             RESTART, Settings::adminPort, "Metrics and health; `0` turns the admin port off.").label("PORT")
             .rule(n -> n < 0 || n > 65535 ? Option.some(n + " is outside 1-65535 (0 turns it off)") : Option.none());
+    static final Setting<String> ADMIN_HOST = Setting.of("admin-host", TEXT, "127.0.0.1", RESTART, Settings::adminHost,
+            "Address the admin port binds to: loopback by default, so metrics, health and the status page are not "
+                    + "open to the network unless asked.").label("ADDRESS");
+    static final Setting<Option<Path>> SECRET_FILE = Setting.computed("secret-file", OPTIONAL_FILE, "—", done -> Option.some(Option.none()),
+            LIVE, Settings::secretFile, "The secret shared with the volumes (`KEYID SECRET` lines; the first signs, all verify): "
+                    + "every request to a volume and every redirect is signed with it. Re-read on SIGHUP, for a key rotation "
+                    + "(see docs/SECURITY.md). Required unless `insecure`.");
+    static final Setting<Duration> URL_TTL = Setting.of("url-ttl", DURATION, "1h", LIVE, Settings::urlTtl,
+            "How long the signed volume URL in a GET's 302 stays valid. nginx checks it when a request starts, so a "
+                    + "download of any length needs only to start in time; the hour covers clients that come back with Range "
+                    + "requests (resumed or parallel downloads, players seeking) and clocks a little apart. An unlinked "
+                    + "value stays readable by a URL handed out before the unlink for at most this long.")
+            .rule(Rule.positive());
+    static final Setting<Boolean> INSECURE = Setting.of("insecure", BOOL, "false", RESTART, Settings::insecure,
+            "Start without the protections mkv otherwise insists on: with no `secret-file`, requests to volumes and "
+                    + "redirects go unsigned, and the volumes must be run with `--insecure` too. Logged as a warning at the "
+                    + "start and shown in `/readyz`.");
     static final Setting<Integer> REPLICAS = Setting.of("replicas", INT, "3", LIVE, Settings::replicas,
             "Copies of each value, on distinct volumes; at most the number of volumes.").label("R").rule(Rule.atLeast(1));
     static final Setting<Integer> SUBVOLUMES = Setting.of("subvolumes", INT, "1", LIVE, Settings::subvolumes,
@@ -121,7 +140,7 @@ final class SettingsTable {
             .rule(Rule.positive());
 
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
-    static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, REPLICAS, SUBVOLUMES, VNODES,
+    static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, ADMIN_HOST, SECRET_FILE, URL_TTL, INSECURE, REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
             MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE, RETIRE_GRACE, SHUTDOWN_GRACE,
             BODY_MIN_RATE, BODY_RATE_WINDOW);
@@ -135,6 +154,9 @@ final class SettingsTable {
             new Across(List.of(VOLUMES, REPLICAS), v -> v.get(REPLICAS) > v.get(VOLUMES).size()
                     ? Option.some("replicas: " + v.get(REPLICAS) + " replicas need at least " + v.get(REPLICAS) + " volumes, but "
                             + v.get(VOLUMES).size() + " are given (lower replicas or add volumes)") : Option.none()),
+            new Across(List.of(SECRET_FILE, INSECURE), v -> v.get(SECRET_FILE).isEmpty() && !v.get(INSECURE)
+                    ? Option.some("secret-file: volumes trust only signed requests, so the coordinator needs the secret they "
+                            + "share (--secret-file FILE; 'mkv dev' makes one), or --insecure to run without") : Option.none()),
             new Across(List.of(LIST_RATE, LIST_BURST), v -> v.get(LIST_RATE) > 0 && v.get(LIST_BURST) < 1
                     ? Option.some("list-burst: must be at least 1 while list-rate is on") : Option.none()));
 
@@ -153,7 +175,8 @@ final class SettingsTable {
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
-                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW));
+                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW),
+                v.get(ADMIN_HOST), v.get(SECRET_FILE), v.get(URL_TTL), v.get(INSECURE));
     }
 
     /** The settings table of docs/OPERATIONS.md, one row per setting. */

@@ -77,7 +77,7 @@ final class StatusView implements Supplier<StatusPage.Model> {
         var failures = health.lastFailures();
         List<StatusPage.VolumeRow> rows = new ArrayList<>();
         for (Volume v : policy.get().ring().volumes()) {
-            String state = !snapshot.isUp(v) ? "down" : snapshot.isTrusted(v) ? "up" : "suspect";
+            String state = health.misconfigured().contains(v) ? "misconfigured" : !snapshot.isUp(v) ? "down" : snapshot.isTrusted(v) ? "up" : "suspect";
             var failure = Optional.ofNullable(failures.get(v));
             rows.add(new StatusPage.VolumeRow(v.toString(), state, failure.map(VolumeHealthChecker.Failure::at),
                     failure.map(VolumeHealthChecker.Failure::why)));

@@ -72,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!problems.isEmpty()) return AdminTool.usage("verify", problems);
         Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
         if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = AdminTool.volumes(options.readTimeout)) {
+        try (SqliteIndex index = opened.get(); NginxVolumes nginx = options.volumes()) {
             var strangers = AdminTool.sameCluster(index, nginx, parsed.get(), false);
             if (!strangers.isEmpty()) return AdminTool.usage("verify", strangers.toList());
             long total = index.count();

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import mkv.adapter.nginx.NginxConfig;
 import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.adapter.nginx.SigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,11 @@ import picocli.CommandLine.Option;
             "Through bin/mkv, nginx runs in mkv's place, with no JVM beside it: SIGQUIT stops it gracefully, SIGTERM at once, "
                     + "and a killed nginx is a non-zero exit.",
             "From the jar alone, mkv supervises nginx: SIGTERM stops it gracefully and exits 0; nginx dying is logged and exits 1.",
+            "nginx answers only requests signed with a key of --secret-file (the coordinator's file): anything else gets 403. "
+                    + "Without a secret file it refuses to start, unless --insecure.",
             "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
+            "",
+            "  mkv volume --dir /srv/mkv/vol1 --port 3001 --secret-file /etc/mkv/secret",
             ""})
 final class VolumeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());
@@ -41,6 +46,15 @@ final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "The address nginx binds to (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--secret-file", paramLabel = "FILE", defaultValue = "${env:MKV_SECRET_FILE}",
+            description = "The secret shared with the coordinator: 'KEYID SECRET' lines, the first signing, all accepted "
+                    + "(see docs/SECURITY.md). Only its owner and group may read it. Env MKV_SECRET_FILE.")
+    Path secretFile;
+
+    @Option(names = "--insecure",
+            description = "Run without a secret file: anyone who reaches the port may read, overwrite, delete and list every file.")
+    boolean insecure;
+
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
                     + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
@@ -52,6 +66,24 @@ final class VolumeCommand implements Callable<Integer> {
             System.err.println("mkv volume: --port " + port + " is outside 1-65535");
             return 2;
         }
+        if (secretFile == null && !insecure) {
+            System.err.println("mkv volume: no --secret-file: a volume answers only requests signed with the secret it shares with "
+                    + "the coordinator; give --secret-file FILE (the coordinator's), or --insecure to let anyone who reaches "
+                    + host + ":" + port + " read and write it");
+            return 2;
+        }
+        io.vavr.control.Option<SigningKeys> keys = io.vavr.control.Option.none();
+        if (secretFile != null) {
+            var read = SigningKeys.read(secretFile);
+            if (read.isLeft()) {
+                System.err.println("mkv volume: --secret-file " + read.getLeft());
+                return 2;
+            }
+            keys = io.vavr.control.Option.some(read.get());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "volume " + host + ":" + port + " runs --insecure: no request is checked, anyone "
+                    + "who reaches it may read, overwrite, delete and list every file");
+        }
         Path folder = dir.toAbsolutePath();
         String taken = portTaken(host, port);
         if (taken != null) {
@@ -60,9 +92,9 @@ final class VolumeCommand implements Callable<Integer> {
             return 1;
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root));
+        if (execPlan) return printPlan(new NginxConfig(folder, port, host, root).withKeys(keys));
 
-        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port);
+        NginxVolumeProcess volume = NginxVolumeProcess.start(folder, host, port, keys);
         Runtime.getRuntime().addShutdownHook(new Thread(volume::close, "mkv-volume-shutdown"));
         AtomicBoolean stopping = new AtomicBoolean();
         Signals.onStop("volume " + host + ":" + port + " (nginx pid " + volume.pid() + ")", () -> {

@@ -20,6 +20,8 @@ import mkv.adapter.http.RequestIds;
 import mkv.adapter.metrics.MeteredVolumes;
 import mkv.adapter.metrics.Telemetry;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.SigningKeys;
+import mkv.adapter.nginx.UrlSigner;
 import mkv.adapter.sqlite.SqliteIndex;
 import io.vavr.control.Option;
 import java.util.UUID;
@@ -52,10 +54,12 @@ final class Wiring {
         private final AtomicBoolean accessLog;
         private final Telemetry telemetry;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile UrlSigner signer;
 
         private Running(WebServer server, VolumeHealthChecker health, Recovery recovery, SqliteIndex index,
                         ReloadableVolumes volumes, AtomicReference<Settings> settings, AtomicReference<Policy> policy,
-                        ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry) {
+                        ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry, UrlSigner signer) {
+            this.signer = signer;
             this.server = server;
             this.health = health;
             this.recovery = recovery;
@@ -99,9 +103,21 @@ final class Wiring {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                 return;
             }
-            if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())
-                    || !old.healthTimeout().equals(next.healthTimeout())) {
-                NginxVolumes retired = volumes.swap(nginx(next));
+            // The secret file is read again even when its name is the same: a rotation changes what it holds.
+            Either<String, UrlSigner> nextSigner = signer(next);
+            if (nextSigner.isLeft()) {
+                LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + nextSigner.getLeft());
+                return;
+            }
+            boolean rekeyed = !nextSigner.get().keys().equals(signer.keys());
+            if (rekeyed) {
+                LOG.log(System.Logger.Level.INFO, "reload: signing with key " + nextSigner.get().keys().map(k -> k.signing().id()).getOrElse("(none)")
+                        + " from now on");
+            }
+            if (rekeyed || !old.urlTtl().equals(next.urlTtl()) || !old.connectTimeout().equals(next.connectTimeout())
+                    || !old.readTimeout().equals(next.readTimeout()) || !old.healthTimeout().equals(next.healthTimeout())) {
+                signer = nextSigner.get();
+                NginxVolumes retired = volumes.swap(nginx(next, signer));
                 // Calls in flight on the old client end within its read timeout; close it after that.
                 Thread.ofVirtual().start(() -> {
                     try {
@@ -138,9 +154,24 @@ final class Wiring {
         return new Policy(ring, s.replicas(), s.protect(), s.maxKeyBytes(), s.maxListLimit(), s.fallback());
     }
 
-    static NginxVolumes nginx(Settings s) {
+    static NginxVolumes nginx(Settings s, UrlSigner signer) {
         return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout())
-                .withPingTimeout(s.healthTimeout()));
+                .withPingTimeout(s.healthTimeout()), new NginxVolumes.Signing(signer, Clock.systemUTC(), s.urlTtl()));
+    }
+
+    /** What signs volume requests: the secret file's keys, read now; unsigned only without one (insecure). */
+    static Either<String, UrlSigner> signer(Settings s) {
+        if (s.secretFile().isEmpty()) return Either.right(UrlSigner.UNSIGNED);
+        return SigningKeys.read(s.secretFile().get()).map(UrlSigner::new).mapLeft(why -> "secret-file: " + why);
+    }
+
+    /** What an operator must know about how this coordinator was started: logged at the start and shown by /readyz. */
+    static Seq<String> warnings(Settings s) {
+        if (!s.insecure()) return List.empty();
+        return List.of(s.secretFile().isEmpty()
+                ? "insecure: no secret file, so requests to volumes and redirects are unsigned; anyone who can reach a volume "
+                        + "can read, overwrite and delete its files"
+                : "insecure: started with --insecure");
     }
 
     /** The coordinator must not start: each reason, and the advice that fits them. */
@@ -162,13 +193,15 @@ final class Wiring {
      */
     static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
         Runnable undo = undoCreation(s.db());
+        Either<String, UrlSigner> signer = signer(s);
+        if (signer.isLeft()) throw new Refused(List.of(signer.getLeft()));
         SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
                 .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
                 .withIntegrityCheck(s.indexCheck()));
-        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s));
+        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s, signer.get()));
         try {
             Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
-            return start(s, index, nginx, identity, reload);
+            return start(s, index, nginx, identity, reload, signer.get());
         } catch (RuntimeException e) {
             index.close();
             nginx.close();
@@ -222,7 +255,9 @@ final class Wiring {
     }
 
     private static Running start(Settings s, SqliteIndex index, ReloadableVolumes nginx, Identity.Verdict.Proceed identity,
-                                 Supplier<Either<Seq<String>, Settings>> reload) {
+                                 Supplier<Either<Seq<String>, Settings>> reload, UrlSigner signer) {
+        Seq<String> warnings = warnings(s);
+        warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         String version = Wiring.class.getPackage().getImplementationVersion(); // the manifest's, as in mkv --version
@@ -234,6 +269,7 @@ final class Wiring {
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes(), health::snapshot);
+        telemetry.watchMisconfigured(health::misconfigured);
         telemetry.watchRing(() -> ringHealth.read().writable());
         Clock clock = Clock.systemUTC();
         telemetry.watchWriting(() -> {
@@ -258,9 +294,9 @@ final class Wiring {
                         new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow()))));
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
-            server.putSocket("admin", l -> l.host(s.host()).port(s.adminPort()))
+            server.putSocket("admin", l -> l.host(s.adminHost()).port(s.adminPort()))
                     .routing("admin", r -> {
-                        AdminRoutes.routing(r, readiness, ringHealth::read, telemetry);
+                        AdminRoutes.routing(r, readiness, ringHealth::read, telemetry, warnings);
                         AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
                                 telemetry::requestCounts));
                     });
@@ -294,7 +330,7 @@ final class Wiring {
             health.close();
             throw e;
         }
-        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry);
+        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry, signer);
         Signals.onHangup(() -> running.reload(reload.get()));
         return running;
     }
