@@ -154,9 +154,6 @@ final class SettingsTable {
             new Across(List.of(VOLUMES, REPLICAS), v -> v.get(REPLICAS) > v.get(VOLUMES).size()
                     ? Option.some("replicas: " + v.get(REPLICAS) + " replicas need at least " + v.get(REPLICAS) + " volumes, but "
                             + v.get(VOLUMES).size() + " are given (lower replicas or add volumes)") : Option.none()),
-            new Across(List.of(SECRET_FILE, INSECURE), v -> v.get(SECRET_FILE).isEmpty() && !v.get(INSECURE)
-                    ? Option.some("secret-file: volumes trust only signed requests, so the coordinator needs the secret they "
-                            + "share (--secret-file FILE; 'mkv dev' makes one), or --insecure to run without") : Option.none()),
             new Across(List.of(LIST_RATE, LIST_BURST), v -> v.get(LIST_RATE) > 0 && v.get(LIST_BURST) < 1
                     ? Option.some("list-burst: must be at least 1 while list-rate is on") : Option.none()));
 

@@ -193,6 +193,11 @@ final class Wiring {
      */
     static Running start(Settings s, boolean allowFreshIndex, Supplier<Either<Seq<String>, Settings>> reload) {
         Runnable undo = undoCreation(s.db());
+        // Safe by default: checked before anything is opened, so a refused start leaves no file behind.
+        if (s.secretFile().isEmpty() && !s.insecure()) {
+            throw new Refused(List.of("secret-file: volumes trust only signed requests, so the coordinator needs the secret they "
+                    + "share (--secret-file FILE; 'mkv dev' makes one), or --insecure to run without"));
+        }
         Either<String, UrlSigner> signer = signer(s);
         if (signer.isLeft()) throw new Refused(List.of(signer.getLeft()));
         SqliteIndex index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()

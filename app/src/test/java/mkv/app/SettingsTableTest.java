@@ -36,7 +36,9 @@ class SettingsTableTest {
             Map.entry("protect", "true"), Map.entry("fallback", "old:80"), Map.entry("max-key-bytes", "500"),
             Map.entry("max-list-limit", "99"), Map.entry("list-rate", "8"), Map.entry("list-burst", "9"),
             Map.entry("access-log", "true"), Map.entry("sync-full", "false"), Map.entry("index-check", "false"), Map.entry("recovery-grace", "11s"), Map.entry("retire-grace", "7m"),
-            Map.entry("shutdown-grace", "12s"), Map.entry("body-min-rate", "13"), Map.entry("body-rate-window", "14s"));
+            Map.entry("shutdown-grace", "12s"), Map.entry("body-min-rate", "13"), Map.entry("body-rate-window", "14s"),
+            Map.entry("admin-host", "127.0.0.3"), Map.entry("secret-file", "/etc/mkv/secret"), Map.entry("url-ttl", "15m"),
+            Map.entry("insecure", "true"));
 
     @Test
     void each_setting_given_as_a_flag_lands_in_the_component_of_its_own_name() {

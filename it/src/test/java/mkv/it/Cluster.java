@@ -43,7 +43,7 @@ final class Cluster implements AutoCloseable {
     /** The keys the volumes accept; the first signs. */
     private io.vavr.control.Option<SigningKeys> keys;
     /** The admin tools that talk to volumes, and so are given the secret file. */
-    private static final java.util.Set<String> SIGNING_TOOLS = java.util.Set.of("rebuild", "verify", "rebalance");
+    private static final java.util.Set<String> SIGNING_TOOLS = java.util.Set.of("rebuild", "verify", "rebalance", "server");
 
     /** The secret file the cluster shares: one random key, as 'mkv dev' makes it, readable by its owner alone. */
     Path secretFile() {
@@ -198,9 +198,20 @@ final class Cluster implements AutoCloseable {
     /** How an {@code mkv} subcommand run ended: its exit code and everything it printed. */
     record Run(int exit, String output) {}
 
-    /** Runs {@code mkv ARGS} from the jar to its end, killed if it outlives the deadline. */
+    /**
+     * Runs {@code mkv ARGS} from the jar to its end, killed if it outlives the deadline. A command
+     * that talks to volumes is given the cluster's secret file unless ARGS name one or --insecure.
+     */
     Run mkv(Duration deadline, String... args) {
-        Started started = startMkv(args);
+        return run(deadline, startMkv(args), args);
+    }
+
+    /** As {@link #mkv}, with ARGS exactly as given: no secret file added. */
+    Run mkvAsGiven(Duration deadline, String... args) {
+        return run(deadline, start(false, args), args);
+    }
+
+    private Run run(Duration deadline, Started started, String... args) {
         try {
             if (!started.process().waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("mkv " + String.join(" ", args) + " did not finish within " + deadline + ": " + started.output());
@@ -236,11 +247,15 @@ final class Cluster implements AutoCloseable {
 
     /** Starts {@code mkv ARGS} from the jar; the caller stops it (see {@link Started#kill}) in finally. */
     Started startMkv(String... args) {
+        return start(true, args);
+    }
+
+    private Started start(boolean withSecret, String... args) {
         Path log = root.resolve("mkv-" + (++runs) + "-" + args[0] + ".log");
         List<String> cmd = new ArrayList<>(javaCommand("256m"));
         cmd.addAll(List.of(args));
         List<String> given = List.of(args);
-        if (SIGNING_TOOLS.contains(args[0]) && !given.contains("--secret-file") && !given.contains("--insecure")
+        if (withSecret && SIGNING_TOOLS.contains(args[0]) && !given.contains("--secret-file") && !given.contains("--insecure")
                 && given.stream().noneMatch(a -> a.equals("--help") || a.equals("-h"))) {
             cmd.addAll(keys.isDefined() ? List.of("--secret-file", secretFile().toString()) : List.of("--insecure"));
         }

@@ -143,14 +143,17 @@ class SecurityIT {
 
     @Test
     void server_volume_and_admin_tools_refuse_to_start_without_a_secret_unless_insecure() {
-        Cluster.Run server = cluster.mkv(DEADLINE, "server", "--volumes", cluster.volumeList(), "--db", dir.resolve("none.db").toString(),
+        Cluster.Run server = cluster.mkvAsGiven(DEADLINE, "server", "--volumes", cluster.volumeList(), "--db", dir.resolve("none.db").toString(),
                 "--port", Integer.toString(Ports.free()));
         assertThat(server.exit()).as(server.output()).isEqualTo(2);
         assertThat(server.output()).contains("secret-file").contains("--insecure").doesNotContain("Exception");
         assertThat(Files.exists(dir.resolve("none.db"))).isFalse();
-        Cluster.Run volume = cluster.mkv(DEADLINE, "volume", "--dir", dir.resolve("v").toString(), "--port", Integer.toString(Ports.free()));
+        Cluster.Run volume = cluster.mkvAsGiven(DEADLINE, "volume", "--dir", dir.resolve("v").toString(), "--port", Integer.toString(Ports.free()));
         assertThat(volume.exit()).as(volume.output()).isEqualTo(2);
         assertThat(volume.output()).contains("--secret-file").contains("--insecure");
+        Cluster.Run bare = cluster.mkvAsGiven(DEADLINE, "verify", "--volumes", cluster.volumeList(), "--db", cluster.db().toString());
+        assertThat(bare.exit()).as(bare.output()).isEqualTo(2);
+        assertThat(bare.output()).contains("--secret-file").contains("--insecure");
         Cluster.Run verify = cluster.mkv(DEADLINE, "verify", "--volumes", cluster.volumeList(), "--db", cluster.db().toString(),
                 "--secret-file", dir.resolve("missing").toString());
         assertThat(verify.exit()).as(verify.output()).isEqualTo(2);
