@@ -79,21 +79,28 @@ final class DevCommand implements Callable<Integer> {
         if (count < 1 || count > 99) return ServerCommand.fail(List.of("--volumes: must be 1-99, not " + count));
         if (port < 1 || port + count > 65535) return ServerCommand.fail(List.of("--port: " + port + " leaves no room for " + count + " volume ports"));
         Path root = data.toAbsolutePath();
-        Path secret;
-        try {
-            secret = secretFile(root);
-        } catch (java.io.IOException e) {
-            return ServerCommand.fail(List.of("--data: cannot write the secret file in " + root + ": " + e.getMessage()));
-        }
-        var keys = SigningKeys.read(secret);
-        if (keys.isLeft()) return ServerCommand.fail(List.of("secret-file: " + keys.getLeft()));
         Map<String, String> own = new LinkedHashMap<>();
-        own.put("secret-file", secret.toString());
         own.put("db", root.resolve("index.db").toString());
         own.put("replicas", Integer.toString(Math.min(3, count)));
         own.put("host", "127.0.0.1");
         own.put("volumes", String.join(",", List.range(1, count + 1).map(i -> "127.0.0.1:" + (port + i))));
         own.put("port", Integer.toString(port));
+        Either<Seq<String>, Settings> given = SettingsLoader.load(options.sources(own));
+        if (given.isLeft()) return ServerCommand.fail(given.getLeft());
+        // Signed unless --insecure without a secret file: then the volumes are unsigned too.
+        io.vavr.control.Option<SigningKeys> keys = io.vavr.control.Option.none();
+        Path secret = null;
+        if (!given.get().insecure() || given.get().secretFile().isDefined()) {
+            try {
+                secret = given.get().secretFile().isDefined() ? given.get().secretFile().get() : secretFile(root);
+            } catch (java.io.IOException e) {
+                return ServerCommand.fail(List.of("--data: cannot write the secret file in " + root + ": " + e.getMessage()));
+            }
+            var read = SigningKeys.read(secret);
+            if (read.isLeft()) return ServerCommand.fail(List.of("secret-file: " + read.getLeft()));
+            keys = io.vavr.control.Option.some(read.get());
+            own.put("secret-file", secret.toString());
+        }
         Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
         if (settings.isLeft()) return ServerCommand.fail(settings.getLeft());
 
@@ -101,8 +108,7 @@ final class DevCommand implements Callable<Integer> {
         Wiring.Running coordinator = null;
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i,
-                    io.vavr.control.Option.some(keys.get())));
+            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i, keys));
             coordinator = Wiring.start(settings.get(), allowFreshIndex, () -> SettingsLoader.load(options.sources(own)));
         } catch (Wiring.Refused | mkv.domain.port.IndexInUse e) {
             started.forEach(NginxVolumeProcess::close);
@@ -134,10 +140,13 @@ final class DevCommand implements Callable<Integer> {
                   curl -X UNLINK %s/hello.txt                         # soft delete -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
                   curl http://127.0.0.1:%d/metrics                    # metrics (admin port)
-                The volumes answer only signed requests (a direct curl to one gets 403); the 302 carries a signed URL.
-                Admin tools need the secret: mkv verify --volumes %s --db %s --secret-file %s
+                %s
                 Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
-                base, base, base, base, base, base, settings.get().adminPort(), own.get("volumes"), own.get("db"), secret));
+                base, base, base, base, base, base, settings.get().adminPort(), secret == null
+                        ? "Insecure: the volumes answer anyone, unsigned (--insecure)."
+                        : "The volumes answer only signed requests (a direct curl to one gets 403); the 302 carries a signed URL.\n"
+                                + "Admin tools need the secret: mkv verify --volumes " + own.get("volumes") + " --db " + own.get("db")
+                                + " --secret-file " + secret));
         System.out.flush();
         stopped.await();
         return 0;
