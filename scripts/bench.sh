@@ -100,8 +100,18 @@ cycle_failed=$(json_field failed <"$tmp/cycle.json")
 
 echo "bench: PUT of $big_mib MiB, direct to one nginx volume, then through the coordinator (3 replicas)..." >&2
 head -c $((big_mib * 1024 * 1024)) /dev/urandom >"$tmp/big"
-direct=$(curl -s -o /dev/null -w '%{time_total}' -T "$tmp/big" "http://127.0.0.1:$((base + 1))/direct-put-test")
-curl -s -o /dev/null -X DELETE "http://127.0.0.1:$((base + 1))/direct-put-test"
+# The volumes accept only signed requests (unless the cluster runs --insecure): sign the direct PUT
+# and DELETE as mkv does (docs/SECURITY.md), with the first key of the secret mkv dev made.
+signed() { # METHOD PATH -> PATH?QUERY (PATH alone when the cluster is unsigned)
+  if [ ! -f "$tmp/data/secret" ]; then echo "$2"; return; fi
+  local kid secret expires sig
+  read -r kid secret < <(grep -v '^#' "$tmp/data/secret" | head -1)
+  expires=$(( $(date +%s) + 60 ))
+  sig=$(printf '%s' "$expires$1$2 $secret" | openssl md5 -binary | base64 | tr '+/' '-_' | tr -d '=')
+  echo "$2?kid=$kid&expires=$expires&sig=$sig"
+}
+direct=$(curl -sf -o /dev/null -w '%{time_total}' -T "$tmp/big" "http://127.0.0.1:$((base + 1))$(signed PUT /direct-put-test)")
+curl -s -o /dev/null -X DELETE "http://127.0.0.1:$((base + 1))$(signed DELETE /direct-put-test)"
 rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 # Writing 5 to clear_refs resets the peak RSS (VmHWM), so the peak below is this PUT's alone.
 echo 5 >"/proc/$pid/clear_refs" 2>/dev/null && hwm_note="during the PUT" || hwm_note="since start (clear_refs refused)"

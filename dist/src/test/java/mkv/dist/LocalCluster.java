@@ -26,7 +26,7 @@ final class LocalCluster {
             int p = Release.freePort();
             volumePorts.add(p);
             volumes.add(release.mkv("volume-" + i, "volume", "--dir", release.work.resolve("vol" + i).toString(),
-                    "--port", Integer.toString(p), "--host", "127.0.0.1"));
+                    "--port", Integer.toString(p), "--host", "127.0.0.1", "--secret-file", release.secret()));
         }
         for (int i = 0; i < 3; i++) {
             Release.Started v = volumes.get(i);
@@ -39,7 +39,7 @@ final class LocalCluster {
         }
         String list = volumePorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         server = release.mkv("server", "server", "--volumes", list, "--port", Integer.toString(port),
-                "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1", "--db", release.work.resolve("index.db").toString());
+                "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1", "--db", release.work.resolve("index.db").toString(), "--secret-file", release.secret());
         Release.await("the coordinator on port " + port, Duration.ofSeconds(120), () -> {
             if (!server.process().isAlive()) throw new AssertionError("mkv server exited: " + server.output());
             return server.output().contains("coordinator listening on port " + port);

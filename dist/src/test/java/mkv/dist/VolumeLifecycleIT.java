@@ -73,7 +73,7 @@ class VolumeLifecycleIT {
         Release.Started first = startVolume("first", port, false);
         release.track(first.process().pid());
         for (boolean jarAlone : new boolean[] {false, true}) {
-            String[] args = {"volume", "--dir", release.work.resolve("second").toString(), "--port", Integer.toString(port), "--host", "127.0.0.1"};
+            String[] args = {"volume", "--dir", release.work.resolve("second").toString(), "--port", Integer.toString(port), "--host", "127.0.0.1", "--secret-file", release.secret()};
             Release.Started second = jarAlone ? release.jarAlone("second-jar", args) : release.mkv("second-launcher", args);
             assertThat(second.exit(Duration.ofSeconds(60))).as(second.output()).isEqualTo(1);
             assertThat(second.output()).contains("cannot listen on 127.0.0.1:" + port).doesNotContain("volume on");
@@ -83,7 +83,7 @@ class VolumeLifecycleIT {
     }
 
     private Release.Started startVolume(String name, int port, boolean jarAlone) {
-        String[] args = {"volume", "--dir", release.work.resolve(name).toString(), "--port", Integer.toString(port), "--host", "127.0.0.1"};
+        String[] args = {"volume", "--dir", release.work.resolve(name).toString(), "--port", Integer.toString(port), "--host", "127.0.0.1", "--secret-file", release.secret()};
         Release.Started volume = jarAlone ? release.jarAlone(name, args) : release.mkv(name, args);
         Release.await("volume " + name + " on port " + port, Duration.ofSeconds(60), () -> {
             if (!volume.process().isAlive()) throw new AssertionError("mkv volume exited: " + volume.output());
