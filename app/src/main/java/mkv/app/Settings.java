@@ -17,6 +17,10 @@ public record Settings(
         String host,
         int port,
         int adminPort,
+        String adminHost,
+        Option<Path> secretFile,
+        Duration urlTtl,
+        boolean insecure,
         int replicas,
         int subvolumes,
         int vnodes,
@@ -39,11 +43,7 @@ public record Settings(
         Duration retireGrace,
         Duration shutdownGrace,
         int bodyMinRate,
-        Duration bodyRateWindow,
-        String adminHost,
-        Option<Path> secretFile,
-        Duration urlTtl,
-        boolean insecure) {
+        Duration bodyRateWindow) {
 
     /** What a reload may not change in a running coordinator: each differing setting, named. */
     public Seq<String> needsRestart(Settings next) {

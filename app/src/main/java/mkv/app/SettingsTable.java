@@ -168,12 +168,12 @@ final class SettingsTable {
 
     /** The typed record, from a value for every setting. */
     static Settings settings(Setting.Values v) {
-        return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT), v.get(REPLICAS),
+        return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT),
+                v.get(ADMIN_HOST), v.get(SECRET_FILE), v.get(URL_TTL), v.get(INSECURE), v.get(REPLICAS),
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),
-                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW),
-                v.get(ADMIN_HOST), v.get(SECRET_FILE), v.get(URL_TTL), v.get(INSECURE));
+                v.get(SYNC_FULL), v.get(INDEX_CHECK), v.get(RECOVERY_GRACE), v.get(RETIRE_GRACE), v.get(SHUTDOWN_GRACE), v.get(BODY_MIN_RATE), v.get(BODY_RATE_WINDOW));
     }
 
     /** The settings table of docs/OPERATIONS.md, one row per setting. */
