@@ -104,6 +104,11 @@ final class Wiring {
                 return;
             }
             // The secret file is read again even when its name is the same: a rotation changes what it holds.
+            if (next.secretFile().isEmpty() && !old.insecure()) {
+                LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: secret-file: removed, but this "
+                        + "coordinator was not started --insecure; its volumes would refuse every unsigned request");
+                return;
+            }
             Either<String, UrlSigner> nextSigner = signer(next);
             if (nextSigner.isLeft()) {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + nextSigner.getLeft());
