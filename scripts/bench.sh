@@ -179,6 +179,16 @@ measure() {
   echo "${rate:-0} ${ops:-0} $((s1 - s0)) $((v1 - v0)) $extra" >"$out"
 }
 
+# The volumes accept only signed requests (unless the cluster runs --insecure): sign the direct PUT
+# and DELETE as mkv does (docs/SECURITY.md), with the first key of the secret mkv dev made.
+signed() { # METHOD PATH -> PATH?QUERY (PATH alone when the cluster is unsigned)
+  if [ ! -f "$tmp/data/secret" ]; then echo "$2"; return; fi
+  local kid secret expires sig
+  read -r kid secret < <(grep -v '^#' "$tmp/data/secret" | head -1)
+  expires=$(( $(date +%s) + 60 ))
+  sig=$(printf '%s' "$expires$1$2 $secret" | openssl md5 -binary | base64 | tr '+/' '-_' | tr -d '=')
+  echo "$2?kid=$kid&expires=$expires&sig=$sig"
+}
 measures=(get302 get404 cycle)
 [ "$big_mib" -gt 0 ] && measures+=(big)
 direct_times=()
@@ -188,8 +198,8 @@ for round in $(seq 1 "$rounds"); do
   for m in "${measures[@]}"; do
     if [ "$m" = big ]; then
       echo "bench: round $round: PUT of $big_mib MiB direct to one nginx volume..." >&2
-      direct_times+=("$(curl -s -o /dev/null -w '%{time_total}' -T "$tmp/big" "http://127.0.0.1:$((base + 1))/direct-put-test")")
-      curl -s -o /dev/null -X DELETE "http://127.0.0.1:$((base + 1))/direct-put-test"
+      direct_times+=("$(curl -s -o /dev/null -w '%{time_total}' -T "$tmp/big" "http://127.0.0.1:$((base + 1))$(signed PUT /direct-put-test)")")
+      curl -s -o /dev/null -X DELETE "http://127.0.0.1:$((base + 1))$(signed DELETE /direct-put-test)"
     fi
     for t in "${order[@]}"; do
       echo "bench: round $round: $m on $t..." >&2

@@ -2,6 +2,9 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import java.time.Duration;
+import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.SigningKeys;
+import mkv.adapter.nginx.UrlSigner;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,10 +31,34 @@ final class AdminOptions {
             description = "How often a progress line is printed when not on a terminal (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
 
-    /** The problems with these shared flags, each naming its flag. */
+    @Option(names = "--secret-file", paramLabel = "FILE", defaultValue = "${env:MKV_SECRET_FILE}",
+            description = "The secret the volumes share with the coordinator (its --secret-file): every request to a volume is "
+                    + "signed with it. Env MKV_SECRET_FILE.")
+    java.nio.file.Path secretFile;
+
+    @Option(names = "--insecure", description = "Talk to volumes run with --insecure: no secret, nothing signed.")
+    boolean insecure;
+
+    private UrlSigner signer = UrlSigner.UNSIGNED;
+
+    /** The problems with these shared flags, each naming its flag; the secret file is read here. */
     List<String> problems() {
-        return List.of(READ_TIMEOUT.check("--read-timeout", readTimeout), PROGRESS_EVERY.check("--progress-every", progressEvery))
+        List<String> found = List.of(READ_TIMEOUT.check("--read-timeout", readTimeout), PROGRESS_EVERY.check("--progress-every", progressEvery))
                 .flatMap(p -> p);
+        if (secretFile == null && !insecure) {
+            return found.append("--secret-file: the volumes answer only signed requests; give the coordinator's secret file "
+                    + "(--secret-file FILE or MKV_SECRET_FILE), or --insecure for volumes run without one");
+        }
+        if (secretFile == null) return found;
+        var keys = SigningKeys.read(secretFile);
+        if (keys.isLeft()) return found.append("--secret-file: " + keys.getLeft());
+        signer = new UrlSigner(keys.get());
+        return found;
+    }
+
+    /** How the admin tools sign their calls to volumes: with the secret file's first key (see {@link #problems}). */
+    NginxVolumes.Signing signing() {
+        return new NginxVolumes.Signing(signer, java.time.Clock.systemUTC(), Duration.ofHours(1));
     }
 
     /** Every problem among {@code checks}, in order. */

@@ -78,7 +78,8 @@ final class AdminTool {
             return Either.left(List.of("--tls-ca: needed to verify the https volumes (" + list.https().mkString(",")
                     + "): give the PEM certificate of the CA that signed theirs"));
         }
-        return Either.right(new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), options.readTimeout), list, trust));
+        return Either.right(new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(2), options.readTimeout), list, trust,
+                options.signing()));
     }
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import mkv.adapter.nginx.NginxVolumeProcess;
+import mkv.adapter.nginx.SigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Option;
             "The coordinator listens on --port and the --volumes volumes on the ports after it, all on 127.0.0.1, with "
                     + "everything (blobs, index, nginx logs) under --data. It prints curl lines to try.",
             "Ctrl-C or SIGTERM stops everything. Run it again on the same --data and the data is still there.",
+            "The volumes answer only requests the coordinator signed, with the secret in DATA/secret (made on the first run, "
+                    + "mode 600): curl through the coordinator (curl -L) as usual; the admin tools take --secret-file DATA/secret.",
             "Every coordinator setting of 'mkv server' applies too (such as --protect and --config).",
             ""})
 final class DevCommand implements Callable<Integer> {
@@ -45,7 +48,8 @@ final class DevCommand implements Callable<Integer> {
         private static final Map<String, String> DEV_DEFAULTS = Map.of(
                 "db", "DATA/index.db (under --data)",
                 "replicas", "3, or the number of volumes when fewer",
-                "host", "127.0.0.1");
+                "host", "127.0.0.1",
+                "secret-file", "DATA/secret, made on the first run");
 
         @Override
         String[] usage(Setting<?> s) {
@@ -54,6 +58,20 @@ final class DevCommand implements Callable<Integer> {
             String help = s.help().replace("`", "");
             return new String[] {help + " Default in dev: " + dev + (s.reload() == Setting.Reload.LIVE ? "; SIGHUP changes it." : "; needs a restart.")};
         }
+    }
+
+    /** DATA/secret, made on the first run: a new random key, readable by its owner alone from the moment it exists. */
+    static Path secretFile(Path root) throws java.io.IOException {
+        Path secret = root.resolve("secret");
+        if (java.nio.file.Files.exists(secret)) return secret;
+        java.nio.file.Files.createDirectories(root);
+        Path next = root.resolve("secret.new");
+        java.nio.file.Files.deleteIfExists(next);
+        java.nio.file.Files.createFile(next, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(next, SigningKeys.generate(new java.security.SecureRandom()));
+        java.nio.file.Files.move(next, secret, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return secret;
     }
 
     @Override
@@ -67,6 +85,22 @@ final class DevCommand implements Callable<Integer> {
         own.put("host", "127.0.0.1");
         own.put("volumes", String.join(",", List.range(1, count + 1).map(i -> "127.0.0.1:" + (port + i))));
         own.put("port", Integer.toString(port));
+        Either<Seq<String>, Settings> given = SettingsLoader.load(options.sources(own));
+        if (given.isLeft()) return ServerCommand.fail(given.getLeft());
+        // Signed unless --insecure without a secret file: then the volumes are unsigned too.
+        io.vavr.control.Option<SigningKeys> keys = io.vavr.control.Option.none();
+        Path secret = null;
+        if (!given.get().insecure() || given.get().secretFile().isDefined()) {
+            try {
+                secret = given.get().secretFile().isDefined() ? given.get().secretFile().get() : secretFile(root);
+            } catch (java.io.IOException e) {
+                return ServerCommand.fail(List.of("--data: cannot write the secret file in " + root + ": " + e.getMessage()));
+            }
+            var read = SigningKeys.read(secret);
+            if (read.isLeft()) return ServerCommand.fail(List.of("secret-file: " + read.getLeft()));
+            keys = io.vavr.control.Option.some(read.get());
+            own.put("secret-file", secret.toString());
+        }
         Either<Seq<String>, Settings> settings = SettingsLoader.load(options.sources(own));
         if (settings.isLeft()) return ServerCommand.fail(settings.getLeft());
 
@@ -79,7 +113,7 @@ final class DevCommand implements Callable<Integer> {
         Wiring.Running coordinator = null;
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i));
+            for (int i = 1; i <= count; i++) started.add(NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", port + i, keys));
             coordinator = Wiring.start(settings.get(), allowFreshIndex, () -> SettingsLoader.load(options.sources(own)));
         } catch (Wiring.Refused | mkv.domain.port.IndexInUse e) {
             started.forEach(NginxVolumeProcess::close);
@@ -112,9 +146,15 @@ final class DevCommand implements Callable<Integer> {
                   curl -X RELINK %s/hello.txt                         # undo the unlink -> 204
                   curl -X DELETE %s/hello.txt                         # delete -> 204
                   curl http://127.0.0.1:%d/metrics                    # metrics (admin port)%s
+                %s
                 Press Ctrl-C to stop.""".formatted(base, count, port + 1, port + count, settings.get().replicas(), root,
                 base, base, base, base, base, base, base, settings.get().adminPort(),
-                settings.get().tokensFile().map(f -> "\nWith tokens (" + f + "), add to each: -H \"Authorization: Bearer TOKEN\"").getOrElse("")));
+                settings.get().tokensFile().map(f -> "\nWith tokens (" + f + "), add to each: -H \"Authorization: Bearer TOKEN\"").getOrElse(""),
+                secret == null
+                        ? "Insecure: the volumes answer anyone, unsigned (--insecure)."
+                        : "The volumes answer only signed requests (a direct curl to one gets 403); the 302 carries a signed URL.\n"
+                                + "Admin tools need the secret: mkv verify --volumes " + own.get("volumes") + " --db " + own.get("db")
+                                + " --secret-file " + secret));
         System.out.flush();
         stopped.await();
         return 0;

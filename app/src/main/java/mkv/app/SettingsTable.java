@@ -63,6 +63,19 @@ final class SettingsTable {
     static final Setting<Integer> ADMIN_PORT = Setting.computed("admin-port", INT, "port + 100", done -> done.find(PORT).map(p -> p + 100),
             RESTART, Settings::adminPort, "Metrics and health; `0` turns the admin port off.").label("PORT")
             .rule(n -> n < 0 || n > 65535 ? Option.some(n + " is outside 1-65535 (0 turns it off)") : Option.none());
+    static final Setting<String> ADMIN_HOST = Setting.of("admin-host", TEXT, "127.0.0.1", RESTART, Settings::adminHost,
+            "Address the admin port binds to: loopback by default, so metrics, health and the status page are not "
+                    + "open to the network unless asked.").label("ADDRESS");
+    static final Setting<Option<Path>> SECRET_FILE = Setting.computed("secret-file", OPTIONAL_FILE, "—", done -> Option.some(Option.none()),
+            LIVE, Settings::secretFile, "The secret shared with the volumes (`KEYID SECRET` lines; the first signs, all verify): "
+                    + "every request to a volume and every redirect is signed with it. Re-read on SIGHUP, for a key rotation "
+                    + "(see docs/SECURITY.md). Required unless `insecure`.");
+    static final Setting<Duration> URL_TTL = Setting.of("url-ttl", DURATION, "1h", LIVE, Settings::urlTtl,
+            "How long the signed volume URL in a GET's 302 stays valid. nginx checks it when a request starts, so a "
+                    + "download of any length needs only to start in time; the hour covers clients that come back with Range "
+                    + "requests (resumed or parallel downloads, players seeking) and clocks a little apart. An unlinked "
+                    + "value stays readable by a URL handed out before the unlink for at most this long.")
+            .rule(Rule.positive());
     static final Setting<Option<Path>> TOKENS_FILE = Setting.computed("tokens-file", OPTIONAL_FILE, "—", done -> Option.some(Option.none()),
             RESTART, Settings::tokensFile, "API tokens, one per line: `TOKEN SCOPE[,SCOPE...]` (scopes read, write, delete, list, admin; "
                     + "`#` starts a comment). Requests then need `Authorization: Bearer TOKEN` (401 without a valid one, 403 without "
@@ -72,7 +85,9 @@ final class SettingsTable {
             "The admin port (metrics, health, status page) asks for a token with the `admin` scope too. Turn it on when the "
                     + "admin port is reachable from other machines; needs `tokens-file`.");
     static final Setting<Boolean> INSECURE = Setting.of("insecure", BOOL, "false", RESTART, Settings::insecure,
-            "Run without volume signing / without tokens on a non-loopback port; logged as a warning.");
+            "Start without the protections mkv otherwise insists on: with no `secret-file`, requests to volumes and "
+                    + "redirects go unsigned (the volumes must be run with `--insecure` too); with no `tokens-file`, the data "
+                    + "port may listen where other machines reach it. Logged as a warning at the start and shown in `/readyz`.");
     static final Setting<Integer> REPLICAS = Setting.of("replicas", INT, "3", LIVE, Settings::replicas,
             "Copies of each value, on distinct volumes; at most the number of volumes.").label("R").rule(Rule.atLeast(1));
     static final Setting<Integer> SUBVOLUMES = Setting.of("subvolumes", INT, "1", LIVE, Settings::subvolumes,
@@ -162,7 +177,8 @@ final class SettingsTable {
             .label("PEM").rule(file -> file.flatMap(f -> TlsFiles.certificates(f).swap().toOption()));
 
     /** Every setting, in the order --help and the doc list them; a derived default comes after what it reads. */
-    static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, TOKENS_FILE, ADMIN_AUTH, INSECURE, REPLICAS, SUBVOLUMES, VNODES,
+    static final List<Setting<?>> ALL = List.of(VOLUMES, DB, HOST, PORT, ADMIN_PORT, ADMIN_HOST, SECRET_FILE, URL_TTL, TOKENS_FILE, ADMIN_AUTH, INSECURE,
+            REPLICAS, SUBVOLUMES, VNODES,
             CONNECT_TIMEOUT, READ_TIMEOUT, HEALTH_INTERVAL, HEALTH_TIMEOUT, HEALTH_FAILURES, HEALTH_SUCCESSES, PROTECT, FALLBACK,
             MAX_KEY_BYTES, MAX_LIST_LIMIT, LIST_RATE, LIST_BURST, ACCESS_LOG, ACCESS_LOG_FILE, LOG_FORMAT, SYNC_FULL, INDEX_CHECK, RECOVERY_GRACE,
             RETIRE_GRACE, SHUTDOWN_GRACE, BODY_MIN_RATE, BODY_RATE_WINDOW, TLS_CERT, TLS_KEY, TLS_CA);
@@ -203,8 +219,8 @@ final class SettingsTable {
 
     /** The typed record, from a value for every setting. */
     static Settings settings(Setting.Values v) {
-        return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT), v.get(TOKENS_FILE),
-                v.get(ADMIN_AUTH), v.get(INSECURE), v.get(REPLICAS),
+        return new Settings(v.get(VOLUMES), v.get(DB), v.get(HOST), v.get(PORT), v.get(ADMIN_PORT),
+                v.get(ADMIN_HOST), v.get(SECRET_FILE), v.get(URL_TTL), v.get(TOKENS_FILE), v.get(ADMIN_AUTH), v.get(INSECURE), v.get(REPLICAS),
                 v.get(SUBVOLUMES), v.get(VNODES), v.get(CONNECT_TIMEOUT), v.get(READ_TIMEOUT), v.get(HEALTH_INTERVAL),
                 v.get(HEALTH_TIMEOUT), v.get(HEALTH_FAILURES), v.get(HEALTH_SUCCESSES), v.get(PROTECT), v.get(FALLBACK),
                 v.get(MAX_KEY_BYTES), v.get(MAX_LIST_LIMIT), v.get(LIST_RATE), v.get(LIST_BURST), v.get(ACCESS_LOG),

@@ -80,7 +80,7 @@ final class StatusView implements Supplier<StatusPage.Model> {
         List<StatusPage.VolumeRow> rows = new ArrayList<>();
         Map<String, SqliteIndex.VolumeCount> left = new java.util.TreeMap<>(byVolume);
         for (Volume v : policy.get().ring().volumes()) {
-            String state = !snapshot.isUp(v) ? "down" : snapshot.isTrusted(v) ? "up" : "suspect";
+            String state = health.misconfigured().contains(v) ? "misconfigured" : !snapshot.isUp(v) ? "down" : snapshot.isTrusted(v) ? "up" : "suspect";
             var failure = Optional.ofNullable(failures.get(v));
             var count = Optional.ofNullable(left.remove(v.toString()));
             rows.add(new StatusPage.VolumeRow(v.toString(), state, failure.map(VolumeHealthChecker.Failure::at),

@@ -12,6 +12,7 @@ import mkv.adapter.nginx.NginxVolumeProcess;
 import mkv.adapter.nginx.WorkerUser;
 import io.vavr.control.Either;
 import mkv.adapter.tls.TlsFiles;
+import mkv.adapter.nginx.SigningKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,9 +31,13 @@ import picocli.CommandLine.Option;
             "nginx's workers never run as root. Started as root, they run as --user, or else as the owner of DIR (of its "
                     + "parent when DIR does not exist yet), and the folders mkv creates become theirs; a root-owned DIR without "
                     + "--user is refused (exit 2). Started as another user (as mkv-volume@.service does), nginx runs as that user.",
+            "nginx answers only requests signed with a key of --secret-file (the coordinator's file): anything else gets 403. "
+                    + "Without a secret file it refuses to start, unless --insecure.",
             "A port that is taken exits 1 with a message. Needs Debian's nginx (apt-get install nginx-light).",
             "With --tls-cert and --tls-key the port speaks only https; list it to the coordinator with the https scheme "
                     + "and give the coordinator --tls-ca. SIGHUP makes nginx read the certificate again (through bin/mkv it goes to nginx itself).",
+            "",
+            "  mkv volume --dir /srv/mkv/vol1 --port 3001 --secret-file /etc/mkv/secret",
             ""})
 final class VolumeCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(VolumeCommand.class.getName());
@@ -71,6 +76,15 @@ final class VolumeCommand implements Callable<Integer> {
                     + "moved replicas away) before nginx starts. They are removed with rmdir only, which never removes a file.")
     boolean keepEmptyFolders;
 
+    @Option(names = "--secret-file", paramLabel = "FILE", defaultValue = "${env:MKV_SECRET_FILE}",
+            description = "The secret shared with the coordinator: 'KEYID SECRET' lines, the first signing, all accepted "
+                    + "(see docs/SECURITY.md). Only its owner and group may read it. Env MKV_SECRET_FILE.")
+    Path secretFile;
+
+    @Option(names = "--insecure",
+            description = "Run without a secret file: anyone who reaches the port may read, overwrite, delete and list every file.")
+    boolean insecure;
+
     @Option(names = "--exec-plan",
             description = "Lay out DIR, write the config and check the port, then print '" + PLAN_MARKER + "' and the nginx command line, "
                     + "one argument per line, instead of running nginx. bin/mkv uses it to exec nginx in its own place.")
@@ -81,6 +95,24 @@ final class VolumeCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             System.err.println("mkv volume: --port " + port + " is outside 1-65535");
             return 2;
+        }
+        if (secretFile == null && !insecure) {
+            System.err.println("mkv volume: no --secret-file: a volume answers only requests signed with the secret it shares with "
+                    + "the coordinator; give --secret-file FILE (the coordinator's), or --insecure to let anyone who reaches "
+                    + host + ":" + port + " read and write it");
+            return 2;
+        }
+        io.vavr.control.Option<SigningKeys> keys = io.vavr.control.Option.none();
+        if (secretFile != null) {
+            var read = SigningKeys.read(secretFile);
+            if (read.isLeft()) {
+                System.err.println("mkv volume: --secret-file " + read.getLeft());
+                return 2;
+            }
+            keys = io.vavr.control.Option.some(read.get());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "volume " + host + ":" + port + " runs --insecure: no request is checked, anyone "
+                    + "who reaches it may read, overwrite, delete and list every file");
         }
         Path folder = dir.toAbsolutePath();
         var tls = certificate();
@@ -100,7 +132,7 @@ final class VolumeCommand implements Callable<Integer> {
             return 2;
         }
         if (!keepEmptyFolders) prune(folder.resolve("data"));
-        NginxConfig config = new NginxConfig(folder, port, host, workers.get()).withAccessLog(accessLog);
+        NginxConfig config = new NginxConfig(folder, port, host, workers.get()).withAccessLog(accessLog).withKeys(keys);
         if (tls.get().isDefined()) config = config.withTls(tls.get().get());
         if (execPlan) return printPlan(config);
 

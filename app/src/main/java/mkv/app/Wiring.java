@@ -23,6 +23,8 @@ import mkv.adapter.http.RequestIds;
 import mkv.adapter.metrics.MeteredVolumes;
 import mkv.adapter.metrics.Telemetry;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.adapter.nginx.SigningKeys;
+import mkv.adapter.nginx.UrlSigner;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.adapter.tls.TlsFiles;
 import io.vavr.control.Option;
@@ -58,10 +60,13 @@ final class Wiring {
         private final Telemetry telemetry;
         private final AtomicReference<Option<Tokens>> tokens;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile UrlSigner signer;
 
         private Running(WebServer server, VolumeHealthChecker health, Recovery recovery, SqliteIndex index,
                         ReloadableVolumes volumes, AtomicReference<Settings> settings, AtomicReference<Policy> policy,
-                        ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry, AtomicReference<Option<Tokens>> tokens) {
+                        ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry, AtomicReference<Option<Tokens>> tokens,
+                        UrlSigner signer) {
+            this.signer = signer;
             this.server = server;
             this.health = health;
             this.recovery = recovery;
@@ -108,17 +113,34 @@ final class Wiring {
                 LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                 return;
             }
+            // The secret file is read again even when its name is the same: a rotation changes what it holds.
+            if (next.secretFile().isEmpty() && !old.insecure()) {
+                LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: secret-file: removed, but this "
+                        + "coordinator was not started --insecure; its volumes would refuse every unsigned request");
+                return;
+            }
+            Either<String, UrlSigner> nextSigner = signer(next);
+            if (nextSigner.isLeft()) {
+                LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + nextSigner.getLeft());
+                return;
+            }
+            boolean rekeyed = !nextSigner.get().keys().equals(signer.keys());
+            if (rekeyed) {
+                LOG.log(System.Logger.Level.INFO, "reload: signing with key " + nextSigner.get().keys().map(k -> k.signing().id()).getOrElse("(none)")
+                        + " from now on");
+            }
             // A CA is re-read at every reload, so a renewed CA file is trusted from then on.
-            if (!old.connectTimeout().equals(next.connectTimeout()) || !old.readTimeout().equals(next.readTimeout())
-                    || !old.healthTimeout().equals(next.healthTimeout()) || !old.volumes().equals(next.volumes())
-                    || old.tlsCa().isDefined() || next.tlsCa().isDefined()) {
+            if (rekeyed || !old.urlTtl().equals(next.urlTtl()) || !old.connectTimeout().equals(next.connectTimeout())
+                    || !old.readTimeout().equals(next.readTimeout()) || !old.healthTimeout().equals(next.healthTimeout())
+                    || !old.volumes().equals(next.volumes()) || old.tlsCa().isDefined() || next.tlsCa().isDefined()) {
                 NginxVolumes fresh;
                 try {
-                    fresh = nginx(next);
+                    fresh = nginx(next, nextSigner.get());
                 } catch (Refused e) {
                     LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                     return;
                 }
+                signer = nextSigner.get();
                 NginxVolumes retired = volumes.swap(fresh);
                 // Calls in flight on the old client end within its read timeout; close it after that.
                 Thread.ofVirtual().start(() -> {
@@ -194,11 +216,25 @@ final class Wiring {
         return new Policy(ring, s.replicas(), s.protect(), s.maxKeyBytes(), s.maxListLimit(), s.fallback());
     }
 
-    static NginxVolumes nginx(Settings s) {
+    static NginxVolumes nginx(Settings s, UrlSigner signer) {
         Option<io.helidon.common.tls.Tls> trust = s.tlsCa().map(ca -> TlsFiles.client(ca)
                 .getOrElseThrow(why -> new Refused(List.of("tls-ca: " + why))));
         return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout())
-                .withPingTimeout(s.healthTimeout()), s.volumes(), trust);
+                .withPingTimeout(s.healthTimeout()), s.volumes(), trust, new NginxVolumes.Signing(signer, Clock.systemUTC(), s.urlTtl()));
+    }
+
+    /** What signs volume requests: the secret file's keys, read now; unsigned only without one (insecure). */
+    static Either<String, UrlSigner> signer(Settings s) {
+        if (s.secretFile().isEmpty()) return Either.right(UrlSigner.UNSIGNED);
+        return SigningKeys.read(s.secretFile().get()).map(UrlSigner::new).mapLeft(why -> "secret-file: " + why);
+    }
+
+    /** What an operator must know about how this coordinator was started: logged at the start and shown by /readyz. */
+    static Seq<String> warnings(Settings s) {
+        return exposure(s).prependAll(!s.insecure() ? List.<String>empty() : List.of(s.secretFile().isEmpty()
+                ? "insecure: no secret file, so requests to volumes and redirects are unsigned; anyone who can reach a volume "
+                        + "can read, overwrite and delete its files"
+                : "insecure: started with --insecure"));
     }
 
     /** The TLS of the ports, when a certificate is set: one instance per port, so each reloads on its own. */
@@ -233,7 +269,14 @@ final class Wiring {
             throw new Refused(List.of("access-log-file: cannot open " + s.accessLogFile().get() + " to append to it: " + e));
         }
         Runnable undo = undoCreation(s.db());
-        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s)); // first: a CA that cannot be read refuses before the index opens
+        // Safe by default: checked before anything is opened, so a refused start leaves no file behind.
+        if (s.secretFile().isEmpty() && !s.insecure()) {
+            throw new Refused(List.of("secret-file: volumes trust only signed requests, so the coordinator needs the secret they "
+                    + "share (--secret-file FILE; 'mkv dev' makes one), or --insecure to run without"));
+        }
+        Either<String, UrlSigner> signer = signer(s);
+        if (signer.isLeft()) throw new Refused(List.of(signer.getLeft()));
+        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s, signer.get())); // first: a CA that cannot be read refuses before the index opens
         SqliteIndex index;
         try {
             index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
@@ -246,7 +289,7 @@ final class Wiring {
         }
         try {
             Identity.Verdict.Proceed identity = identity(s, allowFreshIndex, index, nginx);
-            return start(s, index, nginx, identity, reload, tokens);
+            return start(s, index, nginx, identity, reload, tokens, signer.get());
         } catch (RuntimeException e) {
             index.close();
             nginx.close();
@@ -301,9 +344,11 @@ final class Wiring {
     }
 
     private static Running start(Settings s, SqliteIndex index, ReloadableVolumes nginx, Identity.Verdict.Proceed identity,
-                                 Supplier<Either<Seq<String>, Settings>> reload, AtomicReference<Option<Tokens>> tokens) {
+                                 Supplier<Either<Seq<String>, Settings>> reload, AtomicReference<Option<Tokens>> tokens, UrlSigner signer) {
         Option<io.helidon.common.tls.Tls> dataTls = serverTls(s);
         Option<io.helidon.common.tls.Tls> adminTls = serverTls(s);
+        Seq<String> warnings = warnings(s);
+        warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         AtomicReference<Settings> settings = new AtomicReference<>(s);
         AtomicReference<Policy> policy = new AtomicReference<>(policy(s));
         String version = Wiring.class.getPackage().getImplementationVersion(); // the manifest's, as in mkv --version
@@ -315,6 +360,7 @@ final class Wiring {
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes().volumes(), health::snapshot);
+        telemetry.watchMisconfigured(health::misconfigured);
         telemetry.watchRing(() -> ringHealth.read().writable());
         Clock clock = Clock.systemUTC();
         telemetry.watchWriting(() -> {
@@ -346,12 +392,12 @@ final class Wiring {
         if (s.adminPort() > 0) {
             AdminRoutes.Readiness readiness = () -> readiness(index);
             server.putSocket("admin", l -> {
-                        l.host(s.host()).port(s.adminPort());
+                        l.host(s.adminHost()).port(s.adminPort());
                         adminTls.forEach(l::tls);
                     })
                     .routing("admin", r -> {
                         if (s.adminAuth()) r.addFilter(BearerAuth.admin(tokens::get));
-                        AdminRoutes.routing(r, readiness, ringHealth::read, observed(telemetry));
+                        AdminRoutes.routing(r, readiness, ringHealth::read, observed(telemetry), warnings);
                         AdminRoutes.statusPage(r, new StatusView(clock, started, index, health, policy::get, settings::get,
                                 telemetry::requestCounts));
                     });
@@ -385,8 +431,7 @@ final class Wiring {
             health.close();
             throw e;
         }
-        warnings(s).forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
-        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry, tokens);
+        Running running = new Running(web, health, recovery, index, nginx, settings, policy, listLimit, accessLog, telemetry, tokens, signer);
         Signals.onHangup(() -> running.reload(reload.get()));
         return running;
     }
@@ -402,14 +447,14 @@ final class Wiring {
     }
 
     /** What a started coordinator tells the operator about who can reach it without a token. */
-    static Seq<String> warnings(Settings s) {
+    static List<String> exposure(Settings s) {
         List<String> w = List.empty();
         if (s.insecure() && s.tokensFile().isEmpty() && !SettingsTable.loopback(s.host())) {
             w = w.append("insecure: the data port on " + s.host() + ":" + s.port() + " asks for no token: anyone who reaches it "
                     + "can read, overwrite and delete every value");
         }
-        if (s.adminPort() > 0 && !s.adminAuth() && !SettingsTable.loopback(s.host())) {
-            w = w.append("the admin port on " + s.host() + ":" + s.adminPort() + " asks for no token: metrics, health and the "
+        if (s.adminPort() > 0 && !s.adminAuth() && !SettingsTable.loopback(s.adminHost())) {
+            w = w.append("the admin port on " + s.adminHost() + ":" + s.adminPort() + " asks for no token: metrics, health and the "
                     + "status page are open to anyone who reaches it (admin-auth turns that off)");
         }
         return w;

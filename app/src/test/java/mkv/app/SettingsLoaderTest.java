@@ -130,14 +130,17 @@ class SettingsLoaderTest {
     @Test
     void running_open_on_an_address_others_can_reach_is_a_warning_at_every_start() {
         Settings open = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0",
-                "insecure", "true"), Map.of(), Option.none())).get();
-        assertThat(Wiring.warnings(open)).hasSize(2);
-        assertThat(Wiring.warnings(open).get(0)).startsWith("insecure: the data port on 0.0.0.0:3000 asks for no token");
-        assertThat(Wiring.warnings(open).get(1)).startsWith("the admin port on 0.0.0.0:3100 asks for no token");
+                "admin-host", "0.0.0.0", "insecure", "true"), Map.of(), Option.none())).get();
+        assertThat(Wiring.exposure(open)).hasSize(2);
+        assertThat(Wiring.exposure(open).get(0)).startsWith("insecure: the data port on 0.0.0.0:3000 asks for no token");
+        assertThat(Wiring.exposure(open).get(1)).startsWith("the admin port on 0.0.0.0:3100 asks for no token");
+        // Started --insecure without a secret file, the unsigned volumes come first among the warnings /readyz shows.
+        assertThat(Wiring.warnings(open)).hasSize(3);
+        assertThat(Wiring.warnings(open).get(0)).startsWith("insecure: no secret file");
         Settings guarded = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "host", "0.0.0.0",
-                "tokens-file", "t", "admin-auth", "true"), Map.of(), Option.none())).get();
+                "admin-host", "0.0.0.0", "tokens-file", "t", "admin-auth", "true", "secret-file", "s"), Map.of(), Option.none())).get();
         assertThat(Wiring.warnings(guarded)).isEmpty();
-        Settings local = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "insecure", "true"),
+        Settings local = SettingsLoader.load(new SettingsLoader.Sources(Map.of("volumes", "a:1", "replicas", "1", "secret-file", "s"),
                 Map.of(), Option.none())).get();
         assertThat(Wiring.warnings(local)).as("loopback needs no warning").isEmpty();
     }

@@ -54,7 +54,8 @@ class SettingsTableTest {
             Map.entry("max-list-limit", "99"), Map.entry("list-rate", "8"), Map.entry("list-burst", "9"),
             Map.entry("access-log", "true"), Map.entry("access-log-file", "/var/log/mkv/access.log"), Map.entry("log-format", "json"),
             Map.entry("sync-full", "false"), Map.entry("index-check", "false"), Map.entry("recovery-grace", "11s"), Map.entry("retire-grace", "7m"),
-            Map.entry("shutdown-grace", "12s"), Map.entry("body-min-rate", "13"), Map.entry("body-rate-window", "14s"));
+            Map.entry("shutdown-grace", "12s"), Map.entry("body-min-rate", "13"), Map.entry("body-rate-window", "14s"),
+            Map.entry("admin-host", "127.0.0.3"), Map.entry("secret-file", "/etc/mkv/secret"), Map.entry("url-ttl", "15m"));
 
     @Test
     void each_setting_given_as_a_flag_lands_in_the_component_of_its_own_name() {

@@ -25,7 +25,7 @@ class VolumeStartTest {
 
     private String config(Path volume, String... more) throws IOException {
         var args = new java.util.ArrayList<>(java.util.List.of("volume", "--dir", volume.toString(), "--port", Integer.toString(freePort()),
-                "--host", "127.0.0.1", "--exec-plan"));
+                "--host", "127.0.0.1", "--insecure", "--exec-plan"));
         // As root, mkv volume refuses root-owned folders without an unprivileged account for nginx's workers.
         if ("root".equals(System.getProperty("user.name"))) args.addAll(java.util.List.of("--user", "nobody"));
         args.addAll(java.util.List.of(more));

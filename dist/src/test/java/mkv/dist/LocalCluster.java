@@ -38,7 +38,7 @@ final class LocalCluster {
         }
         String list = volumePorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         server = release.mkv("server", "server", "--volumes", list, "--port", Integer.toString(port),
-                "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1", "--db", release.work.resolve("index.db").toString());
+                "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1", "--db", release.work.resolve("index.db").toString(), "--secret-file", release.secret());
         Release.await("the coordinator on port " + port, Duration.ofSeconds(120), () -> {
             if (!server.process().isAlive()) throw new AssertionError("mkv server exited: " + server.output());
             return server.output().contains("coordinator listening on port " + port);

@@ -133,7 +133,7 @@ final class Release implements AutoCloseable {
      */
     String[] volumeArgs(String name, int port) {
         List<String> args = new ArrayList<>(List.of("volume", "--dir", work.resolve(name).toString(), "--port", Integer.toString(port),
-                "--host", "127.0.0.1"));
+                "--host", "127.0.0.1", "--secret-file", secret()));
         if (ROOT) args.addAll(List.of("--user", "nobody"));
         return args.toArray(String[]::new);
     }
@@ -174,6 +174,21 @@ final class Release implements AutoCloseable {
     }
 
     /** A loopback port that is free now and was never handed out before in this JVM. */
+    /** The secret the release's volumes and coordinator share, written once (mode 600) into the work folder. */
+    String secret() {
+        Path file = work.resolve("secret");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                java.nio.file.Files.writeString(file, "k1 releasetestsecretreleasetestsecret0\n");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file.toString();
+    }
+
     static int freePort() {
         while (true) {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

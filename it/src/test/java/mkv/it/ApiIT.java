@@ -64,8 +64,10 @@ class ApiIT {
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("Content-Md5")).contains(md5(value));
         String location = redirect.headers().firstValue("Location").orElseThrow();
-        // A new write's generation is in the file name: /svNN/aa/bb/<digest>.<generation>.
-        assertThat(location).matches(cluster.scheme() + "127\\.0\\.0\\.1:\\d+/sv00/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\\.[1-9][0-9]*");
+        // A new write's generation is in the file name: /svNN/aa/bb/<digest>.<generation>; the
+        // query signs it for GET (and HEAD) until url-ttl from now.
+        assertThat(location).matches(cluster.scheme() + "127\\.0\\.0\\.1:\\d+/sv00/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\\.[1-9][0-9]*"
+                + "\\?kid=k1&expires=\\d+&sig=[A-Za-z0-9_-]{22}");
         List<String> volumes = List.of(redirect.headers().firstValue("Key-Volumes").orElseThrow().split(","));
         assertThat(volumes).hasSize(2).allMatch(v -> cluster.volumeList().contains(v));
         assertThat(http.read("/api/hello").body()).isEqualTo(value);

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mkv.adapter.nginx.NginxVolumeProcess;
 import mkv.adapter.tls.TestCertificates;
+import mkv.adapter.nginx.SigningKeys;
+import mkv.adapter.nginx.UrlSigner;
 import mkv.domain.Key;
 import mkv.domain.Replica;
 import mkv.domain.Ring;
@@ -20,7 +22,9 @@ import mkv.domain.Volume;
 /**
  * A real cluster for one test class: nginx volumes on free loopback ports and a coordinator
  * running as its own JVM from the built jar, all inside one temporary folder, every process
- * stopped by PID in {@link #close()} whatever happened.
+ * stopped by PID in {@link #close()} whatever happened. Signed, as a cluster runs by default:
+ * the volumes accept only requests signed with {@link #secretFile()}, which the coordinator and
+ * every admin tool run through {@link #mkv} are given.
  */
 final class Cluster implements AutoCloseable {
     final Path root;
@@ -37,6 +41,53 @@ final class Cluster implements AutoCloseable {
     private final boolean placementFlags;
 
     final int adminPort;
+    /** The keys the volumes accept; the first signs. */
+    private io.vavr.control.Option<SigningKeys> keys;
+    /** The admin tools that talk to volumes, and so are given the secret file. */
+    private static final java.util.Set<String> SIGNING_TOOLS = java.util.Set.of("rebuild", "verify", "rebalance", "server");
+
+    /** The secret file the cluster shares: one random key, as 'mkv dev' makes it, readable by its owner alone. */
+    Path secretFile() {
+        return root.resolve("secret");
+    }
+
+    private static io.vavr.control.Option<SigningKeys> writeSecret(Path root) {
+        try {
+            Files.createDirectories(root);
+            Path file = root.resolve("secret");
+            if (!Files.exists(file)) {
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, SigningKeys.generate(new java.security.SecureRandom()));
+            }
+            return io.vavr.control.Option.some(SigningKeys.read(file).get());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Replaces the secret file with these lines and the keys the volumes accept; the volumes take
+     * them at their next start, the coordinator at its next start or SIGHUP.
+     */
+    void rewriteSecret(String lines) {
+        try {
+            Files.writeString(secretFile(), lines);
+            keys = io.vavr.control.Option.some(SigningKeys.read(secretFile()).get());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A URL of volume {@code i} signed with the cluster's signing key for {@code method}, valid for a minute. */
+    String signedUrl(String method, int i, String path) {
+        return signedUrl(method, i, path, System.currentTimeMillis() / 1000 + 60);
+    }
+
+    /** A URL of volume {@code i} signed with the cluster's signing key for {@code method}, valid until {@code expires}. */
+    String signedUrl(String method, int i, String path, long expires) {
+        return new UrlSigner(keys.get()).sign(method, "http://127.0.0.1:" + volumePorts.get(i), path, expires);
+    }
 
     /** TLS for a whole cluster: the CA every client trusts, the coordinator's certificate and each volume's by number. */
     record Tls(TestCertificates ca, TestCertificates.Issued coordinator, java.util.Map<Integer, TestCertificates.Issued> volumes) {}
@@ -47,6 +98,7 @@ final class Cluster implements AutoCloseable {
     private Cluster(Path root, int volumeCount, int replicas, String heap, boolean placementFlags,
                     java.util.function.Function<Cluster, List<String>> extraArgs) {
         this.root = root;
+        this.keys = writeSecret(root);
         this.replicas = replicas;
         this.heap = heap;
         this.port = Ports.free();
@@ -55,6 +107,8 @@ final class Cluster implements AutoCloseable {
         this.placementFlags = placementFlags;
         this.served = new ArrayList<>(volumePorts);
         this.extraArgs = List.copyOf(extraArgs.apply(this));
+        // A cluster whose coordinator runs --insecure has unsigned volumes too.
+        if (this.extraArgs.contains("--insecure")) keys = io.vavr.control.Option.none();
     }
 
     /** A cluster whose volumes and replicas the caller passes itself (e.g. in a --config file it writes). */
@@ -197,9 +251,20 @@ final class Cluster implements AutoCloseable {
     /** How an {@code mkv} subcommand run ended: its exit code and everything it printed. */
     record Run(int exit, String output) {}
 
-    /** Runs {@code mkv ARGS} from the jar to its end, killed if it outlives the deadline. */
+    /**
+     * Runs {@code mkv ARGS} from the jar to its end, killed if it outlives the deadline. A command
+     * that talks to volumes is given the cluster's secret file unless ARGS name one or --insecure.
+     */
     Run mkv(Duration deadline, String... args) {
-        Started started = startMkv(args);
+        return run(deadline, startMkv(args), args);
+    }
+
+    /** As {@link #mkv}, with ARGS exactly as given: no secret file added. */
+    Run mkvAsGiven(Duration deadline, String... args) {
+        return run(deadline, start(false, args), args);
+    }
+
+    private Run run(Duration deadline, Started started, String... args) {
         try {
             if (!started.process().waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("mkv " + String.join(" ", args) + " did not finish within " + deadline + ": " + started.output());
@@ -235,9 +300,18 @@ final class Cluster implements AutoCloseable {
 
     /** Starts {@code mkv ARGS} from the jar; the caller stops it (see {@link Started#kill}) in finally. */
     Started startMkv(String... args) {
+        return start(true, args);
+    }
+
+    private Started start(boolean withSecret, String... args) {
         Path log = root.resolve("mkv-" + (++runs) + "-" + args[0] + ".log");
         List<String> cmd = new ArrayList<>(javaCommand("256m"));
         cmd.addAll(List.of(args));
+        List<String> given = List.of(args);
+        if (withSecret && SIGNING_TOOLS.contains(args[0]) && !given.contains("--secret-file") && !given.contains("--insecure")
+                && given.stream().noneMatch(a -> a.equals("--help") || a.equals("-h"))) {
+            cmd.addAll(keys.isDefined() ? List.of("--secret-file", secretFile().toString()) : List.of("--insecure"));
+        }
         try {
             Files.createDirectories(root);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -266,14 +340,14 @@ final class Cluster implements AutoCloseable {
 
     void startVolume(int i) {
         if (tls == null || !tls.volumes().containsKey(i)) {
-            volumes.set(i, NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", volumePorts.get(i)));
+            volumes.set(i, NginxVolumeProcess.start(root.resolve("vol" + i), "127.0.0.1", volumePorts.get(i), keys));
             return;
         }
         var cert = tls.volumes().get(i);
         var config = new mkv.adapter.nginx.NginxConfig(root.resolve("vol" + i).toAbsolutePath(), volumePorts.get(i), "127.0.0.1",
                 "root".equals(System.getProperty("user.name"))
                         ? io.vavr.control.Option.some(new mkv.adapter.nginx.WorkerUser("root", "root")) : io.vavr.control.Option.none())
-                .withTls(new mkv.adapter.nginx.NginxConfig.Certificate(cert.cert(), cert.key()));
+                .withTls(new mkv.adapter.nginx.NginxConfig.Certificate(cert.cert(), cert.key())).withKeys(keys);
         try {
             volumes.set(i, NginxVolumeProcess.start(config, Duration.ofSeconds(10)));
         } catch (IOException e) {
@@ -327,6 +401,7 @@ final class Cluster implements AutoCloseable {
         List<String> defaults = new ArrayList<>(List.of("--db", db().toString(),
                 "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--host", "127.0.0.1",
                 "--health-interval", "100ms", "--health-failures", "2", "--health-successes", "1", "--read-timeout", "5s"));
+        if (!extraArgs.contains("--insecure")) defaults.addAll(List.of("--secret-file", secretFile().toString()));
         String servedList = tls == null ? volumeList(served) : String.join(",", served.stream().map(p -> "https://127.0.0.1:" + p).toList());
         if (placementFlags) defaults.addAll(List.of("--volumes", servedList, "--replicas", Integer.toString(replicas)));
         for (int i = 0; i < defaults.size(); i += 2) {
@@ -433,8 +508,10 @@ final class Cluster implements AutoCloseable {
         var redirect = http.get(Http.enc(key));
         org.assertj.core.api.Assertions.assertThat(redirect.statusCode()).as(key).isEqualTo(302);
         String md5 = redirect.headers().firstValue("Content-Md5").orElseThrow();
-        // The 302's own path: the generation it names is the one every replica must hold.
-        String path = java.net.URI.create(redirect.headers().firstValue("Location").orElseThrow()).getRawPath();
+        // The 302's own path: the generation it names is the one every replica must hold. Its
+        // signature covers the path, not the volume, so it reads every replica.
+        var location = java.net.URI.create(redirect.headers().firstValue("Location").orElseThrow());
+        String path = location.getRawPath() + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
         for (String volume : redirect.headers().firstValue("Key-Volumes").orElseThrow().split(",")) {
             var copy = http.call(java.net.http.HttpRequest.newBuilder(java.net.URI.create(scheme() + volume + path)).GET());
             org.assertj.core.api.Assertions.assertThat(copy.statusCode()).as(key + " on " + volume).isEqualTo(200);

@@ -126,9 +126,13 @@ class ClusterIdentityIT {
     }
 
     @Test
-    void a_volume_of_another_cluster_is_refused_by_server_verify_rebalance_and_rebuild() {
+    void a_volume_of_another_cluster_is_refused_by_server_verify_rebalance_and_rebuild() throws Exception {
         cluster = Cluster.start(dir.resolve("a"), 2, 1);
         putKeys("/a/", 5);
+        // The same secret, as two clusters of one operator may share it: the cluster id, not the
+        // secret, must tell them apart (with another secret its volume would only answer 403).
+        java.nio.file.Files.createDirectories(dir.resolve("b"));
+        java.nio.file.Files.copy(cluster.secretFile(), dir.resolve("b").resolve("secret"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         stranger = Cluster.start(dir.resolve("b"), 1, 1);
         assertThat(new Http(stranger.base()).put("/b/0", "theirs").statusCode()).isEqualTo(201);
         String mixed = cluster.volumeList() + "," + stranger.volumeList();

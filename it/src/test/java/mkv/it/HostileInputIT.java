@@ -129,10 +129,11 @@ class HostileInputIT {
                 files.filter(Files::isRegularFile).forEach(f -> assertThat(data.relativize(f).toString()).matches(layout));
             }
         }
-        // Nothing but volumes, the index and the log in the cluster's folder.
+        // Nothing but volumes, the index, the log and the secret file in the cluster's folder.
         try (Stream<Path> top = Files.list(dir)) {
             assertThat(top.map(p -> p.getFileName().toString()))
-                    .allMatch(n -> n.startsWith("vol") || n.startsWith("index.db") || n.equals("coordinator.log") || n.startsWith("sqlite"));
+                    .allMatch(n -> n.startsWith("vol") || n.startsWith("index.db") || n.equals("coordinator.log") || n.startsWith("sqlite")
+                            || n.equals("secret"));
         }
     }
 }

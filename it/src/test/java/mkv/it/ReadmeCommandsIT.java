@@ -101,6 +101,7 @@ class ReadmeCommandsIT {
         String c = command.replace("localhost:3000", "127.0.0.1:" + cluster.port)
                 .replace("localhost:3100", "127.0.0.1:" + cluster.adminPort)
                 .replace("/var/lib/mkv/index.db", cluster.db().toString())
+                .replace("/etc/mkv/secret", cluster.secretFile().toString())
                 .replace("/var/lib/mkv/", work + "/")
                 .replace(" /backup/", " " + work + "/backup/")
                 .replace("<md5 hex>", Http.md5(NEW_VALUE));

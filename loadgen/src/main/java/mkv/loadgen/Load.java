@@ -173,7 +173,8 @@ public final class Load {
                 open.put(authority, h);
             }
             try {
-                Http.Answer a = h.exchange(method, uri.getRawPath(), body);
+                // The query too: a redirect's signature lives there.
+                Http.Answer a = h.exchange(method, uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery(), body);
                 if (!h.isOpen()) open.remove(authority);
                 return a;
             } catch (IOException | RuntimeException e) {

@@ -13,16 +13,23 @@ import mkv.domain.VolumeHealth;
 import mkv.domain.port.Health;
 import mkv.domain.HealthSnapshot;
 import mkv.domain.Transfer;
+import mkv.domain.VolumeFailure;
 import mkv.domain.port.Volumes;
 
 /**
  * Probes every volume in the background and publishes an immutable snapshot, so the
  * request path reads health without any IO. Transitions are logged. A probe is bounded by
  * the volumes' own probe timeout, so a hung volume costs one short wait per round and turns
- * suspect after its first missed probe.
+ * suspect after its first missed probe. A volume that answers the signed probe with 403 refuses
+ * mkv's signature (its secret file differs, or the clocks are too far apart): it is reported as
+ * misconfigured, and counts as down like any volume whose probes fail, since it would refuse
+ * every write and every redirect too.
  */
 public final class VolumeHealthChecker implements Health, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VolumeHealthChecker.class.getName());
+
+    private static final String REFUSED = "it refuses mkv's signed requests (403): its secret file differs from the coordinator's, "
+            + "or the clocks are more than a minute apart; it counts as down until that is fixed";
 
     /** How often to probe, and how many probes in a row it takes to change a volume's state. */
     public record Options(Duration interval, int failuresBeforeDown, int successesBeforeUp) {
@@ -39,6 +46,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     private volatile HealthSnapshot snapshot = HealthSnapshot.allUp();
     private Periodic probes;
     private final java.util.concurrent.ConcurrentHashMap<Volume, Failure> lastFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.Set<Volume> misconfigured = java.util.Set.of();
 
     public VolumeHealthChecker(Volumes volumes, Supplier<? extends Iterable<Volume>> watched, Options options) {
         this.volumes = volumes;
@@ -65,6 +73,11 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
         return java.util.Map.copyOf(lastFailures);
     }
 
+    /** The volumes whose latest probe was refused as unsigned or wrongly signed (403). */
+    public java.util.Set<Volume> misconfigured() {
+        return misconfigured;
+    }
+
     @Override
     public HealthSnapshot snapshot() {
         return snapshot;
@@ -73,6 +86,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     /** Probes every watched volume in parallel; a hung volume costs one timeout, not one per volume. */
     private void probeAll(boolean first) {
         Map<Volume, Boolean> results = new HashMap<>();
+        java.util.Set<Volume> refusing = new java.util.HashSet<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<Volume, Future<Transfer>> pending = new HashMap<>();
             for (Volume v : watched.get()) pending.put(v, pool.submit(() -> volumes.ping(v)));
@@ -81,7 +95,11 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
                 try {
                     Transfer t = p.getValue().get();
                     ok = t.ok();
-                    if (t instanceof Transfer.Failed f) lastFailures.put(p.getKey(), new Failure(java.time.Instant.now(), f.failure().describe()));
+                    if (t instanceof Transfer.Failed f) {
+                        boolean refused = f.failure() instanceof VolumeFailure.Refused r && r.status() == 403;
+                        if (refused) refusing.add(p.getKey());
+                        lastFailures.put(p.getKey(), new Failure(java.time.Instant.now(), refused ? REFUSED : f.failure().describe()));
+                    }
                 } catch (Exception e) {
                     ok = false;
                     lastFailures.put(p.getKey(), new Failure(java.time.Instant.now(), String.valueOf(e.getMessage())));
@@ -92,6 +110,13 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
         round++;
         for (var r : results.entrySet()) if (r.getValue()) answered.put(r.getKey(), round);
         answered.keySet().retainAll(results.keySet());
+        for (Volume v : refusing) {
+            if (!misconfigured.contains(v)) LOG.log(System.Logger.Level.WARNING, "volume " + v + " is misconfigured: " + REFUSED);
+        }
+        for (Volume v : misconfigured) {
+            if (!refusing.contains(v) && results.containsKey(v)) LOG.log(System.Logger.Level.INFO, "volume " + v + " accepts mkv's signature again");
+        }
+        misconfigured = java.util.Set.copyOf(refusing);
         states.keySet().retainAll(results.keySet());
         lastFailures.keySet().retainAll(results.keySet());
         Set<Volume> down = HashSet.empty();

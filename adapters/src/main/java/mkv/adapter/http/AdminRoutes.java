@@ -24,11 +24,13 @@ public final class AdminRoutes {
         Seq<String> problems();
     }
 
-    record Ready(boolean ready, java.util.List<String> problems, RingHealth.Reading volumes) {}
+    /** {@code warnings}: how this coordinator was started that an operator must know (such as insecure); never a problem. */
+    record Ready(boolean ready, java.util.List<String> problems, java.util.List<String> warnings, RingHealth.Reading volumes) {}
 
     record Live(boolean live) {}
 
-    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes, HttpMetrics telemetry) {
+    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes, HttpMetrics telemetry,
+                               Seq<String> warnings) {
         routing.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, telemetry.contentType());
             res.send(telemetry.scrape());
@@ -41,7 +43,7 @@ public final class AdminRoutes {
             Seq<String> problems = readiness.problems();
             res.status(problems.isEmpty() ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
             res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.send(Json.encode(new Ready(problems.isEmpty(), problems.toJavaList(), volumes.get())));
+            res.send(Json.encode(new Ready(problems.isEmpty(), problems.toJavaList(), warnings.toJavaList(), volumes.get())));
         });
     }
 

@@ -17,9 +17,10 @@ public final class StatusPage {
                         Duration rateWindow, List<SettingRow> settings) {}
 
     /**
-     * One volume: {@code state} is up, suspect (its latest probe failed), down, or removed (no longer
-     * in the ring, but the index still places replicas on it: a rebalance moves them). Replicas and
-     * bytes are what the index places there, from its counters.
+     * One volume: {@code state} is up, suspect (its latest probe failed), down, misconfigured (it
+     * refuses mkv's signature), or removed (no longer in the ring, but the index still places
+     * replicas on it: a rebalance moves them). Replicas and bytes are what the index places there,
+     * from its counters.
      */
     public record VolumeRow(String volume, String state, Optional<Instant> failedAt, Optional<String> lastError, long replicas,
                             long bytes) {}
@@ -44,7 +45,7 @@ public final class StatusPage {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mkv status</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}")
                 .append("th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}td.n{text-align:right}")
-                .append(".up{color:#070}.down{color:#b00;font-weight:bold}.suspect{color:#a60}.note{color:#666}")
+                .append(".up{color:#070}.down{color:#b00;font-weight:bold}.suspect{color:#a60}.misconfigured{color:#b00;font-weight:bold}.note{color:#666}")
                 .append("</style></head><body>\n<h1>mkv coordinator</h1>\n<p class=\"note\">")
                 .append(esc(m.now().toString())).append(", up ").append(esc(duration(m.uptime()))).append("</p>\n");
         volumes(h, m);
@@ -56,7 +57,7 @@ public final class StatusPage {
 
     private static void volumes(StringBuilder h, Model m) {
         long inRing = m.volumes().stream().filter(v -> !v.state().equals("removed")).count();
-        long down = m.volumes().stream().filter(v -> v.state().equals("down")).count();
+        long down = m.volumes().stream().filter(v -> v.state().equals("down") || v.state().equals("misconfigured")).count();
         h.append("<h2>Volumes</h2>\n<p>").append(inRing - down).append(" of ").append(inRing)
                 .append(" up</p>\n<table id=\"volumes\"><tr><th>volume</th><th>state</th><th>replicas</th><th>stored</th>")
                 .append("<th>last failed probe</th></tr>\n");

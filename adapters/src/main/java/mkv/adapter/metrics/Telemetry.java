@@ -38,6 +38,7 @@ public final class Telemetry {
     private final ConcurrentHashMap<List<String>, DistributionDataPoint> volumeSeries = new ConcurrentHashMap<>();
     private final AtomicReference<List<Volume>> watchedVolumes = new AtomicReference<>(List.of());
     private final AtomicReference<Supplier<HealthSnapshot>> health = new AtomicReference<>(HealthSnapshot::allUp);
+    private final AtomicReference<Supplier<java.util.Set<Volume>>> misconfigured = new AtomicReference<>(java.util.Set::of);
     private final Counter bytesIn;
     private final Histogram batchSizes;
     private final Histogram commits;
@@ -67,6 +68,13 @@ public final class Telemetry {
                 .callback(c -> {
                     HealthSnapshot h = health.get().get();
                     for (Volume v : watchedVolumes.get()) c.call(h.isUp(v) ? 1 : 0, v.toString());
+                })
+                .register(registry);
+        GaugeWithCallback.builder().name("mkv_volume_misconfigured").labelNames("volume")
+                .help("1 while the volume refuses mkv's signed requests (another secret, or clocks apart): it counts as down")
+                .callback(c -> {
+                    java.util.Set<Volume> refusing = misconfigured.get().get();
+                    for (Volume v : watchedVolumes.get()) c.call(refusing.contains(v) ? 1 : 0, v.toString());
                 })
                 .register(registry);
     }
@@ -130,6 +138,11 @@ public final class Telemetry {
             volumeCalls.remove(k.get(0), k.get(1), k.get(2));
             return true;
         });
+    }
+
+    /** Publishes {@code mkv_volume_misconfigured{volume}} from the volumes that refuse mkv's signature. */
+    public void watchMisconfigured(Supplier<java.util.Set<Volume>> refusing) {
+        misconfigured.set(refusing);
     }
 
     /** Publishes {@code mkv_ring_writable_ratio}: the share of keys (0 to 1) whose replicas are all up. */

@@ -133,7 +133,7 @@ final class BlobUpload {
             TcpClientConnection c = connect();
             connection = c;
             if (stalled || abandoned) c.closeResource();
-            var request = client.put().uri(url).connection(c).header(requestIdHeader, requestId);
+            var request = client.put().uri(java.net.URI.create(url)).connection(c).header(requestIdHeader, requestId);
             if (expected >= 0) request.headers(h -> h.contentLength(expected));
             try (HttpClientResponse response = request.outputStream(this::pump)) {
                 int status = response.status().code();

@@ -19,9 +19,14 @@ import mkv.domain.TempFile;
  * With {@code tls}, the port speaks only https, with that certificate and key (read again by
  * nginx on SIGHUP). nginx's access log is off unless {@code accessLog}; then it goes to
  * {@code dir/run/log/access.log}, one line per request with the coordinator's request id.
+ *
+ * <p>With {@code keys}, every request must carry a signature only mkv can make (see
+ * {@link UrlSigner}; nginx's {@code secure_link}): missing, forged, expired or made for another
+ * method or path, it answers 403 before any file is touched. Without keys ({@code --insecure})
+ * anyone who reaches the port may read, write and list.
  */
 public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers, List<Integer> subvolumes,
-                          Option<Certificate> tls, boolean accessLog) {
+                          Option<Certificate> tls, boolean accessLog, Option<SigningKeys> keys) {
 
     /** The PEM files of a volume's certificate (its chain after it) and private key. */
     public record Certificate(Path cert, Path key) {
@@ -40,6 +45,7 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
 
     public NginxConfig {
         workers = workers == null ? Option.none() : workers;
+        keys = keys == null ? Option.none() : keys;
         subvolumes = subvolumes == null ? List.empty() : subvolumes.distinct().sorted();
         tls = tls == null ? Option.none() : tls;
         if (subvolumes.exists(sv -> sv < 0 || sv >= BlobPath.MAX_SUBVOLUMES)) throw new IllegalArgumentException("subvolume out of range: " + subvolumes);
@@ -62,9 +68,20 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
         this(dir, port, bindHost, workers, subvolumes, tls, false);
     }
 
+    /** A volume that checks no signature. */
+    public NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers, List<Integer> subvolumes, Option<Certificate> tls,
+                       boolean accessLog) {
+        this(dir, port, bindHost, workers, subvolumes, tls, accessLog, Option.none());
+    }
+
     /** A volume with no subvolume folders yet: every upload's temp file goes under the data root. */
     public NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser> workers) {
         this(dir, port, bindHost, workers, List.empty());
+    }
+
+    /** The same volume, accepting only requests signed with one of these keys. */
+    public NginxConfig withKeys(Option<SigningKeys> accepted) {
+        return new NginxConfig(dir, port, bindHost, workers, subvolumes, tls, accessLog, accepted);
     }
 
     public static NginxConfig of(Path dir, int port, Option<WorkerUser> workers) {
@@ -73,17 +90,17 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
 
     /** The same volume with a temp folder of its own in each of these subvolumes. */
     public NginxConfig withSubvolumes(List<Integer> found) {
-        return new NginxConfig(dir, port, bindHost, workers, found, tls, accessLog);
+        return new NginxConfig(dir, port, bindHost, workers, found, tls, accessLog, keys);
     }
 
     /** The same volume speaking only https on its port, with this certificate. */
     public NginxConfig withTls(Certificate certificate) {
-        return new NginxConfig(dir, port, bindHost, workers, subvolumes, Option.some(certificate), accessLog);
+        return new NginxConfig(dir, port, bindHost, workers, subvolumes, Option.some(certificate), accessLog, keys);
     }
 
     /** The same volume with its access log on or off. */
     public NginxConfig withAccessLog(boolean on) {
-        return new NginxConfig(dir, port, bindHost, workers, subvolumes, tls, on);
+        return new NginxConfig(dir, port, bindHost, workers, subvolumes, tls, on, keys);
     }
 
     public Path dataRoot() {
@@ -149,6 +166,7 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
             locations.append("\n        location ").append(BlobPath.subvolumeFolder(sv)).append(" {\n")
                     .append("            client_body_temp_path ").append(q(uploadTempDir(sv))).append(";\n        }");
         }
+        String[] signed = signing();
         String listen = (bindHost.contains(":") ? "[" + bindHost + "]:" + port : bindHost + ":" + port)
                 + tls.map(t -> " ssl;"
                         + "\n        ssl_certificate " + q(t.cert()) + ";"
@@ -173,8 +191,9 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
                     types {}
                     default_type application/octet-stream;
 
-                %9$s
+                %11$s
                 %5$s
+                %9$s
                     sendfile on;
                     tcp_nopush on;
                     # The coordinator keeps a pool of connections open to every volume.
@@ -196,14 +215,14 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
                         dav_access user:rw group:r all:r;
                         autoindex on;
                         autoindex_format json;
-
+                %10$s
                         location / {
                         }
                         # Each subvolume's uploads stream to a temp folder on its own disk.%8$s
                     }
                 }
                 """.formatted(dir, workers.map(w -> w.directive() + "\n").getOrElse(""), q(pidFile()), q(errorLog()), temp.toString().stripTrailing(),
-                listen, q(dataRoot()), locations, accessLog
+                listen, q(dataRoot()), locations, signed[0], signed[1], accessLog
                         ? "    # Time, client, request, status, bytes sent, seconds, the coordinator's request id, user agent.\n"
                         + "    log_format mkv '$time_iso8601 $remote_addr \"$request\" $status $body_bytes_sent $request_time'\n"
                         + "                   ' id=$http_x_request_id ua=\"$http_user_agent\"';\n"
@@ -213,6 +232,40 @@ public record NginxConfig(Path dir, int port, String bindHost, Option<WorkerUser
 
     private static boolean quotable(Path path) {
         return path.toString().chars().noneMatch(c -> c < ' ' || c == '"' || c == '\\' || c == ';' || c == '$' || c == '{' || c == '}');
+    }
+
+    /**
+     * The http-level maps and the server-level check of signed requests, or two comments when
+     * unsigned. HEAD is checked as GET (a read URL serves both); an unknown key id maps to no
+     * secret and is refused outright, so an empty secret can never verify; a request without an
+     * expiry is refused too, though nginx would take it as never expiring.
+     */
+    private String[] signing() {
+        if (keys.isEmpty()) {
+            return new String[] {"    # Unsigned (--insecure): anyone who reaches this port may read, write, delete and list.",
+                    "            # Unsigned (--insecure): no request is checked."};
+        }
+        var secrets = new StringBuilder();
+        for (SigningKeys.Key k : keys.get().keys()) {
+            secrets.append("        \"").append(k.id()).append("\" \"").append(k.secret()).append("\";\n");
+        }
+        String maps = """
+                    # Signed requests only: mkv signs each with the first key of its secret file (see docs/SECURITY.md).
+                    map $request_method $mkv_signed_method {
+                        HEAD GET;
+                        default $request_method;
+                    }
+                    map $arg_kid $mkv_secret {
+                        default "";
+                %s    }""".formatted(secrets);
+        String check = io.vavr.collection.List.of(
+                "# sig = base64url(md5(expires + method + uri + \" \" + secret)); anything else answers 403.",
+                "secure_link $arg_sig,$arg_expires;",
+                "secure_link_md5 \"$secure_link_expires$mkv_signed_method$uri $mkv_secret\";",
+                "if ($mkv_secret = \"\") {", "    return 403;", "}",
+                "if ($arg_expires = \"\") {", "    return 403;", "}",
+                "if ($secure_link != \"1\") {", "    return 403;", "}").map(line -> "            " + line).mkString("\n");
+        return new String[] {maps, check};
     }
 
     private static String q(Path path) {

@@ -66,14 +66,23 @@ public final class NginxVolumeProcess implements AutoCloseable {
      * never runs workers as root: see {@link WorkerUser#decide}.
      */
     public static NginxVolumeProcess start(Path dir, String host, int port) {
-        return start(dir, host, port, false);
+        return start(dir, host, port, false, io.vavr.control.Option.none());
     }
 
-    /** As {@link #start(Path, String, int)}, with nginx's access log in {@code dir/run/log/access.log} when {@code accessLog}. */
-    public static NginxVolumeProcess start(Path dir, String host, int port, boolean accessLog) {
+    /** As {@link #start(Path, String, int)}, accepting only requests signed with {@code keys} when given. */
+    public static NginxVolumeProcess start(Path dir, String host, int port, io.vavr.control.Option<SigningKeys> keys) {
+        return start(dir, host, port, false, keys);
+    }
+
+    /**
+     * As {@link #start(Path, String, int)}, with nginx's access log in {@code dir/run/log/access.log}
+     * when {@code accessLog}, accepting only requests signed with {@code keys} when given.
+     */
+    public static NginxVolumeProcess start(Path dir, String host, int port, boolean accessLog, io.vavr.control.Option<SigningKeys> keys) {
         Option<WorkerUser> workers = runningAsRoot() ? Option.some(new WorkerUser("root", "root")) : Option.none();
         try {
-            return start(new NginxConfig(dir.toAbsolutePath(), port, host, workers).withAccessLog(accessLog), Duration.ofSeconds(10));
+            return start(new NginxConfig(dir.toAbsolutePath(), port, host, workers).withAccessLog(accessLog).withKeys(keys),
+                    Duration.ofSeconds(10));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot start nginx for volume " + dir + ": " + e.getMessage(), e);
         }
@@ -94,7 +103,9 @@ public final class NginxVolumeProcess implements AutoCloseable {
     }
 
     /**
-     * Creates the volume's folders and writes its config; returns the config file. Started as
+     * Creates the volume's folders and writes its config; returns the config file. The config
+     * holds the secrets, so only its owner may read it (nginx's master reads it as that user).
+     * Started as
      * root with workers of another account, the folders created here become that account's, so
      * its workers can store uploads; folders that already existed keep their owner.
      */
@@ -121,8 +132,18 @@ public final class NginxVolumeProcess implements AutoCloseable {
                 view.setGroup(group);
             }
         }
-        Files.writeString(config.configFile(), config.render(), StandardCharsets.UTF_8);
-        return config.configFile();
+        Path file = config.configFile();
+        Path next = file.resolveSibling(file.getFileName() + ".new");
+        Files.deleteIfExists(next);
+        try {
+            Files.createFile(next, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(next);
+        }
+        Files.writeString(next, config.render(), StandardCharsets.UTF_8);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
     }
 
     /** {@code folder} and each of its parents up to and including {@code top} (or the root, outside it), outermost first. */

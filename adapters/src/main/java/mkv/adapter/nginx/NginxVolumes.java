@@ -11,6 +11,7 @@ import io.vavr.collection.Vector;
 import io.vavr.control.Option;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -69,28 +70,64 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         }
     }
 
+    /**
+     * How requests are signed: with {@code signer}'s first key; mkv's own calls valid for
+     * {@link #CALL_TTL} from {@code clock}'s now, the redirects it hands out for {@code urlTtl}.
+     */
+    public record Signing(UrlSigner signer, java.time.Clock clock, Duration urlTtl) {
+        public Signing {
+            if (urlTtl.isNegative() || urlTtl.isZero()) throw new IllegalArgumentException("url-ttl must be positive");
+        }
+
+        public static Signing unsigned() {
+            return new Signing(UrlSigner.UNSIGNED, java.time.Clock.systemUTC(), Duration.ofHours(1));
+        }
+    }
+
+    /**
+     * How long a request mkv makes itself may wait before nginx checks it: nginx checks once, when
+     * the request's headers arrive, so a long transfer is not cut off. A minute keeps a captured
+     * URL useless soon, and still tolerates the clock difference NTP leaves between machines.
+     */
+    public static final Duration CALL_TTL = Duration.ofMinutes(1);
+
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
     private final Options options;
     private final VolumeList addresses;
+    private final Signing signing;
+    private final long urlTtlSeconds;
     private final WebClient client;
     private final WebClient probes;
 
-    /** Every volume spoken to over plain http. */
+    /** Every volume spoken to over plain http, unsigned: for volumes run with {@code --insecure}. */
     public NginxVolumes(Options options) {
-        this(options, VolumeList.http(Vector.empty()), Option.none());
+        this(options, VolumeList.http(Vector.empty()), Option.none(), Signing.unsigned());
+    }
+
+    /** Every volume spoken to over plain http, each request signed as {@code signing} says. */
+    public NginxVolumes(Options options, Signing signing) {
+        this(options, VolumeList.http(Vector.empty()), Option.none(), signing);
+    }
+
+    /** Volumes reached as {@code addresses} says, unsigned. */
+    public NginxVolumes(Options options, VolumeList addresses, Option<Tls> trust) {
+        this(options, addresses, trust, Signing.unsigned());
     }
 
     /**
      * Volumes reached as {@code addresses} says; {@code trust} (the CA's certificates) verifies
-     * every https volume, and is required when there is one.
+     * every https volume, and is required when there is one; every request signed as
+     * {@code signing} says.
      */
-    public NginxVolumes(Options options, VolumeList addresses, Option<Tls> trust) {
+    public NginxVolumes(Options options, VolumeList addresses, Option<Tls> trust, Signing signing) {
         if (!addresses.https().isEmpty() && trust.isEmpty()) {
             throw new IllegalArgumentException("https volumes (" + addresses.https().mkString(",") + ") need a CA to verify them");
         }
         this.options = options;
         this.addresses = addresses;
+        this.signing = signing;
+        this.urlTtlSeconds = Math.max(1, signing.urlTtl().toSeconds());
         // One client for every volume: HEAD, DELETE and sidecar PUTs reuse its keep-alive pool.
         // No 100-continue: nginx takes every body we send, and the wait would cost a round trip.
         // Each client keeps a pool of its own, not Helidon's JVM-wide one: closing a client retired
@@ -137,7 +174,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         if (body.length() > 0 && body.length() <= options.chunkBytes()) return writeSmall(key, generation, targets, body, requestId);
         // 1. Start one upload per target; each connects while the first chunk is read.
         Vector<BlobUpload> uploads = Vector.ofAll(targets).map(replica -> BlobUpload.start(client, replica,
-                url(replica, key, generation), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
+                signed("PUT", replica.volume(), path(replica, key, generation)).toString(), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
         Hasher md5 = Hasher.start(options.queueChunks());
         long size = 0;
         Option<String> bodyError = Option.none();
@@ -216,7 +253,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
         }
         Vector<java.util.concurrent.Future<Transfer>> futures;
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, url(r, key, generation), bytes, requestId, MediaTypes.APPLICATION_OCTET_STREAM)));
+            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, signed("PUT", r.volume(), path(r, key, generation)), bytes, requestId, MediaTypes.APPLICATION_OCTET_STREAM)));
         }
         return new BlobWrite(futures.map(java.util.concurrent.Future::resultNow), n, digest, Option.none());
     }
@@ -240,11 +277,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
-        String url = base(replica.volume()) + sidecar.path(replica).sidecarPath();
+        URI url = signed("PUT", replica.volume(), sidecar.path(replica).sidecarPath());
         return put(replica, url, SidecarJson.encode(sidecar), requestId, MediaTypes.APPLICATION_JSON);
     }
 
-    private Transfer put(Replica replica, String url, byte[] bytes, String requestId, io.helidon.common.media.type.MediaType type) {
+    private Transfer put(Replica replica, URI url, byte[] bytes, String requestId, io.helidon.common.media.type.MediaType type) {
         try (HttpClientResponse response = client.put().uri(url).header(REQUEST_ID, requestId)
                 .contentType(type).submit(bytes)) {
             int status = response.status().code();
@@ -259,10 +296,10 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     /** Blob first, sidecar last: a blob without a sidecar is found by verify; the reverse could be rebuilt as live. */
     @Override
     public Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId) {
-        return deleteFile(replica, base(replica.volume()) + BlobPath.of(key, generation, replica).path(part), requestId);
+        return deleteFile(replica, signed("DELETE", replica.volume(), BlobPath.of(key, generation, replica).path(part)), requestId);
     }
 
-    private Transfer deleteFile(Replica replica, String url, String requestId) {
+    private Transfer deleteFile(Replica replica, URI url, String requestId) {
         try (HttpClientResponse response = client.delete().uri(url).header(REQUEST_ID, requestId).request()) {
             int status = response.status().code();
             // 404: already gone, which is what a delete wants.
@@ -276,7 +313,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Stat stat(Replica replica, Key key, long generation) {
-        try (HttpClientResponse response = client.head().uri(url(replica, key, generation)).request()) {
+        try (HttpClientResponse response = client.head().uri(signed("HEAD", replica.volume(), path(replica, key, generation))).request()) {
             int status = response.status().code();
             if (status == 404) return new Stat.Missing();
             if (status != 200) return new Stat.Unknown(new VolumeFailure.Refused(status));
@@ -290,16 +327,17 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     }
 
     /**
-     * HEAD of the data root within the ping timeout: any answer below 500 proves nginx is serving
-     * the folder, but a 400, which is nginx refusing the request itself (plain http sent to its
-     * https port).
+     * Signed HEAD of the data root within the ping timeout: any answer below 500 proves nginx is
+     * serving the folder, but for 403, which says the volume refuses mkv's signature (another
+     * secret, or clocks too far apart): the volume cannot be used, so the probe fails; and for
+     * 400, which is nginx refusing the request itself (plain http sent to its https port).
      */
     @Override
     public Transfer ping(Volume volume) {
         Replica replica = new Replica(volume, 0);
-        try (HttpClientResponse response = probes.head().uri(base(volume) + "/").readTimeout(options.pingTimeout()).request()) {
+        try (HttpClientResponse response = probes.head().uri(signed("HEAD", volume, "/")).readTimeout(options.pingTimeout()).request()) {
             int status = response.status().code();
-            return status < 500 && status != 400 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
+            return status < 500 && status != 400 && status != 403 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
         } catch (RuntimeException e) {
             return new Transfer.Failed(replica, VolumeFailures.of(e));
         }
@@ -308,7 +346,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     /** GET of the folder: nginx's JSON autoindex (see {@link ListingJson}); 404 is an empty folder. */
     @Override
     public Listing list(Volume volume, String folder) {
-        try (HttpClientResponse response = client.get().uri(base(volume) + folder).request()) {
+        try (HttpClientResponse response = client.get().uri(signed("GET", volume, folder)).request()) {
             int status = response.status().code();
             if (status == 404) return new Listing.Found(Vector.empty());
             if (status != 200) return new Listing.Failed(new VolumeFailure.Refused(status));
@@ -321,7 +359,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public SidecarRead readSidecar(Volume volume, BlobPath path) {
-        try (HttpClientResponse response = client.get().uri(base(volume) + path.sidecarPath()).request()) {
+        try (HttpClientResponse response = client.get().uri(signed("GET", volume, path.sidecarPath())).request()) {
             int status = response.status().code();
             if (status == 404) return new SidecarRead.Missing();
             if (status != 200) return new SidecarRead.Failed(new VolumeFailure.Refused(status));
@@ -341,7 +379,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
         Key key = sidecar.key();
         long generation = sidecar.generation();
-        try (HttpClientResponse source = client.get().uri(url(from, key, generation)).header(REQUEST_ID, requestId).request()) {
+        try (HttpClientResponse source = client.get().uri(signed("GET", from.volume(), path(from, key, generation))).header(REQUEST_ID, requestId).request()) {
             int status = source.status().code();
             if (status != 200) return new Transfer.Failed(from, new VolumeFailure.Refused(status));
             long length = source.headers().contentLength().orElse(-1);
@@ -353,7 +391,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
             Transfer put = copied.transfers().head();
             if (!put.ok()) return put;
             if (copied.size() != sidecar.size() || !copied.md5().equals(sidecar.md5())) {
-                deleteFile(to, url(to, key, generation), requestId);
+                deleteFile(to, signed("DELETE", to.volume(), path(to, key, generation)), requestId);
                 return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied bytes have md5 " + copied.md5()
                         + ", the index says " + sidecar.md5()));
             }
@@ -368,7 +406,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Checksum checksum(Replica replica, Key key, long generation) {
-        try (HttpClientResponse response = client.get().uri(url(replica, key, generation)).request()) {
+        try (HttpClientResponse response = client.get().uri(signed("GET", replica.volume(), path(replica, key, generation))).request()) {
             int status = response.status().code();
             if (status == 404) return new Checksum.Missing();
             if (status != 200) return new Checksum.Unknown(new VolumeFailure.Refused(status));
@@ -385,7 +423,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public VolumeMark readMark(Volume volume) {
-        try (HttpClientResponse response = client.get().uri(base(volume) + MarkJson.PATH).request()) {
+        try (HttpClientResponse response = client.get().uri(signed("GET", volume, MarkJson.PATH)).request()) {
             int status = response.status().code();
             if (status == 404) return new VolumeMark.Blank();
             if (status != 200) return new VolumeMark.Failed(new VolumeFailure.Refused(status));
@@ -397,36 +435,54 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Transfer writeMark(Volume volume, ClusterId cluster, String requestId) {
-        return put(new Replica(volume, 0), base(volume) + MarkJson.PATH, MarkJson.encode(cluster), requestId, MediaTypes.APPLICATION_JSON);
+        return put(new Replica(volume, 0), signed("PUT", volume, MarkJson.PATH), MarkJson.encode(cluster), requestId, MediaTypes.APPLICATION_JSON);
     }
 
     @Override
     public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
         Replica replica = new Replica(volume, path.subvolume());
-        Transfer sidecar = deleteFile(replica, base(volume) + path.sidecarPath(), requestId);
+        Transfer sidecar = deleteFile(replica, signed("DELETE", volume, path.sidecarPath()), requestId);
         if (!sidecar.ok()) return sidecar;
-        return deleteFile(replica, base(volume) + path.path(), requestId);
+        return deleteFile(replica, signed("DELETE", volume, path.path()), requestId);
     }
 
     @Override
     public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
-        return deleteFile(new Replica(volume, file.subvolume()), base(volume) + file.path(), requestId);
+        return deleteFile(new Replica(volume, file.subvolume()), signed("DELETE", volume, file.path()), requestId);
     }
 
     /**
-     * Pure string building, on the GET hot path: the same text as {@link BlobPath#path()} (a test
-     * pins that) without its {@code String.format}.
+     * The redirect a GET is answered with: the blob's URL, signed for GET (and so HEAD) until
+     * {@code url-ttl} from now. String building and one MD5, on the GET hot path: the path is the
+     * same text as {@link BlobPath#path()} (a test pins that) without its {@code String.format}.
      */
     @Override
     public String url(Replica replica, Key key, long generation) {
+        var url = new StringBuilder(24 + replica.volume().host().length() + 96 + 72);
+        url.append(addresses.scheme(replica.volume())).append(replica.volume().host()).append(':').append(replica.volume().port());
+        int start = url.length();
+        appendPath(url, replica, key, generation);
+        return signing.signer().append(url, "GET", url.substring(start), signing.clock().millis() / 1000 + urlTtlSeconds).toString();
+    }
+
+    /** The blob's path on the replica's volume: {@code /svNN/aa/bb/<digest>[.<generation>]}. */
+    private static String path(Replica replica, Key key, long generation) {
+        return appendPath(new StringBuilder(96), replica, key, generation).toString();
+    }
+
+    private static StringBuilder appendPath(StringBuilder url, Replica replica, Key key, long generation) {
         String digest = key.digest();
         int sv = replica.subvolume();
-        var url = new StringBuilder(24 + replica.volume().host().length() + 96);
-        url.append(addresses.scheme(replica.volume())).append(replica.volume().host()).append(':').append(replica.volume().port())
-                .append("/sv").append((char) ('0' + sv / 10)).append((char) ('0' + sv % 10))
+        url.append("/sv").append((char) ('0' + sv / 10)).append((char) ('0' + sv % 10))
                 .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
         if (generation != 0) url.append('.').append(generation);
-        return url.toString();
+        return url;
+    }
+
+    /** A URL of mkv's own call to a volume, signed for {@code method} for {@link #CALL_TTL}. */
+    private URI signed(String method, Volume volume, String path) {
+        // A URI, not text: Helidon's uri(String) would take the query for part of the path.
+        return URI.create(signing.signer().sign(method, base(volume), path, signing.clock().millis() / 1000 + CALL_TTL.toSeconds()));
     }
 
     private String base(Volume volume) {

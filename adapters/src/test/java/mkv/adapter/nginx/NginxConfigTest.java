@@ -137,6 +137,7 @@ class NginxConfigTest {
                     fastcgi_temp_path "/srv/mkv/vol1/run/tmp/fastcgi";
                     uwsgi_temp_path "/srv/mkv/vol1/run/tmp/uwsgi";
                     scgi_temp_path "/srv/mkv/vol1/run/tmp/scgi";
+                    # Unsigned (--insecure): anyone who reaches this port may read, write, delete and list.
                     sendfile on;
                     tcp_nopush on;
                     # The coordinator keeps a pool of connections open to every volume.
@@ -158,7 +159,7 @@ class NginxConfigTest {
                         dav_access user:rw group:r all:r;
                         autoindex on;
                         autoindex_format json;
-
+                            # Unsigned (--insecure): no request is checked.
                         location / {
                         }
                         # Each subvolume's uploads stream to a temp folder on its own disk.
@@ -171,6 +172,47 @@ class NginxConfigTest {
                     }
                 }
                 """);
+    }
+
+    /**
+     * Golden: what a signed volume adds. Two keys (a rotation): either verifies; HEAD is checked
+     * as GET; an unknown key id, a missing expiry, a wrong or expired signature answer 403.
+     */
+    @Test
+    void a_signed_volume_checks_every_request_before_any_location() {
+        var keys = SigningKeys.parse("k2 NEWnewNEWnewNEWnew12\nk1 OLDoldOLDoldOLDold12").get();
+        String text = CONFIG.withKeys(io.vavr.control.Option.some(keys)).render();
+        assertThat(text).contains("""
+                    # Signed requests only: mkv signs each with the first key of its secret file (see docs/SECURITY.md).
+                    map $request_method $mkv_signed_method {
+                        HEAD GET;
+                        default $request_method;
+                    }
+                    map $arg_kid $mkv_secret {
+                        default "";
+                        "k2" "NEWnewNEWnewNEWnew12";
+                        "k1" "OLDoldOLDoldOLDold12";
+                    }
+                    sendfile on;
+                """);
+        assertThat(text).contains("""
+                        autoindex_format json;
+                            # sig = base64url(md5(expires + method + uri + " " + secret)); anything else answers 403.
+                            secure_link $arg_sig,$arg_expires;
+                            secure_link_md5 "$secure_link_expires$mkv_signed_method$uri $mkv_secret";
+                            if ($mkv_secret = "") {
+                                return 403;
+                            }
+                            if ($arg_expires = "") {
+                                return 403;
+                            }
+                            if ($secure_link != "1") {
+                                return 403;
+                            }
+                        location / {
+                """);
+        assertThat(text).doesNotContain("Unsigned");
+        assertThat(CONFIG.render()).doesNotContain("secure_link", "NEWnew");
     }
 
     @Test
@@ -189,7 +231,8 @@ class NginxConfigTest {
     void nginx_accepts_the_generated_config(@TempDir Path dir) throws Exception {
         NginxConfig config = NginxConfig.of(dir.resolve("vol with space"), 8089,
                         NginxVolumeProcess.runningAsRoot() ? Option.some(new WorkerUser("nobody", NginxVolumeProcess.primaryGroup("nobody").get())) : Option.none())
-                .withSubvolumes(io.vavr.collection.List.of(0, 3));
+                .withSubvolumes(io.vavr.collection.List.of(0, 3))
+                .withKeys(io.vavr.control.Option.some(SigningKeys.parse("k1 abcdefghijklmnopqrstuvwxyz+/=.~-_").get()));
         Path file = NginxVolumeProcess.layOut(config);
 
         var command = new ArrayList<>(NginxVolumeProcess.command(NginxVolumeProcess.nginxBinary(), config));

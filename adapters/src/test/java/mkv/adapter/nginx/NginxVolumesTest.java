@@ -42,10 +42,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * NginxVolumes against three real nginx volumes, each started by NginxVolumeProcess in a temp
  * folder: the {@link VolumesContract} the fake also holds to, and what only files on disk show.
+ * The volumes accept only signed requests, so every call of the contract is signed as nginx checks.
  */
 class NginxVolumesTest extends VolumesContract {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    static final SigningKeys KEYS = SigningKeys.parse("test 0123456789abcdef0123456789abcdef").get();
+    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile("\\?kid=test&expires=\\d+&sig=[A-Za-z0-9_-]{22}");
 
     @TempDir
     static Path root;
@@ -63,7 +66,8 @@ class NginxVolumesTest extends VolumesContract {
             stop_volumes();
             throw e;
         }
-        volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        volumes = new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(10)),
+                new NginxVolumes.Signing(new UrlSigner(KEYS), java.time.Clock.systemUTC(), Duration.ofMinutes(5)));
     }
 
     @AfterAll
@@ -74,7 +78,8 @@ class NginxVolumesTest extends VolumesContract {
     }
 
     private static NginxVolumeProcess startVolume(Path dir) throws IOException {
-        return NginxVolumeProcess.start(NginxConfig.of(dir, freePort(), ROOT ? io.vavr.control.Option.some(new WorkerUser("root", "root")) : io.vavr.control.Option.none()), Duration.ofSeconds(10));
+        return NginxVolumeProcess.start(NginxConfig.of(dir, freePort(), ROOT ? io.vavr.control.Option.some(new WorkerUser("root", "root")) : io.vavr.control.Option.none())
+                .withKeys(io.vavr.control.Option.some(KEYS)), Duration.ofSeconds(10));
     }
 
     static int freePort() throws IOException {
@@ -233,10 +238,11 @@ class NginxVolumesTest extends VolumesContract {
         volumes.write(key, 0, List.of(replica), new Body(TestBodies.pattern(777, 5), 777), "req-url");
 
         String url = volumes.url(replica, key, 0);
-        assertThat(url).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 11).path());
+        assertThat(withoutQuery(url)).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 11).path());
+        assertThat(url.substring(withoutQuery(url).length())).matches(SIGNED);
         // A later generation's URL is its own path, built the same way without String.format.
-        assertThat(volumes.url(replica, key, 7)).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 7, replica).path());
-        assertThat(volumes.url(replica, key, Long.MAX_VALUE))
+        assertThat(withoutQuery(volumes.url(replica, key, 7))).isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, 7, replica).path());
+        assertThat(withoutQuery(volumes.url(replica, key, Long.MAX_VALUE)))
                 .isEqualTo("http://127.0.0.1:" + volume(0).port() + BlobPath.of(key, Long.MAX_VALUE, replica).path());
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());

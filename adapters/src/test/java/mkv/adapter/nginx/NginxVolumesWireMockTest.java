@@ -335,9 +335,13 @@ class NginxVolumesWireMockTest {
     }
 
     @Test
-    void ping_counts_any_answer_below_500_as_up() {
-        answer(403);
+    void ping_counts_any_answer_below_500_but_403_as_up() {
+        answer(404);
         assertThat(volumes.ping(mock()).ok()).isTrue();
+        wiremock.resetAll();
+        // 403: the volume refuses mkv's signature (another secret): it cannot be used.
+        answer(403);
+        assertThat(failure(volumes.ping(mock()))).isEqualTo(new VolumeFailure.Refused(403));
         wiremock.resetAll();
         answer(503);
         assertThat(failure(volumes.ping(mock()))).isEqualTo(new VolumeFailure.Refused(503));
