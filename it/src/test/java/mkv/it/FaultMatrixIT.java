@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.BlobPath;
 import mkv.domain.Entry;
@@ -127,7 +125,7 @@ class FaultMatrixIT {
         int victim = 1;
         for (Cell c : cells) {
             long size = 64L * 1024 * 1024;
-            Counting body = new Counting(size);
+            CrashIT.Counting body = new CrashIT.Counting(size);
             CompletableFuture<Integer> put = CompletableFuture.supplyAsync(() -> Http.send(HttpRequest.newBuilder(http.uri(c.key))
                     .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), size))).statusCode());
             Ports.await("16 MiB of the body to be sent", DEADLINE, () -> body.sent.get() > 16L * 1024 * 1024);
@@ -325,30 +323,5 @@ class FaultMatrixIT {
             }
         }
         return null;
-    }
-
-    /** A body generated on the fly that counts what the client has sent. */
-    static final class Counting extends InputStream {
-        final AtomicLong sent = new AtomicLong();
-        private final long size;
-
-        Counting(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            return sent.get() < size ? (int) (sent.getAndIncrement() & 0x7f) : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            long left = size - sent.get();
-            if (left <= 0) return -1;
-            int n = (int) Math.min(len, Math.min(left, 64 * 1024));
-            java.util.Arrays.fill(b, off, off + n, (byte) 'x');
-            sent.addAndGet(n);
-            return n;
-        }
     }
 }

@@ -98,19 +98,20 @@ class TlsIT {
             Path volume = dir.resolve("standalone");
             int port = Ports.free();
 
+            String secret = cluster.secretFile().toString();
             Cluster.Run mismatched = cluster.mkv(DEADLINE, "volume", "--dir", volume.toString(), "--port", Integer.toString(port),
-                    "--host", "127.0.0.1", "--tls-cert", mine.cert().toString(), "--tls-key", other.key().toString());
+                    "--secret-file", secret, "--host", "127.0.0.1", "--tls-cert", mine.cert().toString(), "--tls-key", other.key().toString());
             assertThat(mismatched.exit()).isEqualTo(2);
             assertThat(mismatched.output()).contains("mkv volume: --tls-cert/--tls-key: " + other.key() + " does not fit " + mine.cert())
                     .doesNotContain("Exception");
             Cluster.Run halfway = cluster.mkv(DEADLINE, "volume", "--dir", volume.toString(), "--port", Integer.toString(port),
-                    "--tls-cert", mine.cert().toString());
+                    "--secret-file", secret, "--tls-cert", mine.cert().toString());
             assertThat(halfway.exit()).isEqualTo(2);
             assertThat(halfway.output()).contains("--tls-key: needed with --tls-cert");
 
             // Started as root, mkv volume wants an unprivileged account for nginx's workers.
             java.util.List<String> start = new java.util.ArrayList<>(java.util.List.of("volume", "--dir", volume.toString(), "--port", Integer.toString(port),
-                    "--host", "127.0.0.1", "--tls-cert", mine.cert().toString(), "--tls-key", mine.key().toString()));
+                    "--secret-file", secret, "--host", "127.0.0.1", "--tls-cert", mine.cert().toString(), "--tls-key", mine.key().toString()));
             if ("root".equals(System.getProperty("user.name"))) start.addAll(java.util.List.of("--user", "nobody"));
             Cluster.Started running = cluster.startMkv(start.toArray(String[]::new));
             try {
