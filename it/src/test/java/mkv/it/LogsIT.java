@@ -44,8 +44,10 @@ class LogsIT {
             Http http = new Http(cluster.base());
             assertThat(http.put("/logs/a", "hello", "X-Request-Id", "logs-it-1").statusCode()).isEqualTo(201);
             assertThat(http.get("/logs/a").statusCode()).isEqualTo(302);
-            Ports.await("the access log file to hold the PUT", Duration.ofSeconds(30),
-                    () -> jsonLines(access).stream().anyMatch(n -> n.path("request_id").asText().equals("logs-it-1")));
+            // Lines reach the file as the log's handler flushes them: wait for both requests' lines.
+            Ports.await("the access log file to hold the PUT and the GET", Duration.ofSeconds(30),
+                    () -> jsonLines(access).stream().anyMatch(n -> n.path("request_id").asText().equals("logs-it-1"))
+                            && jsonLines(access).stream().anyMatch(n -> n.path("message").asText().contains(" GET /logs/a 302 ")));
 
             List<JsonNode> lines = jsonLines(access);
             assertThat(Files.readAllLines(access)).as("every line of the access log is JSON").hasSize(lines.size()).hasSizeGreaterThanOrEqualTo(2);
