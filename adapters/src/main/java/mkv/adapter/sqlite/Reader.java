@@ -126,29 +126,8 @@ final class Reader implements AutoCloseable {
             case LOST -> listLostFrom;
             default -> listFrom;
         };
-        ps.setBytes(1, from);
         int wanted = Rows.code(state);
-        List<Key> out = List.empty();
-        int found = 0;
-        try (ResultSet rs = ps.executeQuery()) {
-            byte[] previous = null;
-            while (rs.next()) {
-                byte[] raw = keyBytes(rs);
-                inOrder(previous, raw, from);
-                if (Arrays.compareUnsigned(raw, below) >= 0) {
-                    // The range ends here, unless this key is garbage that sorts high: then its
-                    // successor sorts below it. Decoding it catches garbage that is not a key.
-                    Rows.key(raw);
-                    if (rs.next()) inOrder(raw, keyBytes(rs), from);
-                    break;
-                }
-                previous = raw;
-                if (rs.getInt(2) != wanted) continue;
-                out = out.prepend(Rows.key(raw));
-                if (++found == limit) break;
-            }
-        }
-        return out.reverse();
+        return inRange(ps, from, below, limit, (rs, raw) -> rs.getInt(2) == wanted ? Option.some(Rows.key(raw)) : Option.none());
     }
 
     /**
@@ -169,8 +148,24 @@ final class Reader implements AutoCloseable {
 
     private static Seq<Entry> entriesIn(PreparedStatement ps, byte[] from, byte[] below, int limit,
                                         java.util.function.Predicate<Entry> wanted) throws SQLException {
+        return inRange(ps, from, below, limit, (rs, raw) -> Option.some(Rows.entry(rs, raw)).filter(wanted));
+    }
+
+    /** What a range scan keeps of the current row, whose key's bytes are {@code raw}: none to skip it. */
+    @FunctionalInterface
+    private interface RowPick<T> {
+        Option<T> pick(ResultSet rs, byte[] raw) throws SQLException;
+    }
+
+    /**
+     * Up to {@code limit} picks of the rows {@code ps} returns from {@code from} (bound as its
+     * one parameter) in key order, up to {@code below}, every key checked to come in order. When
+     * the range ends before the limit, the key that ended it and the one after are checked too:
+     * a key garbled to sort high must not end a listing early and silently.
+     */
+    private static <T> Seq<T> inRange(PreparedStatement ps, byte[] from, byte[] below, int limit, RowPick<T> keep) throws SQLException {
         ps.setBytes(1, from);
-        List<Entry> out = List.empty();
+        List<T> out = List.empty();
         int found = 0;
         try (ResultSet rs = ps.executeQuery()) {
             byte[] previous = null;
@@ -178,14 +173,16 @@ final class Reader implements AutoCloseable {
                 byte[] raw = keyBytes(rs);
                 inOrder(previous, raw, from);
                 if (Arrays.compareUnsigned(raw, below) >= 0) {
+                    // The range ends here, unless this key is garbage that sorts high: then its
+                    // successor sorts below it. Decoding it catches garbage that is not a key.
                     Rows.key(raw);
                     if (rs.next()) inOrder(raw, keyBytes(rs), from);
                     break;
                 }
                 previous = raw;
-                Entry e = Rows.entry(rs, raw);
-                if (!wanted.test(e)) continue;
-                out = out.prepend(e);
+                Option<T> kept = keep.pick(rs, raw);
+                if (kept.isEmpty()) continue;
+                out = out.prepend(kept.get());
                 if (++found == limit) break;
             }
         }

@@ -275,25 +275,28 @@ public final class SqliteIndex implements Index {
     @Override
     public Seq<Key> list(String prefix, EntryState state, Option<Key> start, int limit) {
         if (limit <= 0) return List.empty(); // SQLite reads a negative LIMIT as "no limit"
+        byte[][] range = range(prefix, start);
+        return guarded(() -> readers.with("listing " + prefix, r -> r.list(range[0], range[1], state, limit)));
+    }
+
+    /**
+     * The bytewise key range {@code [from, below)} of a listing: the keys under {@code prefix},
+     * from {@code start} when it lies past the prefix. Every key under the prefix sorts below the
+     * prefix followed by 0xFF, since no UTF-8 text holds that byte.
+     */
+    private static byte[][] range(String prefix, Option<Key> start) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
-        byte[] from = p;
-        if (start.isDefined() && Arrays.compareUnsigned(start.get().bytes(), p) > 0) from = start.get().bytes();
+        byte[] from = start.isDefined() && Arrays.compareUnsigned(start.get().bytes(), p) > 0 ? start.get().bytes() : p;
         byte[] below = Arrays.copyOf(p, p.length + 1);
         below[p.length] = (byte) 0xFF;
-        byte[] lower = from;
-        return guarded(() -> readers.with("listing " + prefix, r -> r.list(lower, below, state, limit)));
+        return new byte[][] {from, below};
     }
 
     @Override
     public Seq<Entry> inFlight(String prefix, Option<Key> start, int limit) {
         if (limit <= 0) return List.empty();
-        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
-        byte[] from = p;
-        if (start.isDefined() && Arrays.compareUnsigned(start.get().bytes(), p) > 0) from = start.get().bytes();
-        byte[] below = Arrays.copyOf(p, p.length + 1);
-        below[p.length] = (byte) 0xFF;
-        byte[] lower = from;
-        return guarded(() -> readers.with("listing rows in flight under " + prefix, r -> r.inFlight(lower, below, limit)));
+        byte[][] range = range(prefix, start);
+        return guarded(() -> readers.with("listing rows in flight under " + prefix, r -> r.inFlight(range[0], range[1], limit)));
     }
 
     @Override

@@ -293,13 +293,7 @@ public final class Coordinator {
      * commit on the unlink stands; a sidecar write that fails, or a crash, is finished by recovery.
      */
     public DeleteResult unlink(Key key, String requestId) {
-        if (!locks.tryLock(key)) return new DeleteResult.Busy();
-        try {
-            Option<Entry> existing = current(key, requestId);
-            return restate(Removal.decideUnlink(existing, health.snapshot()), EntryState.UNLINKED, requestId);
-        } finally {
-            locks.unlock(key);
-        }
+        return restate(key, Removal::decideUnlink, EntryState.UNLINKED, requestId);
     }
 
     /**
@@ -307,16 +301,20 @@ public final class Coordinator {
      * its sidecars, rewrites every sidecar as LIVE, then clears the debt.
      */
     public DeleteResult relink(Key key, String requestId) {
+        return restate(key, Removal::decideRelink, EntryState.LIVE, requestId);
+    }
+
+    /** The common path of UNLINK and RELINK: under the key's lock, {@code decide} says whether the row may become {@code next}. */
+    private DeleteResult restate(Key key, java.util.function.BiFunction<Option<Entry>, HealthSnapshot, Removal.Decision> decide,
+                                 EntryState next, String requestId) {
         if (!locks.tryLock(key)) return new DeleteResult.Busy();
         try {
-            Option<Entry> existing = current(key, requestId);
-            return restate(Removal.decideRelink(existing, health.snapshot()), EntryState.LIVE, requestId);
+            return restate(decide.apply(current(key, requestId), health.snapshot()), next, requestId);
         } finally {
             locks.unlock(key);
         }
     }
 
-    /** The common path of UNLINK and RELINK, under the key's lock. */
     private DeleteResult restate(Removal.Decision decision, EntryState next, String requestId) {
         return switch (decision) {
             case Removal.Decision.Absent a -> new DeleteResult.Absent();
