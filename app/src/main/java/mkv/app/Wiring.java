@@ -18,7 +18,6 @@ import mkv.adapter.http.AdminRoutes;
 import mkv.adapter.http.BearerAuth;
 import mkv.adapter.http.BodyPace;
 import mkv.adapter.http.DataRoutes;
-import mkv.adapter.http.ListRateLimit;
 import mkv.adapter.http.RequestIds;
 import mkv.adapter.metrics.MeteredVolumes;
 import mkv.adapter.metrics.Telemetry;
@@ -36,6 +35,8 @@ import mkv.domain.access.Tokens;
 import mkv.domain.flow.Clusters;
 import mkv.domain.Ring;
 import mkv.domain.flow.Coordinator;
+import mkv.domain.flow.CoordinatorApi;
+import mkv.domain.flow.ListRateLimit;
 import mkv.domain.flow.Policy;
 import mkv.domain.port.IndexFailure;
 
@@ -386,7 +387,7 @@ final class Wiring {
                 .shutdownHook(false)
                 .shutdownGracePeriod(s.shutdownGrace())
                 .featuresDiscoverServices(false)
-                .routing(r -> DataRoutes.routing(r, coordinator, new RequestIds(), observed(telemetry), listLimit, accessLog::get,
+                .routing(r -> DataRoutes.routing(r, new CoordinatorApi(coordinator, listLimit), new RequestIds(), observed(telemetry), accessLog::get,
                         new BodyPace(new BodyPace.Limits(s.bodyMinRate(), s.bodyRateWindow())), tokens::get));
         dataTls.forEach(server::tls);
         if (s.adminPort() > 0) {

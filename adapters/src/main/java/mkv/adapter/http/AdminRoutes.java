@@ -6,7 +6,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.vavr.collection.Seq;
 import java.util.function.Supplier;
-import mkv.domain.flow.RingHealth;
+import mkv.domain.RingReading;
 
 /**
  * The admin port's own routes: {@code /livez} (the process answers) and {@code /readyz}
@@ -25,11 +25,11 @@ public final class AdminRoutes {
     }
 
     /** {@code warnings}: how this coordinator was started that an operator must know (such as insecure); never a problem. */
-    record Ready(boolean ready, java.util.List<String> problems, java.util.List<String> warnings, RingHealth.Reading volumes) {}
+    record Ready(boolean ready, java.util.List<String> problems, java.util.List<String> warnings, RingReading volumes) {}
 
     record Live(boolean live) {}
 
-    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingHealth.Reading> volumes, HttpMetrics telemetry,
+    public static void routing(HttpRouting.Builder routing, Readiness readiness, Supplier<RingReading> volumes, HttpMetrics telemetry,
                                Seq<String> warnings) {
         routing.get("/metrics", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, telemetry.contentType());

@@ -13,23 +13,26 @@ import io.vavr.control.Option;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import mkv.domain.EntryState;
+import mkv.domain.DeleteResult;
+import mkv.domain.GetResult;
 import mkv.domain.InvalidKey;
 import mkv.domain.Key;
-import mkv.domain.ListQuery;
+import mkv.domain.ListResult;
 import mkv.domain.Md5;
 import mkv.domain.PutCondition;
-import mkv.domain.ReadResult;
-import mkv.domain.flow.Coordinator;
-import mkv.domain.flow.DeleteResult;
-import mkv.domain.flow.Policy;
-import mkv.domain.flow.PutResult;
-import mkv.domain.port.Body;
-import mkv.domain.port.IndexFailure;
+import mkv.domain.PutResult;
 import mkv.domain.Transfer;
 import mkv.domain.VolumeFailure;
+import mkv.domain.port.Body;
+import mkv.domain.port.DataApi;
+import mkv.domain.port.IndexFailure;
+import mkv.domain.port.ListKeys;
 
-/** Every request of the data port: parse, one use-case call, map the outcome to HTTP. */
+/**
+ * Every request of the data port: read the request into a call of the {@link DataApi}, make it,
+ * and map its sealed result to a status, headers and a body. What a request means is the core's
+ * to decide; this class knows HTTP.
+ */
 final class KeyHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(KeyHandler.class.getName());
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
@@ -42,15 +45,13 @@ final class KeyHandler implements Handler {
     private static final Set<String> LIST_PARAMS = Set.of("list", "unlinked", "lost", "writing", "start", "limit");
     private static final String ALLOWED = "GET, HEAD, PUT, DELETE, UNLINK, RELINK";
 
-    private final Coordinator coordinator;
+    private final DataApi api;
     private final Supplier<String> requestIds;
-    private final ListRateLimit listLimit;
     private final BodyPace pace;
 
-    KeyHandler(Coordinator coordinator, Supplier<String> requestIds, ListRateLimit listLimit, BodyPace pace) {
-        this.coordinator = coordinator;
+    KeyHandler(DataApi api, Supplier<String> requestIds, BodyPace pace) {
+        this.api = api;
         this.requestIds = requestIds;
-        this.listLimit = listLimit;
         this.pace = pace;
     }
 
@@ -80,9 +81,8 @@ final class KeyHandler implements Handler {
 
     private void get(ServerRequest req, ServerResponse res) {
         var query = req.query();
-        Policy policy = coordinator.policy();
         if (LISTINGS.stream().anyMatch(query::contains)) {
-            list(req, res, policy);
+            list(req, res);
             return;
         }
         if (!query.isEmpty()) {
@@ -90,39 +90,36 @@ final class KeyHandler implements Handler {
                     + "; only list, unlinked, lost and writing (with start, limit) are understood", null);
             return;
         }
-        Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), policy.maxKeyBytes());
+        Either<InvalidKey, Key> key = api.key(req.path().rawPath());
         if (key.isLeft()) {
             invalidKey(req, res, key.getLeft());
             return;
         }
-        switch (coordinator.locate(key.get())) {
-            case ReadResult.Found(var entry, var replica) -> {
+        switch (api.get(key.get(), req.path().rawPath())) {
+            case GetResult.Found(var url, var md5, var volumes) -> {
                 res.status(Status.FOUND_302);
-                res.header(HeaderNames.LOCATION, coordinator.url(replica, entry));
-                res.header(CONTENT_MD5, entry.md5().get().hex());
-                res.header(HeaderNames.ETAG, etag(entry.md5().get()));
-                res.header(KEY_VOLUMES, entry.volumes().mkString(","));
+                res.header(HeaderNames.LOCATION, url);
+                res.header(CONTENT_MD5, md5.hex());
+                res.header(HeaderNames.ETAG, etag(md5));
+                res.header(KEY_VOLUMES, volumes.mkString(","));
                 res.header(HeaderValues.CONTENT_LENGTH_ZERO);
                 res.send();
             }
-            case ReadResult.Absent a -> {
-                if (policy.fallback().isDefined()) {
-                    res.status(Status.FOUND_302);
-                    res.header(HeaderNames.LOCATION, "http://" + policy.fallback().get() + req.path().rawPath());
-                    res.header(HeaderValues.CONTENT_LENGTH_ZERO);
-                    res.send();
-                } else {
-                    notFound(req, res, key.get().value());
-                }
+            case GetResult.Fallback(var location) -> {
+                res.status(Status.FOUND_302);
+                res.header(HeaderNames.LOCATION, location);
+                res.header(HeaderValues.CONTENT_LENGTH_ZERO);
+                res.send();
             }
-            case ReadResult.Lost l -> error(req, res, Status.GONE_410,
+            case GetResult.Absent a -> notFound(req, res, key.get().value());
+            case GetResult.Lost l -> error(req, res, Status.GONE_410,
                     "the value is lost: mkv verify found no replica holding it; DELETE the key or PUT a new value", key.get().value());
-            case ReadResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
-                    "every replica's volume is down: " + u.entry().volumes().mkString(", "), key.get().value());
+            case GetResult.Unavailable u -> error(req, res, Status.SERVICE_UNAVAILABLE_503,
+                    "every replica's volume is down: " + u.volumes().mkString(", "), key.get().value());
         }
     }
 
-    private void list(ServerRequest req, ServerResponse res, Policy policy) {
+    private void list(ServerRequest req, ServerResponse res) {
         var query = req.query();
         java.util.List<String> asked = LISTINGS.stream().filter(query::contains).toList();
         if (asked.size() > 1) {
@@ -135,39 +132,33 @@ final class KeyHandler implements Handler {
                 return;
             }
         }
-        java.time.Duration wait = listLimit.take(req.remotePeer().host());
-        if (!wait.isZero()) {
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            error(req, res, Status.TOO_MANY_REQUESTS_429, "too many listings from this address; retry after the Retry-After seconds", null);
-            return;
-        }
-        Either<InvalidKey, String> prefix = Key.parsePrefix(req.path().rawPath(), policy.maxKeyBytes());
-        if (prefix.isLeft()) {
-            invalidKey(req, res, prefix.getLeft());
-            return;
-        }
-        Either<String, ListQuery> parsed = ListQuery.parse(prefix.get(),
-                query.first("start").orElse(null), query.first("limit").orElse(null),
-                policy.maxListLimit(), policy.maxKeyBytes());
-        if (parsed.isLeft()) {
-            error(req, res, Status.BAD_REQUEST_400, parsed.getLeft(), null);
-            return;
-        }
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        if (asked.get(0).equals("writing")) {
-            Coordinator.InFlightPage page = coordinator.inFlight(parsed.get());
-            res.send(Json.encode(new Json.InFlightListing(page.next(), page.rows().map(r -> new Json.InFlightRow(r.key().value(),
-                    r.kind().name().toLowerCase(java.util.Locale.ROOT), r.generation(), r.replicas().map(Object::toString).toJavaList(),
-                    r.since().toString(), r.age().toMillis() / 1000.0)).toJavaList())));
-            return;
-        }
-        EntryState state = switch (asked.get(0)) {
-            case "unlinked" -> EntryState.UNLINKED;
-            case "lost" -> EntryState.LOST;
-            default -> EntryState.LIVE;
+        ListKeys.Which which = switch (asked.get(0)) {
+            case "unlinked" -> ListKeys.Which.UNLINKED;
+            case "lost" -> ListKeys.Which.LOST;
+            case "writing" -> ListKeys.Which.IN_FLIGHT;
+            default -> ListKeys.Which.LIVE;
         };
-        ListQuery.Page page = coordinator.list(parsed.get(), state);
-        res.send(Json.encode(new Json.Listing(page.next(), page.keys().map(Key::value).toJavaList())));
+        ListKeys request = new ListKeys(which, req.path().rawPath(),
+                Option.of(query.first("start").orElse(null)), Option.of(query.first("limit").orElse(null)),
+                req.remotePeer().host());
+        switch (api.list(request)) {
+            case ListResult.Keys(var keys, var next) -> {
+                res.header(HeaderValues.CONTENT_TYPE_JSON);
+                res.send(Json.encode(new Json.Listing(next, keys.map(Key::value).toJavaList())));
+            }
+            case ListResult.Writing(var rows, var next) -> {
+                res.header(HeaderValues.CONTENT_TYPE_JSON);
+                res.send(Json.encode(new Json.InFlightListing(next, rows.map(r -> new Json.InFlightRow(r.key().value(),
+                        r.kind().name().toLowerCase(java.util.Locale.ROOT), r.generation(), r.replicas().map(Object::toString).toJavaList(),
+                        r.since().toString(), r.age().toMillis() / 1000.0)).toJavaList())));
+            }
+            case ListResult.InvalidPrefix(var invalid) -> invalidKey(req, res, invalid);
+            case ListResult.BadQuery(var reason) -> error(req, res, Status.BAD_REQUEST_400, reason, null);
+            case ListResult.TooMany(var wait) -> {
+                res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+                error(req, res, Status.TOO_MANY_REQUESTS_429, "too many listings from this address; retry after the Retry-After seconds", null);
+            }
+        }
     }
 
     private void put(ServerRequest req, ServerResponse res, String requestId) {
@@ -175,7 +166,7 @@ final class KeyHandler implements Handler {
             error(req, res, Status.BAD_REQUEST_400, "PUT takes no query parameters", null);
             return;
         }
-        Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
+        Either<InvalidKey, Key> key = api.key(req.path().rawPath());
         if (key.isLeft()) {
             invalidKey(req, res, key.getLeft());
             return;
@@ -203,7 +194,7 @@ final class KeyHandler implements Handler {
         String k = key.get().value();
         PutResult result;
         try {
-            result = coordinator.put(key.get(), condition.get(), body, requestId);
+            result = api.put(key.get(), condition.get(), body, requestId);
         } finally {
             pace.release(paced);
         }
@@ -252,16 +243,16 @@ final class KeyHandler implements Handler {
             error(req, res, Status.BAD_REQUEST_400, method + " takes no query parameters", null);
             return;
         }
-        Either<InvalidKey, Key> key = Key.parse(req.path().rawPath(), coordinator.policy().maxKeyBytes());
+        Either<InvalidKey, Key> key = api.key(req.path().rawPath());
         if (key.isLeft()) {
             invalidKey(req, res, key.getLeft());
             return;
         }
         String k = key.get().value();
         DeleteResult result = switch (method) {
-            case "UNLINK" -> coordinator.unlink(key.get(), requestId);
-            case "RELINK" -> coordinator.relink(key.get(), requestId);
-            default -> coordinator.delete(key.get(), requestId);
+            case "UNLINK" -> api.unlink(key.get(), requestId);
+            case "RELINK" -> api.relink(key.get(), requestId);
+            default -> api.delete(key.get(), requestId);
         };
         switch (result) {
             case DeleteResult.Deleted d -> {

@@ -20,6 +20,8 @@ import mkv.domain.Removal;
 import mkv.domain.Sweep;
 import mkv.domain.Replica;
 import mkv.domain.BlobWrite;
+import mkv.domain.DeleteResult;
+import mkv.domain.PutResult;
 import mkv.domain.port.Body;
 import mkv.domain.port.Health;
 import mkv.domain.HealthSnapshot;

@@ -4,6 +4,7 @@ import io.vavr.collection.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import mkv.domain.Ring;
+import mkv.domain.RingReading;
 import mkv.domain.Volume;
 import mkv.domain.HealthSnapshot;
 
@@ -13,9 +14,6 @@ import mkv.domain.HealthSnapshot;
  * the replica count or the set of down volumes changes, and a scrape usually costs a comparison.
  */
 public final class RingHealth {
-
-    /** One reading: {@code writable} is the share of keys (0 to 1) whose replicas are all up. */
-    public record Reading(int up, int total, java.util.List<String> down, double writable) {}
 
     private record Basis(Ring ring, int replicas, Set<Volume> down) {}
 
@@ -30,7 +28,7 @@ public final class RingHealth {
         this.health = health;
     }
 
-    public Reading read() {
+    public RingReading read() {
         Policy p = policy.get();
         HealthSnapshot h = health.get();
         Set<Volume> down = p.ring().volumes().filter(v -> !h.isUp(v)).toSet();
@@ -41,6 +39,6 @@ public final class RingHealth {
             memo.set(m);
         }
         int total = p.ring().volumes().size();
-        return new Reading(total - down.size(), total, p.ring().volumes().filter(down::contains).map(Volume::toString).toJavaList(), m.writable());
+        return new RingReading(total - down.size(), total, p.ring().volumes().filter(down::contains).map(Volume::toString).toJavaList(), m.writable());
     }
 }

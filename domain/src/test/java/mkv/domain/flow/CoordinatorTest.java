@@ -27,6 +27,8 @@ import mkv.domain.Gens;
 import mkv.domain.Key;
 import mkv.domain.ListQuery;
 import mkv.domain.Md5;
+import mkv.domain.DeleteResult;
+import mkv.domain.PutResult;
 import mkv.domain.ReadResult;
 import mkv.domain.Replica;
 import mkv.domain.Ring;

@@ -15,6 +15,8 @@ import mkv.domain.EntryState;
 import mkv.domain.Gens;
 import mkv.domain.Key;
 import mkv.domain.Md5;
+import mkv.domain.DeleteResult;
+import mkv.domain.PutResult;
 import mkv.domain.PutCondition;
 import mkv.domain.Replica;
 import mkv.domain.Ring;

@@ -1,4 +1,4 @@
-package mkv.adapter.http;
+package mkv.domain.flow;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,6 @@
-package mkv.domain.flow;
+package mkv.domain;
 
 import io.vavr.collection.Seq;
-import mkv.domain.Volume;
-import mkv.domain.Transfer;
 
 /** Every way a DELETE, UNLINK or RELINK can end. */
 public sealed interface DeleteResult {

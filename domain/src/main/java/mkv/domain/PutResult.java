@@ -1,10 +1,6 @@
-package mkv.domain.flow;
+package mkv.domain;
 
 import io.vavr.collection.Seq;
-import mkv.domain.Entry;
-import mkv.domain.Md5;
-import mkv.domain.Volume;
-import mkv.domain.Transfer;
 
 /** Every way a PUT can end. */
 public sealed interface PutResult {
