@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The shape PHILOSOPHY.md describes, checked on every build: a pure domain, no cycles between
  * packages or between the domain's types, adapters that know nothing of each other or of the
- * wiring, and use cases (the flows) as the only domain code that calls a driven port. The
- * production classes of every module are read from this module's test classpath.
+ * wiring, adapters that reach the core only through its ports, and use cases (the flows) as the
+ * only domain code that calls a driven port. The production classes of every module are read
+ * from this module's test classpath.
  */
 class ArchitectureTest {
     private static final JavaClasses MKV = new ClassFileImporter()
@@ -63,6 +64,14 @@ class ArchitectureTest {
     void adapters_never_import_each_other_or_the_wiring() {
         slices().matching("mkv.adapter.(*)..").should().notDependOnEachOther().check(MKV);
         noClasses().that().resideInAPackage("mkv.adapter..").should().dependOnClassesThat().resideInAPackage("mkv.app..").check(MKV);
+    }
+
+    @Test
+    void adapters_reach_the_core_through_its_ports_never_a_flow() {
+        // A client-facing adapter calls the data API (DataApi) and maps its sealed results, so a
+        // second API adapter (S3) maps the same calls instead of copying what a handler decides.
+        noClasses().that().resideInAPackage("mkv.adapter..").should().dependOnClassesThat().resideInAPackage("mkv.domain.flow..")
+                .check(MKV);
     }
 
     @Test
