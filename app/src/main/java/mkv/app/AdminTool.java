@@ -11,7 +11,6 @@ import io.vavr.control.Option;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.VolumeList;
 import mkv.adapter.tls.TlsFiles;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Identity;
 import mkv.domain.Volume;
 import mkv.domain.flow.Clusters;
@@ -41,12 +40,6 @@ final class AdminTool {
         problems.forEach(p -> System.err.println("mkv " + command + ": " + p));
         System.err.println("mkv " + command + ": see 'mkv " + command + " --help'");
         return USAGE;
-    }
-
-    /** An index that must already exist: rebalance and verify never create an empty one by mistake. */
-    static Either<String, SqliteIndex> existingIndex(Path db) {
-        if (!Files.isRegularFile(db)) return Either.left("--db: no index at " + db);
-        return Either.right(SqliteIndex.open(db, SqliteIndex.Options.defaults()));
     }
 
     /**

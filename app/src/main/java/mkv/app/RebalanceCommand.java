@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import mkv.adapter.nginx.NginxVolumes;
+import mkv.domain.port.ServedIndex;
 import mkv.adapter.nginx.VolumeList;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.RebalanceTotals;
 import mkv.domain.Ring;
 import mkv.domain.Volume;
@@ -40,8 +40,8 @@ final class RebalanceCommand implements Callable<Integer> {
             description = "The new volume set, comma-separated: where keys must end up; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
-    Path db;
+    @Option(names = "--db", required = true, paramLabel = "PATH", converter = IndexLocation.Converter.class, description = "The index (the coordinator's --db; it may be running).")
+    IndexLocation db;
 
     @Option(names = "--replicas", defaultValue = "3", paramLabel = "R", description = "Replicas per key, as the coordinator's (default ${DEFAULT-VALUE}).")
     int replicas;
@@ -74,7 +74,7 @@ final class RebalanceCommand implements Callable<Integer> {
                 SettingsTable.VNODES.rule().check("--vnodes", vnodes),
                 AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("rebalance", problems);
-        Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
+        Either<String, ServedIndex> opened = Indexes.existing(db);
         if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
         Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
         if (client.isLeft()) {
@@ -82,7 +82,7 @@ final class RebalanceCommand implements Callable<Integer> {
             return AdminTool.usage("rebalance", client.getLeft());
         }
         Ring ring = Ring.of(all, vnodes, subvolumes);
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+        try (ServedIndex index = opened.get(); NginxVolumes nginx = client.get()) {
             var strangers = AdminTool.sameCluster(index, nginx, all, !dryRun);
             if (!strangers.isEmpty()) return AdminTool.usage("rebalance", strangers.toList());
             long total = index.count();

@@ -241,12 +241,12 @@ final class Reader implements AutoCloseable {
         return out.reverse();
     }
 
-    SqliteIndex.Writing writing() throws SQLException {
+    mkv.domain.port.ServedIndex.Writing writing() throws SQLException {
         try (ResultSet rs = writing.executeQuery()) {
             rs.next();
             long rows = rs.getLong(1);
             long oldest = rs.getLong(2);
-            return new SqliteIndex.Writing(rows, rs.wasNull() ? Option.none() : Option.of(Instant.ofEpochMilli(oldest)));
+            return new mkv.domain.port.ServedIndex.Writing(rows, rs.wasNull() ? Option.none() : Option.of(Instant.ofEpochMilli(oldest)));
         }
     }
 

@@ -20,6 +20,7 @@ import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
 import mkv.domain.port.Index;
+import mkv.domain.port.ServedIndex;
 import mkv.domain.port.IndexFailure;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
@@ -28,7 +29,7 @@ import org.sqlite.SQLiteOpenMode;
  * The index in one SQLite file: reads from a pool of read-only connections, every write
  * through the one writer thread's group commit. A {@code true} answer means committed.
  */
-public final class SqliteIndex implements Index {
+public final class SqliteIndex implements ServedIndex {
     private static final System.Logger LOG = System.getLogger(SqliteIndex.class.getName());
 
     /** How durable a commit is; see {@link Schema#configureWriter}. */
@@ -87,26 +88,17 @@ public final class SqliteIndex implements Index {
     /** Write requests taken and transactions committed so far: commits below requests is batching. */
     public record Stats(long requests, long commits) {}
 
-    /** Hears of every committed batch: how many writes it carried and how long it took. */
-    @FunctionalInterface
-    public interface CommitListener {
-        void committed(int batchSize, long nanos);
-    }
-
-    /** Reports each committed batch to {@code listener} (one at a time; the last set wins). */
+    @Override
     public void onCommit(CommitListener listener) {
         writer.onCommit = listener;
     }
 
-    /**
-     * Hears of every {@link IndexFailure.Kind#CORRUPT} failure this index throws, from any
-     * caller (a request, recovery, a readiness probe): for a metric. The last set wins.
-     */
+    @Override
     public void onCorruption(Consumer<IndexFailure> listener) {
         onCorruption = listener;
     }
 
-    /** The first corruption met since the file was opened, if any: it stays until a restart, since only a rebuild repairs it. */
+    @Override
     public Option<IndexFailure> corruption() {
         return Option.of(firstCorruption.get());
     }
@@ -198,7 +190,33 @@ public final class SqliteIndex implements Index {
         }
     }
 
-    /** Says who holds the writer lock (e.g. "coordinator on port 3000"), for a second process's refusal. */
+    /**
+     * What puts the index's files back as they are now, for a start that gives up: the files
+     * it creates (the index, its lock) are removed, and an index that was an empty file is
+     * emptied again. A refused start leaves the folder as it found it.
+     */
+    public static Runnable undoCreation(Path db) {
+        java.util.List<java.nio.file.Path> absent = java.util.stream.Stream.of("", "-wal", "-shm", ".lock")
+                .map(suffix -> db.resolveSibling(db.getFileName() + suffix))
+                .filter(p -> !java.nio.file.Files.exists(p)).toList();
+        boolean wasEmptyFile;
+        try {
+            wasEmptyFile = java.nio.file.Files.isRegularFile(db) && java.nio.file.Files.size(db) == 0;
+        } catch (java.io.IOException e) {
+            wasEmptyFile = false;
+        }
+        boolean truncate = wasEmptyFile;
+        return () -> {
+            try {
+                for (java.nio.file.Path p : absent) java.nio.file.Files.deleteIfExists(p);
+                if (truncate) java.nio.file.Files.write(db, new byte[0]);
+            } catch (java.io.IOException e) {
+                System.getLogger(SqliteIndex.class.getName()).log(System.Logger.Level.WARNING, "cannot put " + db + " back as it was: " + e.getMessage());
+            }
+        };
+    }
+
+    @Override
     public void announce(String what) {
         if (lock != null) lock.describe(what);
     }
@@ -232,6 +250,25 @@ public final class SqliteIndex implements Index {
 
     public Path file() {
         return file;
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    /** The file and its WAL; a missing WAL (checkpointed away) adds nothing. */
+    @Override
+    public long storedBytes() {
+        long n = 0;
+        for (String suffix : java.util.List.of("", "-wal")) {
+            try {
+                n += java.nio.file.Files.size(file.resolveSibling(file.getFileName() + suffix));
+            } catch (java.io.IOException ignored) {
+                // absent or unreadable: counted as nothing
+            }
+        }
+        return n;
     }
 
     public Options options() {
@@ -404,32 +441,27 @@ public final class SqliteIndex implements Index {
         return cluster().contains(cluster);
     }
 
-    /** How many rows are WRITING, and when the oldest of them was last updated. */
-    public record Writing(long rows, Option<Instant> oldest) {}
-
-    /** The WRITING rows, read from their partial index: cheap enough for every scrape. */
+    /** The WRITING rows, read from their partial index. */
+    @Override
     public Writing writing() {
         return guarded(() -> readers.with("counting WRITING entries", Reader::writing));
     }
 
-    /** How many keys are LOST, read from their partial index: cheap enough for every scrape. */
+    /** Read from the LOST rows' partial index. */
+    @Override
     public long lost() {
         return guarded(() -> readers.with("counting LOST entries", Reader::lost));
     }
 
-    /** Keys and their bytes in one state. */
-    public record StateCount(EntryState state, long keys, long bytes) {}
-
-    /** Keys and bytes by state, every state included (zero where none): read from counters, cheap enough for every scrape. */
+    /** Read from counters the triggers keep. */
+    @Override
     public io.vavr.collection.List<StateCount> countByState() {
         return guarded(() -> readers.with("counting entries by state", r -> io.vavr.collection.List.ofAll(r.countByState().entrySet())
                 .map(e -> new StateCount(e.getKey(), e.getValue()[0], e.getValue()[1]))));
     }
 
-    /** Replicas and their bytes on one volume ({@code host:port}), as the index names them. */
-    public record VolumeCount(String volume, long replicas, long bytes) {}
-
-    /** Replicas and bytes by volume, for every volume the index names: read from counters, cheap enough for every scrape. */
+    /** Read from counters the triggers keep. */
+    @Override
     public io.vavr.collection.List<VolumeCount> countByVolume() {
         return guarded(() -> readers.with("counting replicas by volume", r -> io.vavr.collection.List.ofAll(r.countByVolume().entrySet())
                 .map(e -> new VolumeCount(e.getKey(), e.getValue()[0], e.getValue()[1]))));

@@ -46,7 +46,7 @@ final class Writer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     /** Told the size and duration (begin to commit) of every committed batch: for metrics. */
-    volatile SqliteIndex.CommitListener onCommit = (size, nanos) -> { };
+    volatile mkv.domain.port.ServedIndex.CommitListener onCommit = (size, nanos) -> { };
     private final Thread thread;
     private volatile IndexFailure closeFailure; // set by the writer thread as it stops, read after join
 

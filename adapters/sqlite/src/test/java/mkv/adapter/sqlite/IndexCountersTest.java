@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import mkv.domain.port.ServedIndex;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -56,11 +57,11 @@ class IndexCountersTest {
              var rs = s.executeQuery("SELECT state, count(*), sum(size) FROM entries GROUP BY state")) {
             while (rs.next()) states.put(Rows.state(rs.getInt(1)), new long[] {rs.getLong(2), rs.getLong(3)});
         }
-        for (SqliteIndex.StateCount c : index.countByState()) {
+        for (ServedIndex.StateCount c : index.countByState()) {
             long[] want = states.getOrDefault(c.state(), new long[2]);
             assertThat(new long[] {c.keys(), c.bytes()}).as("keys and bytes %s", c.state()).containsExactly(want);
         }
-        assertThat(index.countByState().map(SqliteIndex.StateCount::state)).containsExactlyInAnyOrder(EntryState.values());
+        assertThat(index.countByState().map(ServedIndex.StateCount::state)).containsExactlyInAnyOrder(EntryState.values());
 
         Map<String, long[]> volumes = new TreeMap<>();
         Option<Key> after = Option.none();

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import mkv.domain.port.ServedIndex;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -92,14 +93,14 @@ class SqliteIndexTest extends IndexContract {
     @Test
     void writing_counts_the_writing_rows_and_finds_the_oldest() {
         try (var index = SqliteIndex.open(freshFile())) {
-            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(0, Option.none()));
+            assertThat(index.writing()).isEqualTo(new ServedIndex.Writing(0, Option.none()));
             index.reserve(Option.none(), live("/w/live"));
             index.reserve(Option.none(), Entry.writing(new Key("/w/new"), List.of(REPLICA), 0, T.plusSeconds(60)));
             Entry old = Entry.writing(new Key("/w/old"), List.of(REPLICA), 0, T);
             index.reserve(Option.none(), old);
-            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(2, Option.of(T)));
+            assertThat(index.writing()).isEqualTo(new ServedIndex.Writing(2, Option.of(T)));
             index.remove(old);
-            assertThat(index.writing()).isEqualTo(new SqliteIndex.Writing(1, Option.of(T.plusSeconds(60))));
+            assertThat(index.writing()).isEqualTo(new ServedIndex.Writing(1, Option.of(T.plusSeconds(60))));
         }
     }
 
