@@ -2,12 +2,8 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import io.vavr.control.Either;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import mkv.adapter.nginx.NginxVolumes;
-import mkv.domain.port.ServedIndex;
 import mkv.adapter.nginx.VolumeList;
 import mkv.domain.Identity;
 import mkv.domain.Rebuild;
@@ -65,15 +61,7 @@ final class RebuildCommand implements Callable<Integer> {
                 AdminOptions.CONCURRENCY.check("--concurrency", concurrency), Rule.atLeast(1).check("--batch", batch)));
         if (!problems.isEmpty()) return AdminTool.usage("rebuild", problems);
         List<Volume> all = listed.get().volumes().toList();
-        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
-        if (client.isLeft()) return AdminTool.usage("rebuild", client.getLeft());
-        // The sole writer, like a coordinator: rebuilding under a running one would race its writes.
-        Either<String, ServedIndex> opened = Indexes.forRebuild(db);
-        if (opened.isLeft()) {
-            client.get().close();
-            return AdminTool.usage("rebuild", List.of(opened.getLeft()));
-        }
-        try (ServedIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+        return AdminTool.run("rebuild", listed.get(), options, db, Indexes::forRebuild, (index, nginx) -> {
             index.announce("mkv rebuild");
             // The rebuilt index belongs to the volumes' cluster: their marker names it.
             var cluster = Identity.fromVolumes(Clusters.look(nginx, all, false));
@@ -101,7 +89,7 @@ final class RebuildCommand implements Callable<Integer> {
             double s = progress.seconds();
             System.out.println(summary(report, db, all.size(), s));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
-        }
+        });
     }
 
     /** The closing line: what was written, the damage in words, and the volume calls that failed. */

@@ -2,12 +2,9 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import io.vavr.control.Either;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import mkv.adapter.nginx.NginxVolumes;
-import mkv.domain.port.ServedIndex;
 import mkv.adapter.nginx.VolumeList;
 import mkv.domain.Verification;
 import mkv.domain.Volume;
@@ -75,14 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<String> problems = options.problems().appendAll(AdminOptions.problems(
                 AdminOptions.GRACE.check("--grace", grace), AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("verify", problems);
-        Either<String, ServedIndex> opened = Indexes.existing(db);
-        if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
-        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
-        if (client.isLeft()) {
-            opened.get().close();
-            return AdminTool.usage("verify", client.getLeft());
-        }
-        try (ServedIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+        return AdminTool.run("verify", listed.get(), options, db, Indexes::existing, (index, nginx) -> {
             var strangers = AdminTool.sameCluster(index, nginx, all, false);
             if (!strangers.isEmpty()) return AdminTool.usage("verify", strangers.toList());
             long total = index.count();
@@ -114,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
                     report.markedLost() == 0 ? "" : " (" + ConsoleProgress.count(report.markedLost()) + " marked LOST: GET answers 410)",
                     ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
-        }
+        });
     }
 
     /** What a summary calls {@code n} findings of a kind. */
