@@ -53,7 +53,6 @@ public record BlobPath(int subvolume, String digest, long generation) {
         return generation == 0 ? "" : "." + generation;
     }
 
-    /** The blob's path on its volume. */
     /** The two files at a blob path: the value's bytes, and the sidecar describing them. */
     public enum Part { BLOB, SIDECAR }
 
@@ -62,8 +61,15 @@ public record BlobPath(int subvolume, String digest, long generation) {
         return part == Part.BLOB ? path() : sidecarPath();
     }
 
+    /**
+     * The blob's path on its volume, {@code /svNN/aa/bb/<digest>[.<g>]}. Built by appends, not
+     * {@code String.format}: every redirect a GET answers with carries one.
+     */
     public String path() {
-        return String.format("/sv%02d/%s/%s/%s%s", subvolume, digest.substring(0, 2), digest.substring(2, 4), digest, suffix(generation));
+        var path = new StringBuilder(90).append("/sv").append((char) ('0' + subvolume / 10)).append((char) ('0' + subvolume % 10))
+                .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
+        if (generation != 0) path.append('.').append(generation);
+        return path.toString();
     }
 
     /** The sidecar's path: the blob's path with {@code .key} appended. */
