@@ -17,6 +17,8 @@ import mkv.domain.Volume;
 import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
 import mkv.domain.Transfer;
+import mkv.domain.port.Blobs;
+import mkv.domain.port.Probe;
 import mkv.domain.port.Volumes;
 
 /**
@@ -49,15 +51,19 @@ public final class Rebalancer {
     private static final int PAGE = 1000;
 
     private final Index index;
+    private final Blobs blobs;
     private final Volumes volumes;
+    private final Probe probe;
     private final Ring ring;
     private final int replicas;
     private final Clock clock;
     private final Progress progress;
 
-    public Rebalancer(Index index, Volumes volumes, Ring ring, int replicas, Clock clock, Progress progress) {
+    public Rebalancer(Index index, Blobs blobs, Volumes volumes, Probe probe, Ring ring, int replicas, Clock clock, Progress progress) {
         this.index = index;
+        this.blobs = blobs;
         this.volumes = volumes;
+        this.probe = probe;
         this.ring = ring;
         this.replicas = replicas;
         this.clock = clock;
@@ -82,7 +88,7 @@ public final class Rebalancer {
         AtomicLong moved = new AtomicLong(), bytes = new AtomicLong(), conflicts = new AtomicLong(), errors = new AtomicLong();
         long examined = 0;
         for (Volume v : ring.volumes()) {
-            if (volumes.ping(v) instanceof Transfer.Failed f) {
+            if (probe.ping(v) instanceof Transfer.Failed f) {
                 errors.incrementAndGet();
                 progress.add(Progress.Counter.ERRORS, 1);
                 progress.note("volume " + v + " does not answer (" + f.failure().describe() + "): keys placed on it stay where they are");
@@ -141,7 +147,7 @@ public final class Rebalancer {
         for (Replica target : plan.copyTo()) {
             Option<String> failure = Option.some("no replica to copy from");
             for (Replica source : sources) {
-                Transfer t = volumes.copy(source, target, read.sidecar(), requestId);
+                Transfer t = Copies.copy(blobs, volumes, source, target, read.sidecar(), requestId);
                 if (t.ok()) {
                     failure = Option.none();
                     break;
@@ -150,7 +156,7 @@ public final class Rebalancer {
             }
             if (failure.isDefined()) {
                 // Nothing switched: the copies made so far are named by no entry, so they go.
-                made.forEach(r -> volumes.delete(r, read.key(), read.generation(), requestId));
+                made.forEach(r -> blobs.delete(r, read.key(), read.generation(), requestId));
                 // A key rewritten or deleted since it was read fails its md5 check: not an error.
                 return index.get(read.key()).contains(read) ? new Moved.Failed(failure.get()) : new Moved.Conflict();
             }
@@ -161,13 +167,13 @@ public final class Rebalancer {
             Option<Entry> now = index.get(read.key());
             // A copy is dropped unless the row now names that very generation there; a newer
             // generation on the same replica has a path of its own and is never touched.
-            made.filter(r -> now.forAll(e -> !e.names(r, mkv.domain.BlobPath.of(read.key(), read.generation(), r)))).forEach(r -> volumes.delete(r, read.key(), read.generation(), requestId));
+            made.filter(r -> now.forAll(e -> !e.names(r, mkv.domain.BlobPath.of(read.key(), read.generation(), r)))).forEach(r -> blobs.delete(r, read.key(), read.generation(), requestId));
             return new Moved.Conflict();
         }
         // 3. Only now drop the replicas no longer wanted; a failure leaves an orphan for verify.
         int leftovers = 0;
         for (Replica old : plan.deleteFrom()) {
-            if (volumes.delete(old, read.key(), read.generation(), requestId) instanceof Transfer.Failed f) {
+            if (blobs.delete(old, read.key(), read.generation(), requestId) instanceof Transfer.Failed f) {
                 leftovers++;
                 progress.note("moved " + read.key() + " but could not delete its old replica on " + old + " ("
                         + f.failure().describe() + "): mkv verify --repair removes it");

@@ -13,6 +13,7 @@ import mkv.domain.Volume;
 import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
 import mkv.domain.SidecarRead;
+import mkv.domain.port.Blobs;
 import mkv.domain.port.Volumes;
 
 /**
@@ -35,6 +36,7 @@ public final class Rebuilder {
     }
 
     private final Volumes volumes;
+    private final Blobs blobs;
     private final Index index;
     private final Clock clock;
     private final Progress progress;
@@ -47,9 +49,10 @@ public final class Rebuilder {
     private long errors;
     private long highestGeneration;
 
-    public Rebuilder(Volumes volumes, Index index, Clock clock, Progress progress, int concurrency, int batch) {
+    public Rebuilder(Volumes volumes, Blobs blobs, Index index, Clock clock, Progress progress, int concurrency, int batch) {
         if (batch < 1) throw new IllegalArgumentException("batch must be at least 1");
         this.volumes = volumes;
+        this.blobs = blobs;
         this.index = index;
         this.clock = clock;
         this.progress = progress;
@@ -76,7 +79,7 @@ public final class Rebuilder {
         for (VolumeWalk.Position p : positions) {
             Option<Sidecar> sidecar = Option.none();
             if (p.sidecar()) {
-                switch (volumes.readSidecar(p.replica().volume(), p.path())) {
+                switch (blobs.readSidecar(p.replica().volume(), p.path())) {
                     case SidecarRead.Found f -> sidecar = Option.some(f.sidecar());
                     case SidecarRead.Missing m -> { } // deleted since the listing: as if never listed
                     case SidecarRead.Unreadable u -> {

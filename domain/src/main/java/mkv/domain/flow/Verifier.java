@@ -22,6 +22,7 @@ import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
 import mkv.domain.SidecarRead;
 import mkv.domain.Transfer;
+import mkv.domain.port.Blobs;
 import mkv.domain.port.Volumes;
 
 /**
@@ -76,6 +77,7 @@ public final class Verifier {
     private static final String REQUEST_ID = "verify";
 
     private final Index index;
+    private final Blobs blobs;
     private final Volumes volumes;
     private final Clock clock;
     private final Progress progress;
@@ -92,8 +94,9 @@ public final class Verifier {
     private long markedLost;
     private io.vavr.collection.Set<Volume> confirmed = io.vavr.collection.HashSet.empty();
 
-    public Verifier(Index index, Volumes volumes, Clock clock, Progress progress, Options options) {
+    public Verifier(Index index, Blobs blobs, Volumes volumes, Clock clock, Progress progress, Options options) {
         this.index = index;
+        this.blobs = blobs;
         this.volumes = volumes;
         this.clock = clock;
         this.progress = progress;
@@ -160,9 +163,9 @@ public final class Verifier {
         Seq<Finding> perReplica = e.replicas().flatMap(r -> {
             Option<Finding> blob = options.deep()
                     ? Verification.ofChecksum(e, r, volumes.checksum(r, e.key(), e.generation()))
-                    : Verification.ofStat(e, r, volumes.stat(r, e.key(), e.generation()));
+                    : Verification.ofStat(e, r, blobs.stat(r, e.key(), e.generation()));
             if (!options.deep() || blob.isDefined()) return blob;
-            SidecarRead sidecar = volumes.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), e.generation(), r));
+            SidecarRead sidecar = blobs.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), e.generation(), r));
             return Verification.ofSidecar(e, r, sidecar);
         });
         Seq<Finding> judged = Verification.judge(e, perReplica);
@@ -187,10 +190,10 @@ public final class Verifier {
         }
         // Copies first, so that a restored row's reads find every replica it names whole.
         for (Verification.Copy c : Verification.copies(e, damage)) {
-            mended(volumes.copy(c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
+            mended(Copies.copy(blobs, volumes, c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
         }
         for (Replica r : Verification.sidecarsToRewrite(damage)) {
-            mended(volumes.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
+            mended(blobs.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
         }
         switch (change) {
             case RowChange.Restore r -> mended(index.replace(row, r.next()),
@@ -250,7 +253,7 @@ public final class Verifier {
             for (Entry e : stale) {
                 found(new Finding.StaleWriting(e));
                 if (!options.repair()) unrepairedAdd(1);
-                else mended(StaleWrites.settle(index, volumes, e, clock.instant(), REQUEST_ID), "settle the stale WRITING entry " + e.key());
+                else mended(StaleWrites.settle(index, blobs, e, clock.instant(), REQUEST_ID), "settle the stale WRITING entry " + e.key());
             }
             // Without repair (or when a settle fails) the same rows come back: never list them twice.
             seen = seen.appendAll(stale);
@@ -265,7 +268,7 @@ public final class Verifier {
         for (VolumeWalk.Position p : group) {
             Option<mkv.domain.Sidecar> sidecar = Option.none();
             if (p.sidecar() && p.modified().isBefore(cutoff)) {
-                if (volumes.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) sidecar = Option.some(f.sidecar());
+                if (blobs.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) sidecar = Option.some(f.sidecar());
             }
             sidecarOf = sidecarOf.put(p, sidecar);
             if (sidecar.isDefined()) keys = keys.put(p.path().digest(), sidecar.get().key());
