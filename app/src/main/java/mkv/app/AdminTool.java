@@ -2,20 +2,19 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import io.vavr.control.Either;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 import io.helidon.common.tls.Tls;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.VolumeList;
 import mkv.adapter.tls.TlsFiles;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Identity;
 import mkv.domain.Volume;
 import mkv.domain.flow.Clusters;
 import mkv.domain.port.Index;
+import mkv.domain.port.ServedIndex;
 import mkv.domain.port.Volumes;
 
 /** What rebuild, rebalance and verify share: their exit codes, volume and index opening, usage errors. */
@@ -43,12 +42,6 @@ final class AdminTool {
         return USAGE;
     }
 
-    /** An index that must already exist: rebalance and verify never create an empty one by mistake. */
-    static Either<String, SqliteIndex> existingIndex(Path db) {
-        if (!Files.isRegularFile(db)) return Either.left("--db: no index at " + db);
-        return Either.right(SqliteIndex.open(db, SqliteIndex.Options.defaults()));
-    }
-
     /**
      * Whether the index and the volumes are one cluster's (see {@link Identity#mismatches}):
      * every reason they are not; empty when they are. Blank volumes (new ones, e.g. added for
@@ -62,6 +55,37 @@ final class AdminTool {
             Clusters.stamp(volumes, blank, index.cluster().get(), "mkv-admin").forEach(w -> System.err.println("mkv: " + w));
         }
         return mismatches;
+    }
+
+    /** What an admin command does with its index and volumes, once both are open. */
+    @FunctionalInterface
+    interface Job {
+        int run(ServedIndex index, NginxVolumes volumes) throws Exception;
+    }
+
+    /**
+     * Opens the volumes' client, then the index with {@code open} ({@link Indexes#existing} beside a
+     * coordinator, {@link Indexes#forRebuild}), runs {@code job} and closes both; a refusal of
+     * either is a usage error naming its flag, and nothing is opened that is not closed.
+     */
+    static int run(String command, VolumeList listed, AdminOptions options, IndexLocation db,
+                   Function<IndexLocation, Either<String, ServedIndex>> open, Job job) throws Exception {
+        Either<List<String>, NginxVolumes> client = volumes(listed, options);
+        if (client.isLeft()) return usage(command, client.getLeft());
+        Either<String, ServedIndex> opened;
+        try {
+            opened = open.apply(db);
+        } catch (RuntimeException e) {
+            client.get().close();
+            throw e;
+        }
+        if (opened.isLeft()) {
+            client.get().close();
+            return usage(command, List.of(opened.getLeft()));
+        }
+        try (ServedIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+            return job.run(index, nginx);
+        }
     }
 
     /**

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
             ""})
 final class BackupCommand implements Callable<Integer> {
 
-    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index to copy (a coordinator may be running on it).")
-    Path db;
+    @Option(names = "--db", required = true, paramLabel = "PATH", converter = IndexLocation.Converter.class,
+            description = "The index to copy (a coordinator may be running on it).")
+    IndexLocation index;
 
     @Option(names = "--to", required = true, paramLabel = "FILE", description = "The copy to write; refused if it exists, unless --force.")
     Path to;
@@ -43,6 +44,10 @@ final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         List<String> problems = AdminOptions.problems(AdminOptions.PROGRESS_EVERY.check("--progress-every", progressEvery));
         if (!problems.isEmpty()) return AdminTool.usage("backup", problems);
+        // The copy is the SQLite file's own (its online backup): another index adapter brings its own tool.
+        Path db = switch (index) {
+            case IndexLocation.SqliteFile f -> f.file();
+        };
         if (!Files.isRegularFile(db)) return AdminTool.usage("backup", List.of("--db: no index at " + db));
         if (Files.isDirectory(to)) return AdminTool.usage("backup", List.of("--to: " + to + " is a folder"));
         if (Files.exists(to) && !force) {

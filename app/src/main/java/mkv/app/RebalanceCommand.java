@@ -2,12 +2,9 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import io.vavr.control.Either;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.VolumeList;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.RebalanceTotals;
 import mkv.domain.Ring;
 import mkv.domain.Volume;
@@ -40,8 +37,8 @@ final class RebalanceCommand implements Callable<Integer> {
             description = "The new volume set, comma-separated: where keys must end up; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
-    Path db;
+    @Option(names = "--db", required = true, paramLabel = "PATH", converter = IndexLocation.Converter.class, description = "The index (the coordinator's --db; it may be running).")
+    IndexLocation db;
 
     @Option(names = "--replicas", defaultValue = "3", paramLabel = "R", description = "Replicas per key, as the coordinator's (default ${DEFAULT-VALUE}).")
     int replicas;
@@ -74,15 +71,8 @@ final class RebalanceCommand implements Callable<Integer> {
                 SettingsTable.VNODES.rule().check("--vnodes", vnodes),
                 AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("rebalance", problems);
-        Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
-        if (opened.isLeft()) return AdminTool.usage("rebalance", List.of(opened.getLeft()));
-        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
-        if (client.isLeft()) {
-            opened.get().close();
-            return AdminTool.usage("rebalance", client.getLeft());
-        }
         Ring ring = Ring.of(all, vnodes, subvolumes);
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+        return AdminTool.run("rebalance", listed.get(), options, db, Indexes::existing, (index, nginx) -> {
             var strangers = AdminTool.sameCluster(index, nginx, all, !dryRun);
             if (!strangers.isEmpty()) return AdminTool.usage("rebalance", strangers.toList());
             long total = index.count();
@@ -115,7 +105,7 @@ final class RebalanceCommand implements Callable<Integer> {
                     ConsoleProgress.count(Math.round(report.moved() / Math.max(s, 1e-3))), ConsoleProgress.count(report.conflicts()),
                     ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
-        }
+        });
     }
 
     private static void printPlan(RebalanceTotals plan) {

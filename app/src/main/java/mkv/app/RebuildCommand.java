@@ -2,18 +2,13 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import io.vavr.control.Either;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.VolumeList;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Identity;
 import mkv.domain.Rebuild;
 import mkv.domain.Volume;
 import mkv.domain.flow.Clusters;
-import mkv.domain.port.IndexInUse;
 import mkv.domain.flow.Rebuilder;
 import mkv.domain.port.Progress.Counter;
 import picocli.CommandLine.Command;
@@ -40,9 +35,9 @@ final class RebuildCommand implements Callable<Integer> {
             description = "Every volume that holds data, comma-separated; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH",
+    @Option(names = "--db", required = true, paramLabel = "PATH", converter = IndexLocation.Converter.class,
             description = "The index file to write: new, or empty (see --force).")
-    Path db;
+    IndexLocation db;
 
     @Option(names = "--force", description = "Write into an index that already holds entries: found keys are overwritten, others kept.")
     boolean force;
@@ -65,20 +60,8 @@ final class RebuildCommand implements Callable<Integer> {
         List<String> problems = options.problems().appendAll(AdminOptions.problems(
                 AdminOptions.CONCURRENCY.check("--concurrency", concurrency), Rule.atLeast(1).check("--batch", batch)));
         if (!problems.isEmpty()) return AdminTool.usage("rebuild", problems);
-        if (Files.isDirectory(db)) return AdminTool.usage("rebuild", List.of("--db: " + db + " is a folder"));
-        boolean existed = Files.exists(db) && Files.size(db) > 0;
         List<Volume> all = listed.get().volumes().toList();
-        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
-        if (client.isLeft()) return AdminTool.usage("rebuild", client.getLeft());
-        SqliteIndex opened;
-        try {
-            // The sole writer, like a coordinator: rebuilding under a running one would race its writes.
-            opened = SqliteIndex.openAsSoleWriter(db, SqliteIndex.Options.defaults());
-        } catch (IndexInUse e) {
-            client.get().close();
-            return AdminTool.usage("rebuild", List.of("--db: " + e.getMessage()));
-        }
-        try (SqliteIndex index = opened; NginxVolumes nginx = client.get()) {
+        return AdminTool.run("rebuild", listed.get(), options, db, Indexes::forRebuild, (index, nginx) -> {
             index.announce("mkv rebuild");
             // The rebuilt index belongs to the volumes' cluster: their marker names it.
             var cluster = Identity.fromVolumes(Clusters.look(nginx, all, false));
@@ -87,7 +70,7 @@ final class RebuildCommand implements Callable<Integer> {
                 return AdminTool.usage("rebuild", List.of("--db: " + db + " belongs to cluster " + index.cluster().get()
                         + ", the volumes to " + cluster.get().get() + "; rebuild into a new file"));
             }
-            long before = existed ? index.count() : 0;
+            long before = index.count();
             if (before > 0 && !force) {
                 return AdminTool.usage("rebuild", List.of("--db: " + db + " already holds " + before
                         + " entries; rebuild into a new file, or pass --force to write into this one"));
@@ -106,11 +89,11 @@ final class RebuildCommand implements Callable<Integer> {
             double s = progress.seconds();
             System.out.println(summary(report, db, all.size(), s));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
-        }
+        });
     }
 
     /** The closing line: what was written, the damage in words, and the volume calls that failed. */
-    static String summary(Rebuilder.Report report, Path db, int volumes, double seconds) {
+    static String summary(Rebuilder.Report report, IndexLocation db, int volumes, double seconds) {
         return String.format(java.util.Locale.ROOT, "mkv rebuild: %s entries written to %s from %s in %.1f s (%s keys/s); damage: %s; errors %s",
                 ConsoleProgress.count(report.entries()), db, volumes == 1 ? "1 volume" : ConsoleProgress.count(volumes) + " volumes", seconds,
                 ConsoleProgress.count(Math.round(report.entries() / Math.max(seconds, 1e-3))),

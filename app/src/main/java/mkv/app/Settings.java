@@ -13,7 +13,7 @@ import mkv.adapter.nginx.VolumeList;
  */
 public record Settings(
         VolumeList volumes,
-        Path db,
+        IndexLocation db,
         String host,
         int port,
         int adminPort,

@@ -35,6 +35,7 @@ final class SettingsTable {
     static final Setting.Type<Boolean> BOOL = new Setting.Type<>("BOOL", SettingsTable::bool, true);
     static final Setting.Type<String> TEXT = new Setting.Type<>("TEXT", Function.identity(), false);
     static final Setting.Type<Path> PATH = new Setting.Type<>("PATH", Path::of, false);
+    static final Setting.Type<IndexLocation> INDEX = new Setting.Type<>("PATH", SettingsTable::index, false);
     static final Setting.Type<VolumeList> VOLUME_LIST = new Setting.Type<>("HOST:PORT,...", SettingsTable::volumes, false);
     static final Setting.Type<Option<Path>> OPTIONAL_PATH = new Setting.Type<>("PATH",
             text -> text.isBlank() ? Option.none() : Option.some(Path.of(text)), false);
@@ -53,8 +54,9 @@ final class SettingsTable {
                     + "(see `tls-ca`), which moves no key, as the ring knows a volume by its host and port alone.")
             .rule(list -> list.volumes().isEmpty() ? Option.some("at least one volume (host:port) is needed")
                     : list.volumes().distinct().size() != list.volumes().size() ? Option.some("a volume is listed twice") : Option.none());
-    static final Setting<Path> DB = Setting.of("db", PATH, "mkv.db", RESTART, Settings::db,
-            "The SQLite index file (WAL files beside it).");
+    static final Setting<IndexLocation> DB = Setting.of("db", INDEX, "mkv.db", RESTART, Settings::db,
+            "The index: a SQLite file (WAL files and a lock beside it), as a path or `sqlite:PATH`. Another scheme "
+                    + "(`NAME://…`) would pick another index adapter; this build has SQLite alone.");
     static final Setting<String> HOST = Setting.of("host", TEXT, "127.0.0.1", RESTART, Settings::host,
             "Address both ports bind to. Only this machine can reach the default; any other address (such as `0.0.0.0`) "
                     + "needs `tokens-file`, or `insecure` to run open.").label("ADDRESS");
@@ -258,6 +260,10 @@ final class SettingsTable {
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
         return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
                 || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    static IndexLocation index(String text) {
+        return IndexLocation.parse(text).getOrElseThrow((String why) -> new IllegalArgumentException(why));
     }
 
     static VolumeList volumes(String text) {

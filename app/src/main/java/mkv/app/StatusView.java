@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import mkv.adapter.health.VolumeHealthChecker;
 import mkv.adapter.http.StatusPage;
-import mkv.adapter.sqlite.SqliteIndex;
+import mkv.domain.port.ServedIndex;
 import mkv.domain.Volume;
 import mkv.domain.flow.Policy;
 import mkv.domain.port.IndexFailure;
@@ -36,14 +36,14 @@ final class StatusView implements Supplier<StatusPage.Model> {
 
     private final Clock clock;
     private final Instant started;
-    private final SqliteIndex index;
+    private final ServedIndex index;
     private final VolumeHealthChecker health;
     private final Supplier<Policy> policy;
     private final Supplier<Settings> settings;
     private final Supplier<Map<List<String>, Long>> requestCounts;
     private final Deque<Sample> samples = new ArrayDeque<>();
 
-    StatusView(Clock clock, Instant started, SqliteIndex index, VolumeHealthChecker health, Supplier<Policy> policy,
+    StatusView(Clock clock, Instant started, ServedIndex index, VolumeHealthChecker health, Supplier<Policy> policy,
                Supplier<Settings> settings, Supplier<Map<List<String>, Long>> requestCounts) {
         this.clock = clock;
         this.started = started;
@@ -58,7 +58,7 @@ final class StatusView implements Supplier<StatusPage.Model> {
     public StatusPage.Model get() {
         Instant now = clock.instant();
         List<StatusPage.StateRow> states = List.of();
-        Map<String, SqliteIndex.VolumeCount> byVolume = new HashMap<>();
+        Map<String, ServedIndex.VolumeCount> byVolume = new HashMap<>();
         Optional<String> unreadable = Optional.empty();
         try {
             states = index.countByState().map(s -> new StatusPage.StateRow(s.state().name().toLowerCase(Locale.ROOT), s.keys(), s.bytes()))
@@ -67,41 +67,29 @@ final class StatusView implements Supplier<StatusPage.Model> {
         } catch (IndexFailure e) {
             unreadable = Optional.of(e.getMessage());
         }
-        var ix = new StatusPage.IndexPart(index.file().toString(), indexBytes(index.file()), states, unreadable);
+        var ix = new StatusPage.IndexPart(index.location(), index.storedBytes(), states, unreadable);
         Duration uptime = Duration.between(started, now);
         return new StatusPage.Model(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), uptime, volumes(byVolume), ix, requests(now),
                 uptime.compareTo(RATE_WINDOW) < 0 ? uptime : RATE_WINDOW, settings(settings.get()));
     }
 
     /** The ring's volumes in its order, then any volume the index still places replicas on that the ring no longer has. */
-    private List<StatusPage.VolumeRow> volumes(Map<String, SqliteIndex.VolumeCount> byVolume) {
+    private List<StatusPage.VolumeRow> volumes(Map<String, ServedIndex.VolumeCount> byVolume) {
         var snapshot = health.snapshot();
         var failures = health.lastFailures();
         List<StatusPage.VolumeRow> rows = new ArrayList<>();
-        Map<String, SqliteIndex.VolumeCount> left = new java.util.TreeMap<>(byVolume);
+        Map<String, ServedIndex.VolumeCount> left = new java.util.TreeMap<>(byVolume);
         for (Volume v : policy.get().ring().volumes()) {
             String state = health.misconfigured().contains(v) ? "misconfigured" : !snapshot.isUp(v) ? "down" : snapshot.isTrusted(v) ? "up" : "suspect";
             var failure = Optional.ofNullable(failures.get(v));
             var count = Optional.ofNullable(left.remove(v.toString()));
             rows.add(new StatusPage.VolumeRow(v.toString(), state, failure.map(VolumeHealthChecker.Failure::at),
-                    failure.map(VolumeHealthChecker.Failure::why), count.map(SqliteIndex.VolumeCount::replicas).orElse(0L),
-                    count.map(SqliteIndex.VolumeCount::bytes).orElse(0L)));
+                    failure.map(VolumeHealthChecker.Failure::why), count.map(ServedIndex.VolumeCount::replicas).orElse(0L),
+                    count.map(ServedIndex.VolumeCount::bytes).orElse(0L)));
         }
         left.values().forEach(c -> rows.add(new StatusPage.VolumeRow(c.volume(), "removed", Optional.empty(), Optional.empty(),
                 c.replicas(), c.bytes())));
         return rows;
-    }
-
-    private static long indexBytes(Path db) {
-        long n = 0;
-        for (String suffix : List.of("", "-wal")) {
-            try {
-                n += Files.size(db.resolveSibling(db.getFileName() + suffix));
-            } catch (IOException ignored) {
-                // A missing WAL (checkpointed away) adds nothing.
-            }
-        }
-        return n;
     }
 
     /**

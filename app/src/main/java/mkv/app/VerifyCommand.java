@@ -2,13 +2,10 @@ package mkv.app;
 
 import io.vavr.collection.List;
 import io.vavr.control.Either;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.VolumeList;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.domain.Verification;
 import mkv.domain.Volume;
 import mkv.domain.flow.Verifier;
@@ -42,8 +39,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Every volume, comma-separated: walked for orphans; one that speaks TLS is written with the https scheme (and needs --tls-ca).")
     java.util.List<String> volumes;
 
-    @Option(names = "--db", required = true, paramLabel = "PATH", description = "The index (the coordinator's --db; it may be running).")
-    Path db;
+    @Option(names = "--db", required = true, paramLabel = "PATH", converter = IndexLocation.Converter.class, description = "The index (the coordinator's --db; it may be running).")
+    IndexLocation db;
 
     @Option(names = "--deep", description = "Read every replica end to end and check its md5, and check every sidecar.")
     boolean deep;
@@ -75,14 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<String> problems = options.problems().appendAll(AdminOptions.problems(
                 AdminOptions.GRACE.check("--grace", grace), AdminOptions.CONCURRENCY.check("--concurrency", concurrency)));
         if (!problems.isEmpty()) return AdminTool.usage("verify", problems);
-        Either<String, SqliteIndex> opened = AdminTool.existingIndex(db);
-        if (opened.isLeft()) return AdminTool.usage("verify", List.of(opened.getLeft()));
-        Either<List<String>, NginxVolumes> client = AdminTool.volumes(listed.get(), options);
-        if (client.isLeft()) {
-            opened.get().close();
-            return AdminTool.usage("verify", client.getLeft());
-        }
-        try (SqliteIndex index = opened.get(); NginxVolumes nginx = client.get()) {
+        return AdminTool.run("verify", listed.get(), options, db, Indexes::existing, (index, nginx) -> {
             var strangers = AdminTool.sameCluster(index, nginx, all, false);
             if (!strangers.isEmpty()) return AdminTool.usage("verify", strangers.toList());
             long total = index.count();
@@ -114,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
                     report.markedLost() == 0 ? "" : " (" + ConsoleProgress.count(report.markedLost()) + " marked LOST: GET answers 410)",
                     ConsoleProgress.count(report.errors()));
             return report.clean() ? AdminTool.CLEAN : AdminTool.DAMAGE;
-        }
+        });
     }
 
     /** What a summary calls {@code n} findings of a kind. */

@@ -25,7 +25,6 @@ import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.SigningKeys;
 import mkv.adapter.nginx.UrlSigner;
 import mkv.adapter.nginx.VolumeMetrics;
-import mkv.adapter.sqlite.SqliteIndex;
 import mkv.adapter.tls.TlsFiles;
 import io.vavr.control.Option;
 import java.util.UUID;
@@ -38,6 +37,7 @@ import mkv.domain.Ring;
 import mkv.domain.flow.Coordinator;
 import mkv.domain.flow.Policy;
 import mkv.domain.port.IndexFailure;
+import mkv.domain.port.ServedIndex;
 
 /** Builds a running coordinator from settings, with plain constructors, and takes it down in order. */
 final class Wiring {
@@ -51,7 +51,7 @@ final class Wiring {
         private final WebServer server;
         private final VolumeHealthChecker health;
         private final Recovery recovery;
-        private final SqliteIndex index;
+        private final ServedIndex index;
         private final NginxVolumes volumes;
         private final AtomicReference<Settings> settings;
         private final AtomicReference<Policy> policy;
@@ -62,7 +62,7 @@ final class Wiring {
         private final AtomicBoolean closed = new AtomicBoolean();
         private volatile UrlSigner signer;
 
-        private Running(WebServer server, VolumeHealthChecker health, Recovery recovery, SqliteIndex index,
+        private Running(WebServer server, VolumeHealthChecker health, Recovery recovery, ServedIndex index,
                         NginxVolumes volumes, AtomicReference<Settings> settings, AtomicReference<Policy> policy,
                         ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry, AtomicReference<Option<Tokens>> tokens,
                         UrlSigner signer) {
@@ -268,7 +268,7 @@ final class Wiring {
         } catch (java.io.IOException e) {
             throw new Refused(List.of("access-log-file: cannot open " + s.accessLogFile().get() + " to append to it: " + e));
         }
-        Runnable undo = undoCreation(s.db());
+        Runnable undo = Indexes.undoCreation(s.db());
         // Safe by default: checked before anything is opened, so a refused start leaves no file behind.
         if (s.secretFile().isEmpty() && !s.insecure()) {
             throw new Refused(List.of("secret-file: volumes trust only signed requests, so the coordinator needs the secret they "
@@ -277,11 +277,9 @@ final class Wiring {
         Either<String, UrlSigner> signer = signer(s);
         if (signer.isLeft()) throw new Refused(List.of(signer.getLeft()));
         NginxVolumes nginx = nginx(s, signer.get()); // first: a CA that cannot be read refuses before the index opens
-        SqliteIndex index;
+        ServedIndex index;
         try {
-            index = SqliteIndex.openAsSoleWriter(s.db(), SqliteIndex.Options.defaults()
-                    .withSynchronous(s.syncFull() ? SqliteIndex.Synchronous.FULL : SqliteIndex.Synchronous.NORMAL)
-                    .withIntegrityCheck(s.indexCheck()));
+            index = Indexes.openAsSoleWriter(s.db(), new Indexes.Serving(s.syncFull(), s.indexCheck()));
         } catch (RuntimeException e) {
             nginx.close();
             Logs.closeAccessFile();
@@ -299,7 +297,7 @@ final class Wiring {
         }
     }
 
-    private static Identity.Verdict.Proceed identity(Settings s, boolean allowFreshIndex, SqliteIndex index, NginxVolumes volumes) {
+    private static Identity.Verdict.Proceed identity(Settings s, boolean allowFreshIndex, ServedIndex index, NginxVolumes volumes) {
         Option<ClusterId> cluster = index.cluster();
         // Only an index without an id needs its size (a full count) and the volumes walked for data.
         long entries = cluster.isEmpty() ? index.count() : -1;
@@ -317,33 +315,7 @@ final class Wiring {
         };
     }
 
-    /**
-     * What puts the index's files back as they are now, for a start that gives up: the files
-     * it creates (the index, its lock) are removed, and an index that was an empty file is
-     * emptied again. A refused start leaves the folder as it found it.
-     */
-    private static Runnable undoCreation(java.nio.file.Path db) {
-        java.util.List<java.nio.file.Path> absent = java.util.stream.Stream.of("", "-wal", "-shm", ".lock")
-                .map(suffix -> db.resolveSibling(db.getFileName() + suffix))
-                .filter(p -> !java.nio.file.Files.exists(p)).toList();
-        boolean wasEmptyFile;
-        try {
-            wasEmptyFile = java.nio.file.Files.isRegularFile(db) && java.nio.file.Files.size(db) == 0;
-        } catch (java.io.IOException e) {
-            wasEmptyFile = false;
-        }
-        boolean truncate = wasEmptyFile;
-        return () -> {
-            try {
-                for (java.nio.file.Path p : absent) java.nio.file.Files.deleteIfExists(p);
-                if (truncate) java.nio.file.Files.write(db, new byte[0]);
-            } catch (java.io.IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot put " + db + " back as it was: " + e.getMessage());
-            }
-        };
-    }
-
-    private static Running start(Settings s, SqliteIndex index, NginxVolumes nginx, Identity.Verdict.Proceed identity,
+    private static Running start(Settings s, ServedIndex index, NginxVolumes nginx, Identity.Verdict.Proceed identity,
                                  Supplier<Either<Seq<String>, Settings>> reload, AtomicReference<Option<Tokens>> tokens, UrlSigner signer) {
         Option<io.helidon.common.tls.Tls> dataTls = serverTls(s);
         Option<io.helidon.common.tls.Tls> adminTls = serverTls(s);
@@ -364,7 +336,7 @@ final class Wiring {
         telemetry.watchRing(() -> ringHealth.read().writable());
         Clock clock = Clock.systemUTC();
         telemetry.watchWriting(() -> {
-            SqliteIndex.Writing w = index.writing();
+            ServedIndex.Writing w = index.writing();
             return new Telemetry.Writing(w.rows(), w.oldest()
                     .map(t -> Math.max(0, java.time.Duration.between(t, clock.instant()).toMillis() / 1000.0)).getOrElse(0.0));
         });
@@ -461,7 +433,7 @@ final class Wiring {
     }
 
     /** Asks the index what {@link Readiness} needs to know: one lookup, and the damage met so far. */
-    private static Seq<String> readiness(SqliteIndex index) {
+    private static Seq<String> readiness(ServedIndex index) {
         Option<String> unavailable = Option.none();
         try {
             index.get(READINESS_PROBE);

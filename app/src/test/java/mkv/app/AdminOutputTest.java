@@ -24,13 +24,13 @@ class AdminOutputTest {
     void the_rebuild_summary_names_its_damage_in_words_with_separated_thousands() {
         var report = new mkv.domain.flow.Rebuilder.Report(1_234_567,
                 io.vavr.collection.TreeMap.of(mkv.domain.Rebuild.Kind.BLOB_WITHOUT_SIDECAR, 2_000L, mkv.domain.Rebuild.Kind.SUPERSEDED, 1L), 1_001);
-        String line = RebuildCommand.summary(report, java.nio.file.Path.of("new.db"), 3, 2.0);
+        String line = RebuildCommand.summary(report, new IndexLocation.SqliteFile(java.nio.file.Path.of("new.db")), 3, 2.0);
         assertThat(line).isEqualTo("mkv rebuild: 1,234,567 entries written to new.db from 3 volumes in 2.0 s (617,284 keys/s); "
                 + "damage: 2,000 blobs without a sidecar, 1 older generation left behind; errors 1,001");
         assertThat(Arrays.stream(mkv.domain.Rebuild.Kind.values()).flatMap(k -> java.util.stream.Stream.of(RebuildCommand.words(k, 1),
                 RebuildCommand.words(k, 2))).toList()).doesNotHaveDuplicates().allSatisfy(w -> assertThat(w).doesNotContainPattern("[a-z][A-Z]"));
         assertThat(RebuildCommand.summary(new mkv.domain.flow.Rebuilder.Report(60, io.vavr.collection.TreeMap.empty(), 0),
-                java.nio.file.Path.of("i.db"), 1, 0.5)).contains("60 entries written").contains("from 1 volume in").contains("damage: none; errors 0");
+                new IndexLocation.SqliteFile(java.nio.file.Path.of("i.db")), 1, 0.5)).contains("60 entries written").contains("from 1 volume in").contains("damage: none; errors 0");
     }
 
     @Test

@@ -67,6 +67,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void only_indexes_knows_which_index_adapters_exist() {
+        // The wiring names the index through ServedIndex; Indexes opens the one --db names, and
+        // backup is the SQLite file's own online copy (another index adapter brings its own tool).
+        noClasses().that().resideInAPackage("mkv.app..").and().doNotHaveSimpleName("Indexes").and().doNotHaveSimpleName("BackupCommand")
+                .should().dependOnClassesThat().resideInAPackage("mkv.adapter.sqlite..").check(MKV);
+    }
+
+    @Test
     void within_the_domain_only_the_flows_call_a_driven_port() {
         // (A port's own default methods may compose its other methods.)
         noClasses().that().resideInAPackage("mkv.domain..").and().resideOutsideOfPackages("mkv.domain.flow..", "mkv.domain.port..")
