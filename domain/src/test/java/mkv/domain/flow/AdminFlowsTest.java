@@ -253,6 +253,24 @@ class AdminFlowsTest {
     }
 
     @Test
+    void a_check_that_fails_midway_still_reports_the_repair_it_had_made() {
+        Entry e = stored(1).head();
+        Replica lostBlob = e.replicas().head(), lostSidecar = e.replicas().last();
+        volumes.loseBlob(lostBlob, e.key());
+        volumes.remove(lostSidecar, e.key(), e.generation(), mkv.domain.BlobPath.Part.SIDECAR, "test");
+        // The copy onto the first replica works; the sidecar rewrite that follows throws.
+        volumes.beforeEach(call -> {
+            if (call.op() == FakeVolumes.Op.SIDECAR) throw new IllegalStateException("the volume client broke");
+        });
+        var verifier = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ZERO, 1));
+        Verifier.Report report = verifier.run(THREE);
+        assertThat(volumes.holdsBlob(lostBlob, e.key())).isTrue();
+        assertThat(report.repaired()).as("the copy made before the throw").isEqualTo(1);
+        assertThat(report.errors()).as("the check that threw").isEqualTo(1);
+        assertThat(report.findings().keySet()).contains(Verification.Kind.MISSING_REPLICA, Verification.Kind.BAD_SIDECAR);
+    }
+
+    @Test
     void a_key_deleted_while_verify_looks_at_it_is_not_reported() {
         Seq<Entry> all = stored(4);
         Entry doomed = all.get(1);
