@@ -65,6 +65,24 @@ class AdminFlowsTest {
     }
 
     @Test
+    void rebuild_writes_in_batches_of_at_least_the_batch_size_and_the_rest_at_the_end() {
+        stored(40);
+        InMemoryIndex fresh = new InMemoryIndex();
+        java.util.List<Integer> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        mkv.domain.port.Index counting = (mkv.domain.port.Index) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Index.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putAll")) batches.add(((Seq<?>) args[0]).size());
+                    return method.invoke(fresh, args);
+                });
+        Rebuilder.Report report = new Rebuilder(volumes, counting, clock, Progress.none(), 4, 7).run(THREE);
+        assertThat(report.entries()).isEqualTo(40);
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+        // 40 keys spread over their own aa/bb groups: a batch is written once it holds 7, so memory stays at one batch.
+        assertThat(batches.subList(0, batches.size() - 1)).allMatch(n -> n >= 7 && n < 14);
+        assertThat(batches.get(batches.size() - 1)).isBetween(1, 13);
+    }
+
+    @Test
     void rebuild_reports_a_blob_without_sidecar_and_an_unreachable_volume() {
         stored(5);
         Key stray = new Key("/stray");
