@@ -4,10 +4,6 @@ import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import mkv.domain.Entry;
 import mkv.domain.RebalancePlan;
 import mkv.domain.RebalanceTotals;
@@ -85,56 +81,63 @@ public final class Rebalancer {
 
     /** Moves every entry that needs it, {@code concurrency} keys at a time. */
     public Report run(int concurrency) {
-        AtomicLong moved = new AtomicLong(), bytes = new AtomicLong(), conflicts = new AtomicLong(), errors = new AtomicLong();
-        long examined = 0;
+        long unanswered = 0;
         for (Volume v : ring.volumes()) {
             if (probe.ping(v) instanceof Transfer.Failed f) {
-                errors.incrementAndGet();
+                unanswered++;
                 progress.add(Progress.Counter.ERRORS, 1);
                 progress.note("volume " + v + " does not answer (" + f.failure().describe() + "): keys placed on it stay where they are");
             }
         }
-        Semaphore slots = new Semaphore(concurrency);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        long examined = 0;
+        try (Workers<RebalancePlan, Moved, Tally> workers =
+                new Workers<>("mkv-rebalance", concurrency, this::moveAndReport, new Tally(0, 0, 0, unanswered), Tally::plus)) {
             Option<mkv.domain.Key> after = Option.none();
             while (true) {
                 Seq<Entry> page = index.scan(after, PAGE);
                 if (page.isEmpty()) break;
                 examined += page.size();
                 progress.add(Progress.Counter.ENTRIES_CHECKED, page.size());
-                for (RebalancePlan plan : RebalancePlan.between(page, ring, replicas)) {
-                    slots.acquireUninterruptibly();
-                    pool.submit(() -> {
-                        try {
-                            switch (move(plan)) {
-                                case Moved.Done d -> {
-                                    moved.incrementAndGet();
-                                    bytes.addAndGet(d.bytes());
-                                    progress.add(Progress.Counter.KEYS_MOVED, 1);
-                                    progress.add(Progress.Counter.BYTES_COPIED, d.bytes());
-                                    errors.addAndGet(d.leftovers());
-                                    progress.add(Progress.Counter.ERRORS, d.leftovers());
-                                }
-                                case Moved.Conflict c -> conflicts.incrementAndGet();
-                                case Moved.Failed f -> {
-                                    errors.incrementAndGet();
-                                    progress.add(Progress.Counter.ERRORS, 1);
-                                    progress.note("cannot move " + plan.entry().key() + ": " + f.why());
-                                }
-                            }
-                        } catch (RuntimeException e) {
-                            errors.incrementAndGet();
-                            progress.add(Progress.Counter.ERRORS, 1);
-                            progress.note("cannot move " + plan.entry().key() + ": " + e);
-                        } finally {
-                            slots.release();
-                        }
-                    });
-                }
+                for (RebalancePlan plan : RebalancePlan.between(page, ring, replicas)) workers.submit(plan);
                 after = Option.some(page.last().key());
             }
+            Tally t = workers.finish();
+            return new Report(examined, t.moved(), t.bytes(), t.conflicts(), t.errors());
         }
-        return new Report(examined, moved.get(), bytes.get(), conflicts.get(), errors.get());
+    }
+
+    /** The keys' moves added up; pure. */
+    private record Tally(long moved, long bytes, long conflicts, long errors) {
+        Tally plus(Moved m) {
+            return switch (m) {
+                case Moved.Done d -> new Tally(moved + 1, bytes + d.bytes(), conflicts, errors + d.leftovers());
+                case Moved.Conflict c -> new Tally(moved, bytes, conflicts + 1, errors);
+                case Moved.Failed f -> new Tally(moved, bytes, conflicts, errors + 1);
+            };
+        }
+    }
+
+    /** One key's move, on a worker: shown on the progress line as it ends, and handed back for the tally. */
+    private Moved moveAndReport(RebalancePlan plan) {
+        Moved m;
+        try {
+            m = move(plan);
+        } catch (RuntimeException e) {
+            m = new Moved.Failed(e.toString());
+        }
+        switch (m) {
+            case Moved.Done d -> {
+                progress.add(Progress.Counter.KEYS_MOVED, 1);
+                progress.add(Progress.Counter.BYTES_COPIED, d.bytes());
+                progress.add(Progress.Counter.ERRORS, d.leftovers());
+            }
+            case Moved.Conflict c -> { }
+            case Moved.Failed f -> {
+                progress.add(Progress.Counter.ERRORS, 1);
+                progress.note("cannot move " + plan.entry().key() + ": " + f.why());
+            }
+        }
+        return m;
     }
 
     /** One key: copy → switch → delete. */

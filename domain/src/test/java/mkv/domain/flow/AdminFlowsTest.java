@@ -65,6 +65,24 @@ class AdminFlowsTest {
     }
 
     @Test
+    void rebuild_writes_in_batches_of_at_least_the_batch_size_and_the_rest_at_the_end() {
+        stored(40);
+        InMemoryIndex fresh = new InMemoryIndex();
+        java.util.List<Integer> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        mkv.domain.port.Index counting = (mkv.domain.port.Index) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Index.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putAll")) batches.add(((Seq<?>) args[0]).size());
+                    return method.invoke(fresh, args);
+                });
+        Rebuilder.Report report = new Rebuilder(volumes, volumes, counting, clock, Progress.none(), 4, 7).run(THREE);
+        assertThat(report.entries()).isEqualTo(40);
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+        // 40 keys spread over their own aa/bb groups: a batch is written once it holds 7, so memory stays at one batch.
+        assertThat(batches.subList(0, batches.size() - 1)).allMatch(n -> n >= 7 && n < 14);
+        assertThat(batches.get(batches.size() - 1)).isBetween(1, 13);
+    }
+
+    @Test
     void rebuild_reports_a_blob_without_sidecar_and_an_unreachable_volume() {
         stored(5);
         Key stray = new Key("/stray");
@@ -250,6 +268,25 @@ class AdminFlowsTest {
                 new Verifier.Options(false, true, Duration.between(java.time.Instant.EPOCH, T0).plusDays(2), 2));
         assertThat(verifier.run(THREE).findings()).isEmpty();
         assertThat(volumes.holdsBlob(at, young)).isTrue();
+    }
+
+    @Test
+    void a_check_that_fails_midway_still_reports_the_repair_it_had_made() {
+        Entry e = stored(1).head();
+        Replica lostBlob = e.replicas().head(), lostSidecar = e.replicas().last();
+        volumes.loseBlob(lostBlob, e.key());
+        volumes.remove(lostSidecar, e.key(), e.generation(), mkv.domain.BlobPath.Part.SIDECAR, "test");
+        // The copy onto the first replica works (its blob, then its sidecar); the sidecar rewrite that follows throws.
+        var sidecars = new java.util.concurrent.atomic.AtomicInteger();
+        volumes.beforeEach(call -> {
+            if (call.op() == FakeVolumes.Op.SIDECAR && sidecars.incrementAndGet() > 1) throw new IllegalStateException("the volume client broke");
+        });
+        var verifier = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ZERO, 1));
+        Verifier.Report report = verifier.run(THREE);
+        assertThat(volumes.holdsBlob(lostBlob, e.key())).isTrue();
+        assertThat(report.repaired()).as("the copy made before the throw").isEqualTo(1);
+        assertThat(report.errors()).as("the check that threw").isEqualTo(1);
+        assertThat(report.findings().keySet()).contains(Verification.Kind.MISSING_REPLICA, Verification.Kind.BAD_SIDECAR);
     }
 
     @Test
