@@ -83,7 +83,7 @@ final class RebalanceCommand implements Callable<Integer> {
                     ConsoleProgress.count(total), p.seconds()));
             RebalanceTotals plan;
             try (planning) {
-                plan = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), planning).plan();
+                plan = new Rebalancer(index, nginx, nginx, nginx, ring, replicas, Clock.systemUTC(), planning).plan();
             }
             if (dryRun) {
                 printPlan(plan);
@@ -96,7 +96,7 @@ final class RebalanceCommand implements Callable<Integer> {
                     ConsoleProgress.bytes(p.get(Counter.BYTES_COPIED)), ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             Rebalancer.Report report;
             try (progress) {
-                report = new Rebalancer(index, nginx, ring, replicas, Clock.systemUTC(), progress).run(concurrency);
+                report = new Rebalancer(index, nginx, nginx, nginx, ring, replicas, Clock.systemUTC(), progress).run(concurrency);
             }
             double s = progress.seconds();
             System.out.printf("mkv rebalance: %s entries checked, %s keys moved, %s copied in %.1f s (%s keys/s); "

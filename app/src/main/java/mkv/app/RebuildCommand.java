@@ -84,7 +84,7 @@ final class RebuildCommand implements Callable<Integer> {
                     ConsoleProgress.count(p.rate(Counter.KEYS_FOUND)), ConsoleProgress.count(p.get(Counter.FINDINGS)),
                     ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             try (progress) {
-                report = new Rebuilder(nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);
+                report = new Rebuilder(nginx, nginx, index, Clock.systemUTC(), progress, concurrency, batch).run(all);
             }
             double s = progress.seconds();
             System.out.println(summary(report, db, all.size(), s));

@@ -93,7 +93,7 @@ final class VerifyCommand implements Callable<Integer> {
                     ConsoleProgress.count(p.get(Counter.ERRORS)), p.seconds()));
             Verifier.Report report;
             try (progress) {
-                report = new Verifier(index, nginx, Clock.systemUTC(), progress,
+                report = new Verifier(index, nginx, nginx, Clock.systemUTC(), progress,
                         new Verifier.Options(deep, repair, grace, concurrency, force)).run(all);
             }
             System.out.printf("mkv verify: %s entries checked%s in %.1f s; findings: %s; repaired %s, left %s%s; errors %s%n",

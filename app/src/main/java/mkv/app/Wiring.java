@@ -19,11 +19,11 @@ import mkv.adapter.http.BearerAuth;
 import mkv.adapter.http.BodyPace;
 import mkv.adapter.http.DataRoutes;
 import mkv.adapter.http.RequestIds;
-import mkv.adapter.metrics.MeteredVolumes;
 import mkv.adapter.metrics.Telemetry;
 import mkv.adapter.nginx.NginxVolumes;
 import mkv.adapter.nginx.SigningKeys;
 import mkv.adapter.nginx.UrlSigner;
+import mkv.adapter.nginx.VolumeMetrics;
 import mkv.adapter.tls.TlsFiles;
 import io.vavr.control.Option;
 import java.util.UUID;
@@ -53,7 +53,7 @@ final class Wiring {
         private final VolumeHealthChecker health;
         private final Recovery recovery;
         private final ServedIndex index;
-        private final ReloadableVolumes volumes;
+        private final NginxVolumes volumes;
         private final AtomicReference<Settings> settings;
         private final AtomicReference<Policy> policy;
         private final ListRateLimit listLimit;
@@ -64,7 +64,7 @@ final class Wiring {
         private volatile UrlSigner signer;
 
         private Running(WebServer server, VolumeHealthChecker health, Recovery recovery, ServedIndex index,
-                        ReloadableVolumes volumes, AtomicReference<Settings> settings, AtomicReference<Policy> policy,
+                        NginxVolumes volumes, AtomicReference<Settings> settings, AtomicReference<Policy> policy,
                         ListRateLimit listLimit, AtomicBoolean accessLog, Telemetry telemetry, AtomicReference<Option<Tokens>> tokens,
                         UrlSigner signer) {
             this.signer = signer;
@@ -134,24 +134,14 @@ final class Wiring {
             if (rekeyed || !old.urlTtl().equals(next.urlTtl()) || !old.connectTimeout().equals(next.connectTimeout())
                     || !old.readTimeout().equals(next.readTimeout()) || !old.healthTimeout().equals(next.healthTimeout())
                     || !old.volumes().equals(next.volumes()) || old.tlsCa().isDefined() || next.tlsCa().isDefined()) {
-                NginxVolumes fresh;
                 try {
-                    fresh = nginx(next, nextSigner.get());
-                } catch (Refused e) {
+                    // Calls in flight finish on the old clients, which close once none can still be using them.
+                    volumes.reload(nginxOptions(next), next.volumes(), trust(next), signing(next, nextSigner.get()));
+                } catch (Refused | IllegalArgumentException e) {
                     LOG.log(System.Logger.Level.ERROR, "reload refused, the old settings stay: " + e.getMessage());
                     return;
                 }
                 signer = nextSigner.get();
-                NginxVolumes retired = volumes.swap(fresh);
-                // Calls in flight on the old client end within its read timeout; close it after that.
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        Thread.sleep(old.readTimeout().multipliedBy(2).plusSeconds(1));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    retired.close();
-                });
             }
             reloadCertificate(old);
             policy.set(nextPolicy);
@@ -218,10 +208,20 @@ final class Wiring {
     }
 
     static NginxVolumes nginx(Settings s, UrlSigner signer) {
-        Option<io.helidon.common.tls.Tls> trust = s.tlsCa().map(ca -> TlsFiles.client(ca)
-                .getOrElseThrow(why -> new Refused(List.of("tls-ca: " + why))));
-        return new NginxVolumes(NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout())
-                .withPingTimeout(s.healthTimeout()), s.volumes(), trust, new NginxVolumes.Signing(signer, Clock.systemUTC(), s.urlTtl()));
+        return new NginxVolumes(nginxOptions(s), s.volumes(), trust(s), signing(s, signer));
+    }
+
+    private static NginxVolumes.Options nginxOptions(Settings s) {
+        return NginxVolumes.Options.defaults().withTimeouts(s.connectTimeout(), s.readTimeout()).withPingTimeout(s.healthTimeout());
+    }
+
+    /** The CA that verifies https volumes, read now; a file that cannot be used is refused. */
+    private static Option<io.helidon.common.tls.Tls> trust(Settings s) {
+        return s.tlsCa().map(ca -> TlsFiles.client(ca).getOrElseThrow(why -> new Refused(List.of("tls-ca: " + why))));
+    }
+
+    private static NginxVolumes.Signing signing(Settings s, UrlSigner signer) {
+        return new NginxVolumes.Signing(signer, Clock.systemUTC(), s.urlTtl());
     }
 
     /** What signs volume requests: the secret file's keys, read now; unsigned only without one (insecure). */
@@ -277,7 +277,7 @@ final class Wiring {
         }
         Either<String, UrlSigner> signer = signer(s);
         if (signer.isLeft()) throw new Refused(List.of(signer.getLeft()));
-        ReloadableVolumes nginx = new ReloadableVolumes(nginx(s, signer.get())); // first: a CA that cannot be read refuses before the index opens
+        NginxVolumes nginx = nginx(s, signer.get()); // first: a CA that cannot be read refuses before the index opens
         ServedIndex index;
         try {
             index = Indexes.openAsSoleWriter(s.db(), new Indexes.Serving(s.syncFull(), s.indexCheck()));
@@ -298,7 +298,7 @@ final class Wiring {
         }
     }
 
-    private static Identity.Verdict.Proceed identity(Settings s, boolean allowFreshIndex, ServedIndex index, ReloadableVolumes volumes) {
+    private static Identity.Verdict.Proceed identity(Settings s, boolean allowFreshIndex, ServedIndex index, NginxVolumes volumes) {
         Option<ClusterId> cluster = index.cluster();
         // Only an index without an id needs its size (a full count) and the volumes walked for data.
         long entries = cluster.isEmpty() ? index.count() : -1;
@@ -316,7 +316,7 @@ final class Wiring {
         };
     }
 
-    private static Running start(Settings s, ServedIndex index, ReloadableVolumes nginx, Identity.Verdict.Proceed identity,
+    private static Running start(Settings s, ServedIndex index, NginxVolumes nginx, Identity.Verdict.Proceed identity,
                                  Supplier<Either<Seq<String>, Settings>> reload, AtomicReference<Option<Tokens>> tokens, UrlSigner signer) {
         Option<io.helidon.common.tls.Tls> dataTls = serverTls(s);
         Option<io.helidon.common.tls.Tls> adminTls = serverTls(s);
@@ -328,8 +328,8 @@ final class Wiring {
         Telemetry telemetry = new Telemetry(version == null ? "dev" : version);
         index.onCommit(telemetry::committed);
         index.onCorruption(f -> telemetry.indexCorruption());
-        MeteredVolumes volumes = new MeteredVolumes(nginx, telemetry);
-        VolumeHealthChecker health = new VolumeHealthChecker(volumes, () -> policy.get().ring().volumes(),
+        nginx.observe(volumeMetrics(telemetry));
+        VolumeHealthChecker health = new VolumeHealthChecker(nginx, () -> policy.get().ring().volumes(),
                 new VolumeHealthChecker.Options(s.healthInterval(), s.healthFailures(), s.healthSuccesses())).start();
         RingHealth ringHealth = new RingHealth(policy::get, health::snapshot);
         telemetry.watchHealth(s.volumes().volumes(), health::snapshot);
@@ -349,7 +349,7 @@ final class Wiring {
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
         java.time.Instant started = clock.instant();
-        Coordinator coordinator = new Coordinator(index, volumes, health, clock, new Random(), policy::get, started);
+        Coordinator coordinator = new Coordinator(index, nginx, health, clock, new Random(), policy::get, started);
         ListRateLimit listLimit = new ListRateLimit(Clock.systemUTC(), new ListRateLimit.Limits(s.listBurst(), s.listRate()));
         AtomicBoolean accessLog = new AtomicBoolean(s.accessLog());
 
@@ -393,7 +393,7 @@ final class Wiring {
             if (identity.claimIndex() && !index.claim(identity.id())) {
                 LOG.log(System.Logger.Level.WARNING, "the index already records another cluster id than " + identity.id());
             }
-            Clusters.stamp(volumes, identity.stamp(), identity.id(), "mkv-start")
+            Clusters.stamp(nginx, identity.stamp(), identity.id(), "mkv-start")
                     .appendAll(identity.warnings())
                     .forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
             index.announce("coordinator on " + s.host() + ":" + web.port() + (s.adminPort() > 0 ? " (admin " + web.port("admin") + ")" : "")
@@ -442,6 +442,21 @@ final class Wiring {
             if (!e.isCorrupt()) unavailable = Option.some(e.getMessage());
         }
         return Readiness.problems(new Readiness.IndexState(unavailable, index.corruption().map(Throwable::getMessage)));
+    }
+
+    /** The metrics adapter seen through the nginx adapter's own port: adapters never import each other. */
+    private static VolumeMetrics volumeMetrics(Telemetry telemetry) {
+        return new VolumeMetrics() {
+            @Override
+            public void call(mkv.domain.Volume volume, String operation, Option<mkv.domain.VolumeFailure> failure, long nanos) {
+                telemetry.volumeCall(volume, operation, failure, nanos);
+            }
+
+            @Override
+            public void bytesIn(long bytes) {
+                telemetry.bytesIn(bytes);
+            }
+        };
     }
 
     /** The metrics adapter seen through the HTTP adapter's own port: adapters never import each other. */

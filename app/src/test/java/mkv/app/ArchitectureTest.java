@@ -33,7 +33,8 @@ class ArchitectureTest {
             .importPackages("mkv");
 
     /** The driven ports: what the use cases call out to. */
-    private static final Set<String> DRIVEN_PORTS = Set.of("mkv.domain.port.Index", "mkv.domain.port.Volumes", "mkv.domain.port.Health");
+    private static final Set<String> DRIVEN_PORTS = Set.of("mkv.domain.port.Index", "mkv.domain.port.Blobs", "mkv.domain.port.Volumes",
+            "mkv.domain.port.Probe", "mkv.domain.port.Health");
 
     @Test
     void the_classes_are_there_to_check() {

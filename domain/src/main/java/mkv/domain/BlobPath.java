@@ -18,15 +18,24 @@ public record BlobPath(int subvolume, String digest, long generation) {
 
     private static final Pattern BLOB = Pattern.compile(
             "/sv(\\d\\d)/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})(?:\\.([1-9][0-9]{0,18}))?");
-    private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
 
     public BlobPath {
         if (subvolume < 0 || subvolume >= MAX_SUBVOLUMES) throw new IllegalArgumentException("subvolume out of range: " + subvolume);
-        if (digest == null || !DIGEST.matcher(digest).matches()) throw new IllegalArgumentException("not a sha-256 hex digest: " + digest);
+        if (!isDigest(digest)) throw new IllegalArgumentException("not a sha-256 hex digest: " + digest);
         if (generation < 0) throw new IllegalArgumentException("negative generation: " + generation);
     }
 
-    /** A generation-0 path: the layout of values written before generations. */
+    /** 64 lower-case hex digits; a loop, not a regex: every redirect a GET answers with builds a BlobPath. */
+    private static boolean isDigest(String digest) {
+        if (digest == null || digest.length() != 64) return false;
+        for (int i = 0; i < 64; i++) {
+            char c = digest.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
+    }
+
+        /** A generation-0 path: the layout of values written before generations. */
     public BlobPath(int subvolume, String digest) {
         this(subvolume, digest, 0);
     }
@@ -53,7 +62,6 @@ public record BlobPath(int subvolume, String digest, long generation) {
         return generation == 0 ? "" : "." + generation;
     }
 
-    /** The blob's path on its volume. */
     /** The two files at a blob path: the value's bytes, and the sidecar describing them. */
     public enum Part { BLOB, SIDECAR }
 
@@ -62,8 +70,15 @@ public record BlobPath(int subvolume, String digest, long generation) {
         return part == Part.BLOB ? path() : sidecarPath();
     }
 
+    /**
+     * The blob's path on its volume, {@code /svNN/aa/bb/<digest>[.<g>]}. Built by appends, not
+     * {@code String.format}: every redirect a GET answers with carries one.
+     */
     public String path() {
-        return String.format("/sv%02d/%s/%s/%s%s", subvolume, digest.substring(0, 2), digest.substring(2, 4), digest, suffix(generation));
+        var path = new StringBuilder(90).append("/sv").append((char) ('0' + subvolume / 10)).append((char) ('0' + subvolume % 10))
+                .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
+        if (generation != 0) path.append('.').append(generation);
+        return path.toString();
     }
 
     /** The sidecar's path: the blob's path with {@code .key} appended. */

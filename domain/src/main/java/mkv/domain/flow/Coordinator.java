@@ -27,12 +27,12 @@ import mkv.domain.port.Health;
 import mkv.domain.HealthSnapshot;
 import mkv.domain.port.Index;
 import mkv.domain.Transfer;
-import mkv.domain.port.Volumes;
+import mkv.domain.port.Blobs;
 
 /** The data API's use cases: put, locate, delete, unlink and list keys. */
 public final class Coordinator {
     private final Index index;
-    private final Volumes volumes;
+    private final Blobs volumes;
     private final Health health;
     private final Clock clock;
     private final RandomGenerator random;
@@ -44,7 +44,7 @@ public final class Coordinator {
     /** Generation numbers are reserved from the index this many at a time. */
     static final int GENERATION_BLOCK = 1000;
 
-    public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
+    public Coordinator(Index index, Blobs volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy) {
         this(index, volumes, health, clock, random, policy, java.time.Instant.MIN);
     }
 
@@ -52,7 +52,7 @@ public final class Coordinator {
      * {@code since}: when this process started. A WRITING row last touched before it is an
      * earlier process's (one index has one writer), and a request that meets it settles it.
      */
-    public Coordinator(Index index, Volumes volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
+    public Coordinator(Index index, Blobs volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
                        java.time.Instant since) {
         this.generations = new Generations(index, GENERATION_BLOCK, since.equals(java.time.Instant.MIN) ? 0 : Generations.floorAt(since));
         this.index = index;

@@ -4,10 +4,6 @@ import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.control.Option;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import mkv.domain.Entry;
 import mkv.domain.RebalancePlan;
 import mkv.domain.RebalanceTotals;
@@ -17,6 +13,8 @@ import mkv.domain.Volume;
 import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
 import mkv.domain.Transfer;
+import mkv.domain.port.Blobs;
+import mkv.domain.port.Probe;
 import mkv.domain.port.Volumes;
 
 /**
@@ -49,15 +47,19 @@ public final class Rebalancer {
     private static final int PAGE = 1000;
 
     private final Index index;
+    private final Blobs blobs;
     private final Volumes volumes;
+    private final Probe probe;
     private final Ring ring;
     private final int replicas;
     private final Clock clock;
     private final Progress progress;
 
-    public Rebalancer(Index index, Volumes volumes, Ring ring, int replicas, Clock clock, Progress progress) {
+    public Rebalancer(Index index, Blobs blobs, Volumes volumes, Probe probe, Ring ring, int replicas, Clock clock, Progress progress) {
         this.index = index;
+        this.blobs = blobs;
         this.volumes = volumes;
+        this.probe = probe;
         this.ring = ring;
         this.replicas = replicas;
         this.clock = clock;
@@ -79,56 +81,63 @@ public final class Rebalancer {
 
     /** Moves every entry that needs it, {@code concurrency} keys at a time. */
     public Report run(int concurrency) {
-        AtomicLong moved = new AtomicLong(), bytes = new AtomicLong(), conflicts = new AtomicLong(), errors = new AtomicLong();
-        long examined = 0;
+        long unanswered = 0;
         for (Volume v : ring.volumes()) {
-            if (volumes.ping(v) instanceof Transfer.Failed f) {
-                errors.incrementAndGet();
+            if (probe.ping(v) instanceof Transfer.Failed f) {
+                unanswered++;
                 progress.add(Progress.Counter.ERRORS, 1);
                 progress.note("volume " + v + " does not answer (" + f.failure().describe() + "): keys placed on it stay where they are");
             }
         }
-        Semaphore slots = new Semaphore(concurrency);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        long examined = 0;
+        try (Workers<RebalancePlan, Moved, Tally> workers =
+                new Workers<>("mkv-rebalance", concurrency, this::moveAndReport, new Tally(0, 0, 0, unanswered), Tally::plus)) {
             Option<mkv.domain.Key> after = Option.none();
             while (true) {
                 Seq<Entry> page = index.scan(after, PAGE);
                 if (page.isEmpty()) break;
                 examined += page.size();
                 progress.add(Progress.Counter.ENTRIES_CHECKED, page.size());
-                for (RebalancePlan plan : RebalancePlan.between(page, ring, replicas)) {
-                    slots.acquireUninterruptibly();
-                    pool.submit(() -> {
-                        try {
-                            switch (move(plan)) {
-                                case Moved.Done d -> {
-                                    moved.incrementAndGet();
-                                    bytes.addAndGet(d.bytes());
-                                    progress.add(Progress.Counter.KEYS_MOVED, 1);
-                                    progress.add(Progress.Counter.BYTES_COPIED, d.bytes());
-                                    errors.addAndGet(d.leftovers());
-                                    progress.add(Progress.Counter.ERRORS, d.leftovers());
-                                }
-                                case Moved.Conflict c -> conflicts.incrementAndGet();
-                                case Moved.Failed f -> {
-                                    errors.incrementAndGet();
-                                    progress.add(Progress.Counter.ERRORS, 1);
-                                    progress.note("cannot move " + plan.entry().key() + ": " + f.why());
-                                }
-                            }
-                        } catch (RuntimeException e) {
-                            errors.incrementAndGet();
-                            progress.add(Progress.Counter.ERRORS, 1);
-                            progress.note("cannot move " + plan.entry().key() + ": " + e);
-                        } finally {
-                            slots.release();
-                        }
-                    });
-                }
+                for (RebalancePlan plan : RebalancePlan.between(page, ring, replicas)) workers.submit(plan);
                 after = Option.some(page.last().key());
             }
+            Tally t = workers.finish();
+            return new Report(examined, t.moved(), t.bytes(), t.conflicts(), t.errors());
         }
-        return new Report(examined, moved.get(), bytes.get(), conflicts.get(), errors.get());
+    }
+
+    /** The keys' moves added up; pure. */
+    private record Tally(long moved, long bytes, long conflicts, long errors) {
+        Tally plus(Moved m) {
+            return switch (m) {
+                case Moved.Done d -> new Tally(moved + 1, bytes + d.bytes(), conflicts, errors + d.leftovers());
+                case Moved.Conflict c -> new Tally(moved, bytes, conflicts + 1, errors);
+                case Moved.Failed f -> new Tally(moved, bytes, conflicts, errors + 1);
+            };
+        }
+    }
+
+    /** One key's move, on a worker: shown on the progress line as it ends, and handed back for the tally. */
+    private Moved moveAndReport(RebalancePlan plan) {
+        Moved m;
+        try {
+            m = move(plan);
+        } catch (RuntimeException e) {
+            m = new Moved.Failed(e.toString());
+        }
+        switch (m) {
+            case Moved.Done d -> {
+                progress.add(Progress.Counter.KEYS_MOVED, 1);
+                progress.add(Progress.Counter.BYTES_COPIED, d.bytes());
+                progress.add(Progress.Counter.ERRORS, d.leftovers());
+            }
+            case Moved.Conflict c -> { }
+            case Moved.Failed f -> {
+                progress.add(Progress.Counter.ERRORS, 1);
+                progress.note("cannot move " + plan.entry().key() + ": " + f.why());
+            }
+        }
+        return m;
     }
 
     /** One key: copy → switch → delete. */
@@ -141,7 +150,7 @@ public final class Rebalancer {
         for (Replica target : plan.copyTo()) {
             Option<String> failure = Option.some("no replica to copy from");
             for (Replica source : sources) {
-                Transfer t = volumes.copy(source, target, read.sidecar(), requestId);
+                Transfer t = Copies.copy(blobs, volumes, source, target, read.sidecar(), requestId);
                 if (t.ok()) {
                     failure = Option.none();
                     break;
@@ -150,7 +159,7 @@ public final class Rebalancer {
             }
             if (failure.isDefined()) {
                 // Nothing switched: the copies made so far are named by no entry, so they go.
-                made.forEach(r -> volumes.delete(r, read.key(), read.generation(), requestId));
+                made.forEach(r -> blobs.delete(r, read.key(), read.generation(), requestId));
                 // A key rewritten or deleted since it was read fails its md5 check: not an error.
                 return index.get(read.key()).contains(read) ? new Moved.Failed(failure.get()) : new Moved.Conflict();
             }
@@ -161,13 +170,13 @@ public final class Rebalancer {
             Option<Entry> now = index.get(read.key());
             // A copy is dropped unless the row now names that very generation there; a newer
             // generation on the same replica has a path of its own and is never touched.
-            made.filter(r -> now.forAll(e -> !e.names(r, mkv.domain.BlobPath.of(read.key(), read.generation(), r)))).forEach(r -> volumes.delete(r, read.key(), read.generation(), requestId));
+            made.filter(r -> now.forAll(e -> !e.names(r, mkv.domain.BlobPath.of(read.key(), read.generation(), r)))).forEach(r -> blobs.delete(r, read.key(), read.generation(), requestId));
             return new Moved.Conflict();
         }
         // 3. Only now drop the replicas no longer wanted; a failure leaves an orphan for verify.
         int leftovers = 0;
         for (Replica old : plan.deleteFrom()) {
-            if (volumes.delete(old, read.key(), read.generation(), requestId) instanceof Transfer.Failed f) {
+            if (blobs.delete(old, read.key(), read.generation(), requestId) instanceof Transfer.Failed f) {
                 leftovers++;
                 progress.note("moved " + read.key() + " but could not delete its old replica on " + old + " ("
                         + f.failure().describe() + "): mkv verify --repair removes it");

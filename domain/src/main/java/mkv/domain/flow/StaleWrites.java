@@ -12,7 +12,7 @@ import mkv.domain.Stat;
 import mkv.domain.HeldGeneration;
 import mkv.domain.port.Index;
 import mkv.domain.Transfer;
-import mkv.domain.port.Volumes;
+import mkv.domain.port.Blobs;
 
 /** Settles one stale WRITING entry, or a row owing its sidecars; the coordinator's recovery and {@code mkv verify --repair} share it. */
 public final class StaleWrites {
@@ -26,7 +26,7 @@ public final class StaleWrites {
      * delete leaves the row for the next round, so a file is never left without a row naming
      * it. True when the row is settled.
      */
-    public static boolean settle(Index index, Volumes volumes, Entry stale, java.time.Instant now, String requestId) {
+    public static boolean settle(Index index, Blobs volumes, Entry stale, java.time.Instant now, String requestId) {
         Option<Entry> done = rolledForward(volumes, stale, now);
         if (done.isDefined()) return index.replace(stale, done.get());
         return deleteAll(volumes, stale.key(), stale.allFiles(), requestId) && index.remove(stale);
@@ -39,7 +39,7 @@ public final class StaleWrites {
      * removal under way (a WRITING row that keeps its value's md5) is never rolled forward: it
      * is finished by deleting.
      */
-    static Option<Entry> rolledForward(Volumes volumes, Entry row, java.time.Instant now) {
+    static Option<Entry> rolledForward(Blobs volumes, Entry row, java.time.Instant now) {
         if (!row.unanswered()) return Option.none();
         boolean newWrite = row.is(EntryState.WRITING);
         long generation = newWrite ? row.generation() : row.pending().get().generation();
@@ -51,7 +51,7 @@ public final class StaleWrites {
     }
 
     /** Deletes the files of each held generation on each of its replicas; true when all are gone. */
-    static boolean deleteAll(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+    static boolean deleteAll(Blobs volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
         return deleteEach(volumes, key, held, requestId).forAll(Transfer::ok);
     }
 
@@ -63,7 +63,7 @@ public final class StaleWrites {
      * beside replicas that are already gone without a trace. One answer per file pair: the
      * blobs' answers when one of them failed (the sidecars then stay), else the sidecars'.
      */
-    static Seq<Transfer> deleteEach(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+    static Seq<Transfer> deleteEach(Blobs volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
         Seq<Transfer> blobs = deleteBlobs(volumes, key, held, requestId);
         if (!blobs.forAll(Transfer::ok)) return blobs;
         return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.SIDECAR, requestId));
@@ -73,7 +73,7 @@ public final class StaleWrites {
      * Only the first half of {@link #deleteEach}: the blobs. For a rollback that must leave some
      * replica to recovery (its volume did not answer): the sidecars stay until every blob is gone.
      */
-    static Seq<Transfer> deleteBlobs(Volumes volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+    static Seq<Transfer> deleteBlobs(Blobs volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
         return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.BLOB, requestId));
     }
 
@@ -85,7 +85,7 @@ public final class StaleWrites {
      * Rewrites every sidecar of a row that owes them (an UNLINK or RELINK cut short) from the
      * row, then clears the debt, only if the row is still exactly the one read. True when settled.
      */
-    public static boolean restate(Index index, Volumes volumes, Entry owing, java.time.Instant now, String requestId) {
+    public static boolean restate(Index index, Blobs volumes, Entry owing, java.time.Instant now, String requestId) {
         Seq<Transfer> sidecars = Parallel.each(owing.replicas(), r -> volumes.writeSidecar(r, owing.sidecar(), requestId));
         return sidecars.forAll(Transfer::ok) && index.replace(owing, owing.withOwed(false, now));
     }

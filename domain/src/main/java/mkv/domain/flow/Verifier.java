@@ -4,12 +4,10 @@ import io.vavr.collection.HashMap;
 import io.vavr.collection.List;
 import io.vavr.collection.Seq;
 import io.vavr.collection.TreeMap;
+import io.vavr.collection.Vector;
 import io.vavr.control.Option;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import mkv.domain.Entry;
 import mkv.domain.EntryState;
 import mkv.domain.Key;
@@ -22,6 +20,7 @@ import mkv.domain.port.Index;
 import mkv.domain.port.Progress;
 import mkv.domain.SidecarRead;
 import mkv.domain.Transfer;
+import mkv.domain.port.Blobs;
 import mkv.domain.port.Volumes;
 
 /**
@@ -35,7 +34,6 @@ import mkv.domain.port.Volumes;
  */
 public final class Verifier {
 
-    /** How to verify. */
     /** How to verify; {@code force}: repair orphans past {@link Verification#orphanAllowance}. */
     public record Options(boolean deep, boolean repair, java.time.Duration grace, int concurrency, boolean force) {
         public Options {
@@ -76,44 +74,128 @@ public final class Verifier {
     private static final String REQUEST_ID = "verify";
 
     private final Index index;
+    private final Blobs blobs;
     private final Volumes volumes;
     private final Clock clock;
     private final Progress progress;
     private final Options options;
 
-    private io.vavr.collection.Map<Verification.Kind, Long> findings = TreeMap.empty();
-    private long repaired;
-    private long unrepaired;
-    private long errors;
-    private long entries;
-    private final java.util.List<OrphanRepair> pending = new java.util.ArrayList<>();
-    private long orphansBeyond;
-    private final java.util.List<LostMark> marks = new java.util.ArrayList<>();
-    private long markedLost;
-    private io.vavr.collection.Set<Volume> confirmed = io.vavr.collection.HashSet.empty();
-
-    public Verifier(Index index, Volumes volumes, Clock clock, Progress progress, Options options) {
+    public Verifier(Index index, Blobs blobs, Volumes volumes, Clock clock, Progress progress, Options options) {
         this.index = index;
+        this.blobs = blobs;
         this.volumes = volumes;
         this.clock = clock;
         this.progress = progress;
         this.options = options;
     }
 
-    /** The three passes: entries, stale WRITING entries, orphans on {@code all} volumes. Run once per instance. */
+    /**
+     * What a run, or any part of it, found and did; {@code marks} and {@code repairs}: the LOST
+     * marks and orphan repairs it planned, made only once all are counted; {@code orphansBeyond}:
+     * orphan repairs planned past the allowance, counted and never kept.
+     */
+    private record Tally(long entries, io.vavr.collection.Map<Verification.Kind, Long> findings, long repaired, long unrepaired,
+                         long errors, long markedLost, Vector<LostMark> marks, Vector<OrphanRepair> repairs, long orphansBeyond) {
+        static final Tally ZERO = new Tally(0, TreeMap.empty(), 0, 0, 0, 0, Vector.empty(), Vector.empty(), 0);
+
+        /** Pure. Both parts' counts and plans together. */
+        Tally plus(Tally o) {
+            return new Tally(entries + o.entries, findings.merge(o.findings, Long::sum), repaired + o.repaired,
+                    unrepaired + o.unrepaired, errors + o.errors, markedLost + o.markedLost, marks.appendAll(o.marks),
+                    repairs.appendAll(o.repairs), orphansBeyond + o.orphansBeyond);
+        }
+
+        /** Pure. At most {@code allowance} orphan repairs kept; the rest only counted, which refuses them all. */
+        Tally capped(long allowance) {
+            if (repairs.size() <= allowance) return this;
+            return new Tally(entries, findings, repaired, unrepaired, errors, markedLost, marks, repairs.take((int) allowance),
+                    orphansBeyond + repairs.size() - allowance);
+        }
+    }
+
+    /**
+     * Where one entry's check, one group of the walk or one sequential pass writes down what it
+     * finds and mends, on one thread, as it goes (a piece that throws keeps what it had done); its
+     * {@link #tally} is handed back and added up with the others'.
+     */
+    private final class Ledger {
+        private long entries;
+        private io.vavr.collection.Map<Verification.Kind, Long> findings = TreeMap.empty();
+        private long repaired;
+        private long unrepaired;
+        private long errors;
+        private long markedLost;
+        private Vector<LostMark> marks = Vector.empty();
+        private Vector<OrphanRepair> repairs = Vector.empty();
+
+        Tally tally() {
+            return new Tally(entries, findings, repaired, unrepaired, errors, markedLost, marks, repairs, 0);
+        }
+
+        void checked() {
+            entries++;
+        }
+
+        void found(Finding f) {
+            progress.add(Progress.Counter.FINDINGS, 1);
+            progress.note(Verification.describe(f));
+            findings = findings.put(Verification.kind(f), 1L, Long::sum);
+        }
+
+        void mended(Transfer t, String what) {
+            mended(t.ok(), what + (t instanceof Transfer.Failed f ? ": " + f.failure().describe() : ""));
+        }
+
+        void mended(boolean ok, String what) {
+            if (ok) {
+                progress.add(Progress.Counter.REPAIRED, 1);
+                progress.note("repaired: " + what);
+                repaired++;
+            } else {
+                progress.note("repair failed: " + what);
+                unrepaired++;
+            }
+        }
+
+        void unrepaired(long n) {
+            unrepaired += n;
+        }
+
+        void error(String line) {
+            progress.add(Progress.Counter.ERRORS, 1);
+            progress.note(line);
+            errors++;
+        }
+
+        void markedLost() {
+            markedLost++;
+        }
+
+        // LOST marks wait until every entry is checked: past the allowance, none is made.
+        void plan(LostMark mark) {
+            marks = marks.append(mark);
+        }
+
+        // Orphan repairs wait until the walk has counted them: past the allowance, none is made.
+        void plan(OrphanRepair repair) {
+            if (!options.repair()) unrepaired++;
+            else repairs = repairs.append(repair);
+        }
+    }
+
+    /** The three passes: entries, stale WRITING entries, orphans on {@code all} volumes. */
     public Report run(Seq<Volume> all) {
         Instant cutoff = clock.instant().minus(options.grace());
-        confirmed = confirmed(all);
-        checkEntries();
-        markLost();
-        settleStaleWrites(cutoff);
-        long allowance = options.force() ? Long.MAX_VALUE : Verification.orphanAllowance(entries);
-        long listingFailures = new VolumeWalk(volumes, progress, options.concurrency())
-                .walk(all, g -> orphans(g, cutoff, allowance), l -> leftover(l, cutoff));
-        repairOrphans(cutoff, allowance);
-        synchronized (this) {
-            return new Report(entries, findings, repaired, unrepaired, errors + listingFailures, options.repair(), markedLost);
-        }
+        Tally checked = checkEntries(confirmed(all));
+        Tally marked = markLost(checked.marks(), checked.entries());
+        Tally settled = settleStaleWrites(cutoff);
+        long allowance = options.force() ? Long.MAX_VALUE : Verification.orphanAllowance(checked.entries());
+        VolumeWalk.Walked<Tally> walked = new VolumeWalk(volumes, progress, options.concurrency())
+                .walk(all, g -> orphans(g, cutoff), l -> leftover(l, cutoff), Tally.ZERO, (t, part) -> t.plus(part).capped(allowance));
+        Tally mended = repairOrphans(walked.summary(), cutoff, allowance, checked.entries());
+        Tally t = checked.plus(marked).plus(settled).plus(walked.summary()).plus(mended);
+        return new Report(t.entries(), t.findings(), t.repaired(), t.unrepaired(), t.errors() + walked.failures(), options.repair(),
+                t.markedLost());
     }
 
     /**
@@ -129,112 +211,102 @@ public final class Verifier {
     }
 
     // 1. Every entry's replicas, concurrency entries at a time.
-    private void checkEntries() {
-        Semaphore slots = new Semaphore(options.concurrency());
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    private Tally checkEntries(io.vavr.collection.Set<Volume> confirmed) {
+        try (Workers<Entry, Tally, Tally> workers =
+                new Workers<>("mkv-verify", options.concurrency(), e -> check(e, confirmed), Tally.ZERO, Tally::plus)) {
             Option<Key> after = Option.none();
             while (true) {
                 Seq<Entry> page = index.scan(after, PAGE);
                 if (page.isEmpty()) break;
                 for (Entry e : page) {
                     if (e.is(EntryState.WRITING)) continue; // in flight, or pass 2's business
-                    slots.acquireUninterruptibly();
-                    pool.submit(() -> {
-                        try {
-                            checkEntry(e);
-                        } catch (RuntimeException x) {
-                            error("cannot check " + e.key() + ": " + x);
-                        } finally {
-                            slots.release();
-                        }
-                    });
+                    workers.submit(e);
                 }
                 after = Option.some(page.last().key());
             }
+            return workers.finish();
         }
     }
 
-    private void checkEntry(Entry row) {
+    private Tally check(Entry e, io.vavr.collection.Set<Volume> confirmed) {
+        Ledger l = new Ledger();
+        try {
+            checkEntry(e, confirmed, l);
+        } catch (RuntimeException x) {
+            l.error("cannot check " + e.key() + ": " + x);
+        }
+        return l.tally();
+    }
+
+    private void checkEntry(Entry row, io.vavr.collection.Set<Volume> confirmed, Ledger l) {
         // A LOST row is checked as the value it was: a replica that holds that value is good again.
         Entry e = row.is(EntryState.LOST) ? row.found(row.updated()) : row;
         Seq<Finding> perReplica = e.replicas().flatMap(r -> {
             Option<Finding> blob = options.deep()
                     ? Verification.ofChecksum(e, r, volumes.checksum(r, e.key(), e.generation()))
-                    : Verification.ofStat(e, r, volumes.stat(r, e.key(), e.generation()));
+                    : Verification.ofStat(e, r, blobs.stat(r, e.key(), e.generation()));
             if (!options.deep() || blob.isDefined()) return blob;
-            SidecarRead sidecar = volumes.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), e.generation(), r));
+            SidecarRead sidecar = blobs.readSidecar(r.volume(), mkv.domain.BlobPath.of(e.key(), e.generation(), r));
             return Verification.ofSidecar(e, r, sidecar);
         });
         Seq<Finding> judged = Verification.judge(e, perReplica);
         progress.add(Progress.Counter.ENTRIES_CHECKED, 1);
-        synchronized (this) {
-            entries++;
-        }
+        l.checked();
         RowChange change = RowChange.after(row, judged, confirmed, clock.instant());
         boolean restore = change instanceof RowChange.Restore;
         // A key deleted, unlinked or rewritten since the scan read it is not damage: skip it.
         if ((!judged.isEmpty() || restore) && !index.get(row.key()).contains(row)) return;
         Seq<Finding> damage = judged.filter(f -> !(f instanceof Finding.Unchecked));
         if (restore) damage = damage.append(new Finding.Reappeared(row.key(), e.state(), Verification.good(e, judged).size()));
-        judged.filter(f -> f instanceof Finding.Unchecked).forEach(f -> error(Verification.describe(f)));
-        damage.forEach(this::found);
+        judged.filter(f -> f instanceof Finding.Unchecked).forEach(f -> l.error(Verification.describe(f)));
+        damage.forEach(l::found);
         if (options.repair() && change instanceof RowChange.Unconfirmed u) {
             progress.note("not marked LOST: " + row.key() + ": " + u.why());
         }
         if (damage.isEmpty() || !options.repair()) {
-            unrepairedAdd(damage.filter(f -> isReplicaDamage(f)).size());
+            l.unrepaired(damage.filter(f -> isReplicaDamage(f)).size());
             return;
         }
         // Copies first, so that a restored row's reads find every replica it names whole.
         for (Verification.Copy c : Verification.copies(e, damage)) {
-            mended(volumes.copy(c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
+            l.mended(Copies.copy(blobs, volumes, c.from(), c.to(), e.sidecar(), REQUEST_ID), "re-copy " + e.key() + " " + c.from() + " -> " + c.to());
         }
         for (Replica r : Verification.sidecarsToRewrite(damage)) {
-            mended(volumes.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
+            l.mended(blobs.writeSidecar(r, e.sidecar(), REQUEST_ID), "rewrite the sidecar of " + e.key() + " on " + r);
         }
         switch (change) {
-            case RowChange.Restore r -> mended(index.replace(row, r.next()),
+            case RowChange.Restore r -> l.mended(index.replace(row, r.next()),
                     "restore " + row.key() + " to " + r.next().state() + ": a good replica reappeared");
-            case RowChange.MarkLost m -> plan(new LostMark(row, m.next()));
-            case RowChange.Unconfirmed u -> unrepairedAdd(1);
+            case RowChange.MarkLost m -> l.plan(new LostMark(row, m.next()));
+            case RowChange.Unconfirmed u -> l.unrepaired(1);
             case RowChange.Keep k -> {
-                if (judged.exists(f -> f instanceof Finding.Lost)) unrepairedAdd(1); // a LOST row still lost
+                if (judged.exists(f -> f instanceof Finding.Lost)) l.unrepaired(1); // a LOST row still lost
             }
         }
     }
 
-    // LOST marks wait until every entry is checked: past the allowance, none is made.
-    private synchronized void plan(LostMark mark) {
-        marks.add(mark);
-    }
-
-    private void markLost() {
-        java.util.List<LostMark> planned;
-        synchronized (this) {
-            planned = java.util.List.copyOf(marks);
-            marks.clear();
-            // A lost value stays damage left behind, marked or not.
-            unrepaired += planned.size();
-            long allowance = RowChange.allowance(entries);
-            if (planned.size() > allowance && !options.force()) {
-                progress.note("refused to mark " + planned.size() + " keys LOST: more than the " + allowance + " (1% of " + entries
-                        + " entries, at least 100) marked without --force; nothing was marked. So many usually means volumes answering "
-                        + "without their data (a disk not mounted) or a wrong --db; read the findings, then run again with --force.");
-                return;
-            }
+    private Tally markLost(Seq<LostMark> planned, long entries) {
+        Ledger l = new Ledger();
+        // A lost value stays damage left behind, marked or not.
+        l.unrepaired(planned.size());
+        long allowance = RowChange.allowance(entries);
+        if (planned.size() > allowance && !options.force()) {
+            progress.note("refused to mark " + planned.size() + " keys LOST: more than the " + allowance + " (1% of " + entries
+                    + " entries, at least 100) marked without --force; nothing was marked. So many usually means volumes answering "
+                    + "without their data (a disk not mounted) or a wrong --db; read the findings, then run again with --force.");
+            return l.tally();
         }
         for (LostMark m : planned) {
             // Conditional on the row read before its replicas were checked: a key written, unlinked
             // or deleted meanwhile is left to whoever changed it.
             if (index.replace(m.row(), m.next())) {
                 progress.note("marked LOST: " + m.next().key() + " (GET answers 410 until a good replica reappears, a DELETE or a new PUT)");
-                synchronized (this) {
-                    markedLost++;
-                }
+                l.markedLost();
             } else {
                 progress.note("not marked LOST: " + m.next().key() + ": it changed while verify ran");
             }
         }
+        return l.tally();
     }
 
     private static boolean isReplicaDamage(Finding f) {
@@ -242,15 +314,16 @@ public final class Verifier {
     }
 
     // 2. WRITING entries older than the grace period: the coordinator's own recovery code.
-    private void settleStaleWrites(Instant cutoff) {
+    private Tally settleStaleWrites(Instant cutoff) {
+        Ledger l = new Ledger();
         Seq<Entry> seen = List.empty();
         while (true) {
             Seq<Entry> stale = index.writingSince(cutoff, PAGE).removeAll(seen);
-            if (stale.isEmpty()) return;
+            if (stale.isEmpty()) return l.tally();
             for (Entry e : stale) {
-                found(new Finding.StaleWriting(e));
-                if (!options.repair()) unrepairedAdd(1);
-                else mended(StaleWrites.settle(index, volumes, e, clock.instant(), REQUEST_ID), "settle the stale WRITING entry " + e.key());
+                l.found(new Finding.StaleWriting(e));
+                if (!options.repair()) l.unrepaired(1);
+                else l.mended(StaleWrites.settle(index, blobs, e, clock.instant(), REQUEST_ID), "settle the stale WRITING entry " + e.key());
             }
             // Without repair (or when a settle fails) the same rows come back: never list them twice.
             seen = seen.appendAll(stale);
@@ -258,14 +331,15 @@ public final class Verifier {
     }
 
     // 3. Files that no entry names, one aa/bb group at a time: whole values are adopted, the rest deleted.
-    private void orphans(Seq<VolumeWalk.Position> group, Instant cutoff, long allowance) {
+    private Tally orphans(Seq<VolumeWalk.Position> group, Instant cutoff) {
+        Ledger l = new Ledger();
         // The group's keys, from whichever sidecars can be read.
         io.vavr.collection.Map<String, Key> keys = HashMap.empty();
         io.vavr.collection.Map<VolumeWalk.Position, Option<mkv.domain.Sidecar>> sidecarOf = HashMap.empty();
         for (VolumeWalk.Position p : group) {
             Option<mkv.domain.Sidecar> sidecar = Option.none();
             if (p.sidecar() && p.modified().isBefore(cutoff)) {
-                if (volumes.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) sidecar = Option.some(f.sidecar());
+                if (blobs.readSidecar(p.replica().volume(), p.path()) instanceof SidecarRead.Found f) sidecar = Option.some(f.sidecar());
             }
             sidecarOf = sidecarOf.put(p, sidecar);
             if (sidecar.isDefined()) keys = keys.put(p.path().digest(), sidecar.get().key());
@@ -295,17 +369,18 @@ public final class Verifier {
         for (Entry e : adoptable) {
             Seq<VolumeWalk.Position> held = orphans.filter(p -> e.names(p.replica(), p.path()));
             orphans = orphans.removeAll(held);
-            found(new Finding.Unindexed(e, held.map(VolumeWalk.Position::path)));
-            plan(new OrphanRepair.Adopt(e, rows.get(e.key()).getOrElse(Option.none())), allowance);
+            l.found(new Finding.Unindexed(e, held.map(VolumeWalk.Position::path)));
+            l.plan(new OrphanRepair.Adopt(e, rows.get(e.key()).getOrElse(Option.none())));
         }
         for (VolumeWalk.Position p : orphans) {
             Option<Key> key = sidecarOf.get(p).get().map(mkv.domain.Sidecar::key).orElse(keys.get(p.path().digest()));
-            found(new Finding.Orphan(p.replica().volume(), p.path(), key));
+            l.found(new Finding.Orphan(p.replica().volume(), p.path(), key));
             // A blob with no sidecar anywhere may still be a live key whose sidecars were all lost;
             // only a deep pass, which has just rewritten every live key's sidecar, proves it is not.
-            if (key.isDefined() || options.deep()) plan(new OrphanRepair.Delete(p.replica(), p.path(), key, p.modified()), allowance);
-            else unrepairedAdd(1);
+            if (key.isDefined() || options.deep()) l.plan(new OrphanRepair.Delete(p.replica(), p.path(), key, p.modified()));
+            else l.unrepaired(1);
         }
+        return l.tally();
     }
 
     /** {@code --deep}: the blob's bytes have its sidecar's md5, so the pair is a whole value. */
@@ -315,25 +390,15 @@ public final class Verifier {
                 && c.size() == s.size() && c.md5().equals(s.md5());
     }
 
-    // Orphan repairs wait until the walk has counted them: past the allowance, none is made.
-    private synchronized void plan(OrphanRepair repair, long allowance) {
-        if (!options.repair()) unrepaired++;
-        else if (pending.size() < allowance) pending.add(repair);
-        else orphansBeyond++;
-    }
-
-    private void repairOrphans(Instant cutoff, long allowance) {
-        java.util.List<OrphanRepair> planned;
-        synchronized (this) {
-            planned = java.util.List.copyOf(pending);
-            pending.clear();
-            if (orphansBeyond > 0) {
-                unrepaired += planned.size() + orphansBeyond;
-                progress.note("repair refused for orphans: " + (planned.size() + orphansBeyond) + " found, more than the " + allowance
-                        + " (1% of " + entries + " entries, at least 100) mended without --force; nothing was deleted or adopted. "
-                        + "A count this high usually means a wrong --db or --volumes; read the findings, then run again with --force.");
-                return;
-            }
+    private Tally repairOrphans(Tally walked, Instant cutoff, long allowance, long entries) {
+        Ledger l = new Ledger();
+        Seq<OrphanRepair> planned = walked.repairs();
+        if (walked.orphansBeyond() > 0) {
+            l.unrepaired(planned.size() + walked.orphansBeyond());
+            progress.note("repair refused for orphans: " + (planned.size() + walked.orphansBeyond()) + " found, more than the " + allowance
+                    + " (1% of " + entries + " entries, at least 100) mended without --force; nothing was deleted or adopted. "
+                    + "A count this high usually means a wrong --db or --volumes; read the findings, then run again with --force.");
+            return l.tally();
         }
         if (!planned.isEmpty()) progress.note("repairing " + planned.size() + " orphans: each is named below as it is mended");
         for (OrphanRepair r : planned) {
@@ -342,7 +407,7 @@ public final class Verifier {
                     index.raiseGenerations(a.entry().generation()); // a later write must not reuse its number
                     boolean adopted = index.reserve(a.expected(), a.entry());
                     if (adopted || index.get(a.entry().key()).equals(a.expected())) {
-                        mended(adopted, "adopt " + a.entry().key() + " (generation " + a.entry().generation() + ") from its sidecars");
+                        l.mended(adopted, "adopt " + a.entry().key() + " (generation " + a.entry().generation() + ") from its sidecars");
                     } else {
                         progress.note("skipped adopting " + a.entry().key() + ": it was written meanwhile");
                     }
@@ -351,55 +416,21 @@ public final class Verifier {
                     // Look again just before deleting: the key may have been written here since.
                     Option<Entry> again = d.key().isDefined() ? index.get(d.key().get()) : Option.none();
                     if (!Verification.orphan(again, d.replica(), d.path(), d.modified(), cutoff)) continue;
-                    mended(volumes.deleteFiles(d.replica().volume(), d.path(), REQUEST_ID),
+                    l.mended(volumes.deleteFiles(d.replica().volume(), d.path(), REQUEST_ID),
                             "delete the orphan " + d.replica().volume() + d.path().path());
                 }
             }
         }
+        return l.tally();
     }
 
     // 3b. Temp files nginx left, found on the same walk: nothing reads them, so they are deleted.
-    private void leftover(VolumeWalk.Leftover l, Instant cutoff) {
-        if (!Verification.leftover(l.modified(), cutoff)) return;
-        found(new Finding.TempLeftover(l.volume(), l.file(), l.size()));
-        if (!options.repair()) unrepairedAdd(1);
-        else mended(volumes.deleteTemp(l.volume(), l.file(), REQUEST_ID), "delete the temp file " + l.volume() + l.file().path());
-    }
-
-    private void found(Finding f) {
-        progress.add(Progress.Counter.FINDINGS, 1);
-        progress.note(Verification.describe(f));
-        synchronized (this) {
-            findings = findings.put(Verification.kind(f), 1L, Long::sum);
-        }
-    }
-
-    private void mended(Transfer t, String what) {
-        mended(t.ok(), what + (t instanceof Transfer.Failed f ? ": " + f.failure().describe() : ""));
-    }
-
-    private void mended(boolean ok, String what) {
-        if (ok) {
-            progress.add(Progress.Counter.REPAIRED, 1);
-            progress.note("repaired: " + what);
-            synchronized (this) {
-                repaired++;
-            }
-        } else {
-            progress.note("repair failed: " + what);
-            unrepairedAdd(1);
-        }
-    }
-
-    private synchronized void unrepairedAdd(long n) {
-        unrepaired += n;
-    }
-
-    private void error(String line) {
-        progress.add(Progress.Counter.ERRORS, 1);
-        progress.note(line);
-        synchronized (this) {
-            errors++;
-        }
+    private Tally leftover(VolumeWalk.Leftover left, Instant cutoff) {
+        Ledger l = new Ledger();
+        if (!Verification.leftover(left.modified(), cutoff)) return l.tally();
+        l.found(new Finding.TempLeftover(left.volume(), left.file(), left.size()));
+        if (!options.repair()) l.unrepaired(1);
+        else l.mended(volumes.deleteTemp(left.volume(), left.file(), REQUEST_ID), "delete the temp file " + left.volume() + left.file().path());
+        return l.tally();
     }
 }

@@ -7,10 +7,8 @@ import io.vavr.collection.Seq;
 import io.vavr.collection.TreeMap;
 import io.vavr.control.Option;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import mkv.domain.BlobPath;
 import mkv.domain.Replica;
@@ -24,10 +22,12 @@ import mkv.domain.port.Volumes;
  * Walks every volume's blob folders, {@code /svNN/aa/bb/}, through their listings, handing over
  * one {@code aa/bb} group at a time across all volumes and subvolumes: every replica of a key
  * sits in the same {@code aa/bb} folder everywhere, so a group holds all of its keys' replicas
- * while memory stays bounded by the groups in flight. Only folders that exist are listed;
- * names that do not fit the layout are skipped. A failed listing is counted and noted, and the
- * walk goes on with what it could see. On request it also hands over the temp files nginx left
- * ({@link TempFile}): those in the {@code .tmp} folders, and failed copies in the blob folders.
+ * while memory stays bounded by the groups in flight. Groups are walked on {@link Workers}: what
+ * the flow makes of each is folded into its summary on the walking thread, not tallied behind a
+ * lock. Only folders that exist are listed; names that do not fit the layout are skipped. A
+ * failed listing is counted and noted, and the walk goes on with what it could see. On request
+ * it also hands over the temp files nginx left ({@link TempFile}): those in the {@code .tmp}
+ * folders, and failed copies in the blob folders.
  */
 final class VolumeWalk {
 
@@ -36,6 +36,9 @@ final class VolumeWalk {
 
     /** A temp file nginx left on a volume, and when it was last written. */
     record Leftover(Volume volume, TempFile file, long size, Instant modified) {}
+
+    /** What a walk returns: the flow's summary of every group, and how many listings failed. */
+    record Walked<S>(S summary, long failures) {}
 
     // The layout's names, shared with Clusters' "does this volume hold data" probe.
     static final Pattern SUBVOLUME = Pattern.compile("sv(\\d\\d)");
@@ -54,16 +57,16 @@ final class VolumeWalk {
     }
 
     /**
-     * Calls {@code group} once per non-empty {@code aa/bb} group, from up to {@code concurrency}
-     * threads at once. Returns the number of listing failures.
+     * Hands each non-empty {@code aa/bb} group to {@code group} on a worker, up to
+     * {@code concurrency} at once, and folds what each returns into a summary on this thread.
      */
-    long walk(Seq<Volume> all, Consumer<Seq<Position>> group) {
-        return walk(all, group, Option.none());
+    <R, S> Walked<S> walk(Seq<Volume> all, Function<Seq<Position>, R> group, S zero, BiFunction<S, R, S> fold) {
+        return walk(all, group, Option.none(), zero, fold);
     }
 
-    /** As {@link #walk(Seq, Consumer)}, and calls {@code leftover} once per temp file found, from any thread. */
-    long walk(Seq<Volume> all, Consumer<Seq<Position>> group, Consumer<Leftover> leftover) {
-        return walk(all, group, Option.some(leftover));
+    /** As {@link #walk(Seq, Function, Object, BiFunction)}, and hands over each temp file found to {@code leftover}, folded the same way. */
+    <R, S> Walked<S> walk(Seq<Volume> all, Function<Seq<Position>, R> group, Function<Leftover, R> leftover, S zero, BiFunction<S, R, S> fold) {
+        return walk(all, group, Option.some(leftover), zero, fold);
     }
 
     /**
@@ -74,19 +77,32 @@ final class VolumeWalk {
         return name.startsWith(".");
     }
 
-    private long walk(Seq<Volume> all, Consumer<Seq<Position>> group, Option<Consumer<Leftover>> leftover) {
+    /** One {@code aa/bb} folder, on every replica that has it; {@code folders}: how many its {@code aa} folder holds. */
+    private record Folder(String aa, String bb, Seq<Replica> replicas, int folders) {}
+
+    /** What a folder's worker hands back: the flow's results for it, and the listings that failed. */
+    private record Piece<R>(Folder folder, Seq<R> results, long failures) {}
+
+    /** The walk so far: the flow's summary, the listings that failed, and how many folders of each unfinished aa folder ended. */
+    private record Walking<S>(S summary, long failures, Map<String, Integer> ended) {}
+
+    private <R, S> Walked<S> walk(Seq<Volume> all, Function<Seq<Position>, R> group, Option<Function<Leftover, R>> leftover,
+                                  S zero, BiFunction<S, R, S> fold) {
         long[] failures = {0};
+        S summary = zero;
         // 1. Each volume's subvolume folders, then each subvolume's aa folders.
         Map<String, Seq<Replica>> byPrefix = TreeMap.empty();
         for (Volume v : all) {
             Option<Seq<Listing.Item>> root = list(v, "/", failures);
             if (root.isEmpty()) continue;
-            if (leftover.isDefined()) leftovers(v, TempFile.rootFolder(), failures, leftover.get());
+            if (leftover.isDefined()) summary = leftovers(v, TempFile.rootFolder(), failures).map(leftover.get()).foldLeft(summary, fold);
             for (Listing.Item sv : root.get().filter(Listing.Item::folder)) {
                 var m = SUBVOLUME.matcher(sv.name());
                 if (ignored(sv.name()) || !m.matches()) continue;
                 Replica replica = new Replica(v, Integer.parseInt(m.group(1)));
-                if (leftover.isDefined()) leftovers(v, TempFile.folder(replica.subvolume()), failures, leftover.get());
+                if (leftover.isDefined()) {
+                    summary = leftovers(v, TempFile.folder(replica.subvolume()), failures).map(leftover.get()).foldLeft(summary, fold);
+                }
                 for (Listing.Item aa : list(v, BlobPath.subvolumeFolder(replica.subvolume()), failures).getOrElse(List.empty())) {
                     if (aa.folder() && !ignored(aa.name()) && HEX2.matcher(aa.name()).matches()) {
                         byPrefix = byPrefix.put(aa.name(), List.of(replica), Seq::appendAll);
@@ -95,45 +111,47 @@ final class VolumeWalk {
             }
             progress.add(Progress.Counter.VOLUMES_SCANNED, 1);
         }
-        // 2. One task per aa folder; each walks its bb folders group by group.
+        // 2. Each aa folder's bb folders, listed here; each aa/bb group walked by a worker.
         progress.add(Progress.Counter.PREFIXES_FOUND, byPrefix.size());
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofVirtual().name("mkv-walk-", 0).factory());
-        try {
-            java.util.List<Future<Long>> tasks = new java.util.ArrayList<>();
-            for (var aa : byPrefix) tasks.add(pool.submit(() -> walkPrefix(aa._1, aa._2, group, leftover)));
-            for (Future<Long> t : tasks) failures[0] += t.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while walking the volumes", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        try (Workers<Folder, Piece<R>, Walking<S>> workers = new Workers<>("mkv-walk", concurrency,
+                f -> walkFolder(f, group, leftover), new Walking<>(summary, 0, HashMap.empty()), (w, p) -> ended(w, p, fold))) {
+            for (var aa : byPrefix) {
+                Map<String, Seq<Replica>> byBb = TreeMap.empty();
+                for (Replica r : aa._2) {
+                    for (Listing.Item bb : list(r.volume(), folder(r, aa._1, ""), failures).getOrElse(List.empty())) {
+                        if (bb.folder() && !ignored(bb.name()) && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r), Seq::appendAll);
+                    }
+                }
+                if (byBb.isEmpty()) progress.add(Progress.Counter.PREFIXES_WALKED, 1);
+                for (var bb : byBb) workers.submit(new Folder(aa._1, bb._1, bb._2, byBb.size()));
+            }
+            Walking<S> walked = workers.finish();
+            return new Walked<>(walked.summary(), failures[0] + walked.failures());
         }
-        return failures[0];
     }
 
-    private long walkPrefix(String aa, Seq<Replica> replicas, Consumer<Seq<Position>> group, Option<Consumer<Leftover>> leftover) {
+    /** On a worker: one aa/bb folder's files on every replica, handed to the flow as one group. */
+    private <R> Piece<R> walkFolder(Folder f, Function<Seq<Position>, R> group, Option<Function<Leftover, R>> leftover) {
         long[] failures = {0};
-        Map<String, Seq<Replica>> byBb = TreeMap.empty();
-        for (Replica r : replicas) {
-            for (Listing.Item bb : list(r.volume(), folder(r, aa, ""), failures).getOrElse(List.empty())) {
-                if (bb.folder() && !ignored(bb.name()) && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r), Seq::appendAll);
-            }
+        List<Position> positions = List.empty();
+        List<R> results = List.empty();
+        for (Replica r : f.replicas()) {
+            String folder = folder(r, f.aa(), f.bb());
+            Seq<Listing.Item> files = list(r.volume(), folder, failures).getOrElse(List.empty());
+            positions = positions.appendAll(positions(r, f.aa() + f.bb(), files));
+            if (leftover.isDefined()) results = results.appendAll(leftovers(r.volume(), folder, files).map(leftover.get()));
         }
-        for (var bb : byBb) {
-            List<Position> positions = List.empty();
-            for (Replica r : bb._2) {
-                String folder = folder(r, aa, bb._1);
-                Seq<Listing.Item> files = list(r.volume(), folder, failures).getOrElse(List.empty());
-                positions = positions.appendAll(positions(r, aa + bb._1, files));
-                if (leftover.isDefined()) leftovers(r.volume(), folder, files).forEach(leftover.get());
-            }
-            if (!positions.isEmpty()) group.accept(positions);
-        }
-        progress.add(Progress.Counter.PREFIXES_WALKED, 1);
-        return failures[0];
+        if (!positions.isEmpty()) results = results.append(group.apply(positions));
+        return new Piece<>(f, results, failures[0]);
+    }
+
+    /** On the walk's thread: a folder's results folded in; its aa folder counted walked once all its folders ended. */
+    private <R, S> Walking<S> ended(Walking<S> w, Piece<R> p, BiFunction<S, R, S> fold) {
+        int ended = w.ended().get(p.folder().aa()).getOrElse(0) + 1;
+        boolean last = ended == p.folder().folders();
+        if (last) progress.add(Progress.Counter.PREFIXES_WALKED, 1);
+        return new Walking<>(p.results().foldLeft(w.summary(), fold), w.failures() + p.failures(),
+                last ? w.ended().remove(p.folder().aa()) : w.ended().put(p.folder().aa(), ended));
     }
 
     /**
@@ -171,8 +189,8 @@ final class VolumeWalk {
                 .map(file -> new Leftover(volume, file, i.size(), i.modified())));
     }
 
-    private void leftovers(Volume v, String tempFolder, long[] failures, Consumer<Leftover> leftover) {
-        leftovers(v, tempFolder, list(v, tempFolder, failures).getOrElse(List.empty())).forEach(leftover);
+    private Seq<Leftover> leftovers(Volume v, String tempFolder, long[] failures) {
+        return leftovers(v, tempFolder, list(v, tempFolder, failures).getOrElse(List.empty()));
     }
 
     private static String folder(Replica r, String aa, String bb) {

@@ -28,15 +28,19 @@ import mkv.domain.SidecarRead;
 import mkv.domain.Stat;
 import mkv.domain.Transfer;
 import mkv.domain.VolumeFailure;
+import mkv.domain.port.Blobs;
+import mkv.domain.port.Probe;
 import mkv.domain.port.Volumes;
+import mkv.domain.BlobCopy;
 
 /**
- * Volumes in memory: records every call on every replica in order, keeps the files a real
- * volume would hold, and fails the calls a test names (by step number or by operation and
- * replica), so use-case tests can prove the order of effects. Held to the same
- * {@link mkv.domain.port.VolumesContract} as the nginx volumes ({@code FakeVolumesTest}).
+ * Volumes in memory, in all three roles (data path, admin tools, probe): records every call on
+ * every replica in order, keeps the files a real volume would hold, and fails the calls a test
+ * names (by step number or by operation and replica), so use-case tests can prove the order of
+ * effects. Held to the same {@link mkv.domain.port.VolumesContract} as the nginx volumes
+ * ({@code FakeVolumesTest}).
  */
-public final class FakeVolumes implements Volumes {
+public final class FakeVolumes implements Blobs, Volumes, Probe {
 
     public enum Op { WRITE, SIDECAR, DELETE, COPY }
 
@@ -292,24 +296,20 @@ public final class FakeVolumes implements Volumes {
         return new SidecarRead.Missing();
     }
 
+    /** Streams as nginx does: the source is read first (its failures name it), then the target written; judges nothing. */
     @Override
-    public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
-        if (call(Op.COPY, to, sidecar.key(), Option.of(sidecar))) return refused(to);
+    public BlobCopy copy(Replica from, Replica to, Key key, long generation, String requestId) {
+        if (call(Op.COPY, to, key, Option.none())) return new BlobCopy.Failed(to, new VolumeFailure.Refused(507));
         synchronized (this) {
-            // In nginx's order: the source is read first (its failures name it), then the target is
-            // written, and only the bytes that arrived are checked against the md5.
-            File source = new File(from, sidecar.key(), sidecar.generation());
-            File target = new File(to, sidecar.key(), sidecar.generation());
-            if (down.contains(from.volume())) return unreachable(from);
-            if (!blobs.containsKey(source)) return new Transfer.Failed(from, new VolumeFailure.Refused(404));
-            if (blobs.get(source) != sidecar.size()) return new Transfer.Failed(from, new VolumeFailure.Mismatch("source size differs"));
-            if (down.contains(to.volume())) return unreachable(to);
-            if (!sidecar.md5().equals(md5s.get(source))) return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied md5 differs"));
+            File source = new File(from, key, generation);
+            File target = new File(to, key, generation);
+            if (down.contains(from.volume())) return new BlobCopy.Failed(from, new VolumeFailure.Unreachable("down"));
+            if (!blobs.containsKey(source)) return new BlobCopy.Failed(from, new VolumeFailure.Refused(404));
+            if (down.contains(to.volume())) return new BlobCopy.Failed(to, new VolumeFailure.Unreachable("down"));
             blobs.put(target, blobs.get(source));
             md5s.put(target, md5s.get(source));
-            sidecars.put(target, sidecar);
+            return new BlobCopy.Arrived(to, blobs.get(source), md5s.get(source));
         }
-        return new Transfer.Done(to);
     }
 
     @Override

@@ -2,18 +2,17 @@ package mkv.domain.fake;
 
 import mkv.domain.Gens;
 import mkv.domain.Volume;
-import mkv.domain.port.Volumes;
 import mkv.domain.port.VolumesContract;
 
 /** The fake holds to the same contract as the nginx volumes, so use-case tests on it mean something. */
-class FakeVolumesTest extends VolumesContract {
+class FakeVolumesTest extends VolumesContract<FakeVolumes> {
 
     private static final Volume DOWN = new Volume("down.test", 9);
 
     private final FakeVolumes volumes = new FakeVolumes().down(DOWN);
 
     @Override
-    protected Volumes volumes() {
+    protected FakeVolumes volumes() {
         return volumes;
     }
 

@@ -58,10 +58,28 @@ class AdminFlowsTest {
     void rebuild_restores_every_entry_with_its_md5_and_unlinked_state() {
         Seq<Entry> live = stored(40);
         InMemoryIndex fresh = new InMemoryIndex();
-        Rebuilder.Report report = new Rebuilder(volumes, fresh, clock, Progress.none(), 4, 7).run(THREE);
+        Rebuilder.Report report = new Rebuilder(volumes, volumes, fresh, clock, Progress.none(), 4, 7).run(THREE);
         assertThat(report.clean()).isTrue();
         assertThat(report.entries()).isEqualTo(40);
         assertThat(comparable(fresh.scan(Option.none(), 1000))).containsExactlyElementsOf(comparable(live));
+    }
+
+    @Test
+    void rebuild_writes_in_batches_of_at_least_the_batch_size_and_the_rest_at_the_end() {
+        stored(40);
+        InMemoryIndex fresh = new InMemoryIndex();
+        java.util.List<Integer> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        mkv.domain.port.Index counting = (mkv.domain.port.Index) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Index.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putAll")) batches.add(((Seq<?>) args[0]).size());
+                    return method.invoke(fresh, args);
+                });
+        Rebuilder.Report report = new Rebuilder(volumes, volumes, counting, clock, Progress.none(), 4, 7).run(THREE);
+        assertThat(report.entries()).isEqualTo(40);
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
+        // 40 keys spread over their own aa/bb groups: a batch is written once it holds 7, so memory stays at one batch.
+        assertThat(batches.subList(0, batches.size() - 1)).allMatch(n -> n >= 7 && n < 14);
+        assertThat(batches.get(batches.size() - 1)).isBetween(1, 13);
     }
 
     @Test
@@ -70,7 +88,7 @@ class AdminFlowsTest {
         Key stray = new Key("/stray");
         volumes.seedBlob(new Replica(Gens.volume(1), 0), stray, 3, Gens.md5(99));
         volumes.down(Gens.volume(3));
-        Rebuilder.Report report = new Rebuilder(volumes, new InMemoryIndex(), clock, Progress.none(), 2, 100).run(THREE);
+        Rebuilder.Report report = new Rebuilder(volumes, volumes, new InMemoryIndex(), clock, Progress.none(), 2, 100).run(THREE);
         assertThat(report.damage().get(mkv.domain.Rebuild.Kind.BLOB_WITHOUT_SIDECAR)).contains(1L);
         assertThat(report.errors()).isEqualTo(1);
         assertThat(report.clean()).isFalse();
@@ -79,7 +97,7 @@ class AdminFlowsTest {
     @Test
     void rebalance_moves_every_key_to_its_new_placement_and_keeps_its_md5() {
         Seq<Entry> before = stored(60);
-        Rebalancer.Report report = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).run(3);
+        Rebalancer.Report report = new Rebalancer(index, volumes, volumes, volumes, RING4, 2, clock, Progress.none()).run(3);
         assertThat(report.clean()).isTrue();
         assertThat(report.moved()).isPositive();
         for (Entry e : before) {
@@ -90,14 +108,14 @@ class AdminFlowsTest {
             for (Replica r : now.replicas()) assertThat(volumes.holdsBlob(r, e.key())).isTrue();
             for (Replica r : e.replicas().removeAll(now.replicas())) assertThat(volumes.holdsBlob(r, e.key())).isFalse();
         }
-        assertThat(new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).plan().keys()).isZero();
+        assertThat(new Rebalancer(index, volumes, volumes, volumes, RING4, 2, clock, Progress.none()).plan().keys()).isZero();
     }
 
     @Test
     void a_dry_run_counts_the_moves_and_changes_nothing() {
         stored(60);
         int filesBefore = volumes.files();
-        RebalanceTotals totals = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).plan();
+        RebalanceTotals totals = new Rebalancer(index, volumes, volumes, volumes, RING4, 2, clock, Progress.none()).plan();
         assertThat(totals.keys()).isPositive();
         assertThat(totals.copiesTo().keySet()).containsExactly(Gens.volume(4));
         assertThat(volumes.files()).isEqualTo(filesBefore);
@@ -115,7 +133,7 @@ class AdminFlowsTest {
         volumes.beforeEach(call -> {
             if (call.op() == FakeVolumes.Op.COPY) index.replace(e, e.withState(EntryState.UNLINKED, T0.plusSeconds(1)));
         });
-        Rebalancer.Moved moved = new Rebalancer(index, volumes, RING3, 2, clock, Progress.none()).move(plan);
+        Rebalancer.Moved moved = new Rebalancer(index, volumes, volumes, volumes, RING3, 2, clock, Progress.none()).move(plan);
         assertThat(moved).isInstanceOf(Rebalancer.Moved.Conflict.class);
         assertThat(index.get(k).get().state()).isEqualTo(EntryState.UNLINKED);
         assertThat(index.get(k).get().replicas()).isEqualTo(e.replicas());
@@ -127,7 +145,7 @@ class AdminFlowsTest {
     void a_move_onto_a_down_volume_fails_and_leaves_the_key_where_it_was() {
         Seq<Entry> before = stored(30);
         volumes.down(Gens.volume(4));
-        Rebalancer.Report report = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).run(2);
+        Rebalancer.Report report = new Rebalancer(index, volumes, volumes, volumes, RING4, 2, clock, Progress.none()).run(2);
         assertThat(report.clean()).isFalse();
         for (Entry e : before) {
             Entry now = index.get(e.key()).get();
@@ -147,10 +165,10 @@ class AdminFlowsTest {
         at.forEach(r -> volumes.seed(r, lostRow.sidecar()));
         clock.advance(Duration.ofHours(2));
 
-        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        var check = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         assertThat(check.run(THREE).findings().keySet()).containsExactly(Verification.Kind.UNINDEXED);
 
-        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        var repair = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         assertThat(repair.run(THREE).clean()).isTrue();
         Entry adopted = index.get(restored).get();
         assertThat(adopted.sidecar()).isEqualTo(lostRow.sidecar());
@@ -172,10 +190,10 @@ class AdminFlowsTest {
         volumes.seed(at.head(), Entry.live(replaced, List.of(at.head()), 7, Gens.md5(3), 2, T0).sidecar());
         clock.advance(Duration.ofHours(2));
 
-        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        var check = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         assertThat(check.run(THREE).findings().keySet()).contains(Verification.Kind.UNINDEXED, Verification.Kind.ORPHAN);
 
-        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        var repair = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         repair.run(THREE);
         Entry now = index.get(replaced).get();
         assertThat(now.generation()).isEqualTo(9);
@@ -194,13 +212,13 @@ class AdminFlowsTest {
         }
         clock.advance(Duration.ofHours(2));
 
-        var careful = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        var careful = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         Verifier.Report refused = careful.run(THREE);
         assertThat(refused.clean()).isFalse();
         assertThat(refused.unrepaired()).isEqualTo(101);
         assertThat(planted).allMatch(k -> volumes.holdsBlob(RING3.replicasFor(k, 1).head(), k));
 
-        var forced = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2, true));
+        var forced = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2, true));
         assertThat(forced.run(THREE).clean()).isTrue();
         assertThat(planted).noneMatch(k -> volumes.holdsBlob(RING3.replicasFor(k, 1).head(), k));
     }
@@ -221,18 +239,18 @@ class AdminFlowsTest {
         index.reserve(Option.none(), writing);
         clock.advance(Duration.ofHours(2));
 
-        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        var check = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         Verifier.Report found = check.run(THREE);
         assertThat(found.findings().keySet()).contains(Verification.Kind.MISSING_REPLICA, Verification.Kind.CORRUPT, Verification.Kind.ORPHAN, Verification.Kind.STALE_WRITING, Verification.Kind.UNDER_REPLICATED);
         assertThat(found.clean()).isFalse();
 
-        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        var repair = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         assertThat(repair.run(THREE).clean()).isTrue();
         assertThat(index.get(stale)).isEmpty();
         assertThat(volumes.holdsBlob(orphanAt, gone)).isFalse();
         assertThat(volumes.holdsBlob(lost.replicas().head(), lost.key())).isTrue();
 
-        var again = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        var again = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         Verifier.Report after = again.run(THREE);
         assertThat(after.findings()).isEmpty();
         assertThat(after.clean()).isTrue();
@@ -246,10 +264,29 @@ class AdminFlowsTest {
         volumes.seed(at, Entry.live(young, List.of(at), 3, Gens.md5(7), 0, T0).sidecar());
         // The fake's files are all written at the epoch; a grace reaching back before it protects them.
         clock.advance(Duration.ofDays(1));
-        var verifier = new Verifier(index, volumes, clock, Progress.none(),
+        var verifier = new Verifier(index, volumes, volumes, clock, Progress.none(),
                 new Verifier.Options(false, true, Duration.between(java.time.Instant.EPOCH, T0).plusDays(2), 2));
         assertThat(verifier.run(THREE).findings()).isEmpty();
         assertThat(volumes.holdsBlob(at, young)).isTrue();
+    }
+
+    @Test
+    void a_check_that_fails_midway_still_reports_the_repair_it_had_made() {
+        Entry e = stored(1).head();
+        Replica lostBlob = e.replicas().head(), lostSidecar = e.replicas().last();
+        volumes.loseBlob(lostBlob, e.key());
+        volumes.remove(lostSidecar, e.key(), e.generation(), mkv.domain.BlobPath.Part.SIDECAR, "test");
+        // The copy onto the first replica works (its blob, then its sidecar); the sidecar rewrite that follows throws.
+        var sidecars = new java.util.concurrent.atomic.AtomicInteger();
+        volumes.beforeEach(call -> {
+            if (call.op() == FakeVolumes.Op.SIDECAR && sidecars.incrementAndGet() > 1) throw new IllegalStateException("the volume client broke");
+        });
+        var verifier = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ZERO, 1));
+        Verifier.Report report = verifier.run(THREE);
+        assertThat(volumes.holdsBlob(lostBlob, e.key())).isTrue();
+        assertThat(report.repaired()).as("the copy made before the throw").isEqualTo(1);
+        assertThat(report.errors()).as("the check that threw").isEqualTo(1);
+        assertThat(report.findings().keySet()).contains(Verification.Kind.MISSING_REPLICA, Verification.Kind.BAD_SIDECAR);
     }
 
     @Test
@@ -257,15 +294,15 @@ class AdminFlowsTest {
         Seq<Entry> all = stored(4);
         Entry doomed = all.get(1);
         // A DELETE lands between the scan and the check: the blobs go, then the entry.
-        mkv.domain.port.Volumes racing = (mkv.domain.port.Volumes) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Volumes.class}, (proxy, method, args) -> {
+        mkv.domain.port.Blobs racing = (mkv.domain.port.Blobs) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mkv.domain.port.Blobs.class}, (proxy, method, args) -> {
                     if (method.getName().equals("stat") && args[1].equals(doomed.key()) && index.get(doomed.key()).isDefined()) {
                         doomed.replicas().forEach(r -> volumes.loseBlob(r, doomed.key()));
                         index.remove(doomed);
                     }
                     return method.invoke(volumes, args);
                 });
-        var verifier = new Verifier(index, racing, clock, Progress.none(), new Verifier.Options(false, false, Duration.ZERO, 1));
+        var verifier = new Verifier(index, racing, volumes, clock, Progress.none(), new Verifier.Options(false, false, Duration.ZERO, 1));
         Verifier.Report report = verifier.run(THREE);
         assertThat(report.findings().keySet()).doesNotContain(Verification.Kind.MISSING_REPLICA, Verification.Kind.LOST);
     }
@@ -279,7 +316,7 @@ class AdminFlowsTest {
         index.putAll(List.of(rewritten));
         RebalancePlan stalePlan = RebalancePlan.between(old, RING4, 2);
         assertThat(stalePlan.unchanged()).as("the key must move from RING3 to RING4 for this test to mean anything").isFalse();
-        Rebalancer.Moved moved = new Rebalancer(index, volumes, RING4, 2, clock, Progress.none()).move(stalePlan);
+        Rebalancer.Moved moved = new Rebalancer(index, volumes, volumes, volumes, RING4, 2, clock, Progress.none()).move(stalePlan);
         assertThat(moved).isInstanceOf(Rebalancer.Moved.Conflict.class);
         assertThat(index.get(k)).contains(rewritten);
     }
@@ -298,7 +335,7 @@ class AdminFlowsTest {
         at.forEach(r -> volumes.seed(r, sidecarOf(k, 2, 9)));
         InMemoryIndex fresh = new InMemoryIndex();
 
-        Rebuilder.Report report = new Rebuilder(volumes, fresh, clock, Progress.none(), 2, 100).run(THREE);
+        Rebuilder.Report report = new Rebuilder(volumes, volumes, fresh, clock, Progress.none(), 2, 100).run(THREE);
 
         Entry e = fresh.get(k).get();
         assertThat(e.generation()).isEqualTo(9);
@@ -318,12 +355,12 @@ class AdminFlowsTest {
                 Option.some(new mkv.domain.HeldGeneration(7, List.of(r), T0)), List.of(new mkv.domain.HeldGeneration(2, List.of(r), T0)));
         index.putAll(List.of(e));
 
-        var check = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
+        var check = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, false, Duration.ofHours(1), 2));
         Verifier.Report report = check.run(THREE);
 
         assertThat(report.findings().get(Verification.Kind.ORPHAN)).contains(1L);
         assertThat(report.findings().remove(Verification.Kind.ORPHAN)).isEmpty();
-        var repair = new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
+        var repair = new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(true, true, Duration.ofHours(1), 2));
         assertThat(repair.run(THREE).repaired()).isEqualTo(1);
         assertThat(volumes.generations(r, k)).containsExactly(2L, 5L, 7L);
     }
@@ -348,7 +385,7 @@ class AdminFlowsTest {
             }
         });
 
-        Rebalancer.Moved result = new Rebalancer(index, volumes, RING3, 2, clock, Progress.none()).move(plan);
+        Rebalancer.Moved result = new Rebalancer(index, volumes, volumes, volumes, RING3, 2, clock, Progress.none()).move(plan);
 
         assertThat(result).isInstanceOf(Rebalancer.Moved.Conflict.class);
         assertThat(index.get(k)).contains(rewritten);
@@ -369,7 +406,7 @@ class AdminFlowsTest {
     }
 
     private Verifier.Report verify(boolean repair, boolean force) {
-        return new Verifier(index, volumes, clock, Progress.none(), new Verifier.Options(false, repair, Duration.ofHours(1), 2, force)).run(THREE);
+        return new Verifier(index, volumes, volumes, clock, Progress.none(), new Verifier.Options(false, repair, Duration.ofHours(1), 2, force)).run(THREE);
     }
 
     @Test

@@ -130,13 +130,13 @@ class FaultMatrixTest {
 
         // The volumes alone rebuild the same state, with nothing undecided.
         InMemoryIndex rebuilt = new InMemoryIndex();
-        Rebuilder.Report report = new Rebuilder(volumes, rebuilt, clock, Progress.none(), 2, 10).run(ALL);
+        Rebuilder.Report report = new Rebuilder(volumes, volumes, rebuilt, clock, Progress.none(), 2, 10).run(ALL);
         assertThat(stateOf(rebuilt.get(KEY))).as(cell + ": rebuild, " + report).isEqualTo(after);
         assertThat(report.damage().keySet().filter(k -> !k.equals("Superseded"))).as(cell + ": rebuild damage").isEmpty();
         row.forEach(e -> assertThat(rebuilt.get(KEY).get().generation()).as(cell).isEqualTo(e.generation()));
 
         // A deep verify finds nothing wrong.
-        Verifier.Report verified = new Verifier(index, volumes, clock, Progress.none(),
+        Verifier.Report verified = new Verifier(index, volumes, volumes, clock, Progress.none(),
                 new Verifier.Options(true, false, Duration.ofHours(1), 2, false)).run(ALL);
         assertThat(verified.findings()).as(cell + ": verify --deep").isEmpty();
     }

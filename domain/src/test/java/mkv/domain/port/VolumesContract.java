@@ -1,5 +1,6 @@
 package mkv.domain.port;
 
+import mkv.domain.BlobCopy;
 import mkv.domain.BlobWrite;
 import mkv.domain.Checksum;
 import mkv.domain.SidecarRead;
@@ -26,17 +27,19 @@ import mkv.domain.Md5;
 import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.Volume;
+import mkv.domain.flow.Copies;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link Volumes} must do, run against the in-memory fake and real nginx alike, and
- * seen only through the port: a use-case test on the fake means something only if the fake
+ * What volumes must do in each of their roles ({@link Blobs}, the data path; {@link Volumes}, the
+ * admin tools' view; {@link Probe}), run against the in-memory fake and real nginx alike, and
+ * seen only through the ports: a use-case test on the fake means something only if the fake
  * answers as nginx does. Each test makes its own keys, so volumes may be shared between tests.
  */
-public abstract class VolumesContract {
+public abstract class VolumesContract<V extends Blobs & Volumes & Probe> {
 
-    /** The volumes under test. */
-    protected abstract Volumes volumes();
+    /** The volumes under test, in all three roles. */
+    protected abstract V volumes();
 
     /** A volume that is up: {@code i} is 0 or 1, two distinct volumes. */
     protected abstract Volume up(int i);
@@ -210,7 +213,7 @@ public abstract class VolumesContract {
 
         // A copy carries the sidecar's generation to the same generation's path on the target.
         Replica to = new Replica(up(1), 6);
-        assertThat(volumes().copy(replica, to, youngSidecar, "req-c7")).isEqualTo(new Transfer.Done(to));
+        assertThat(copied(replica, to, youngSidecar, "req-c7")).isEqualTo(new Transfer.Done(to));
         assertThat(volumes().checksum(to, key, 7)).isEqualTo(new Checksum.Computed(young.length, md5(young)));
         assertThat(volumes().stat(to, key, 0)).isEqualTo(new Stat.Missing());
         assertThat(volumes().deleteFiles(to.volume(), BlobPath.of(key, 7, to), "req-df")).isEqualTo(new Transfer.Done(to));
@@ -398,7 +401,28 @@ public abstract class VolumesContract {
         };
     }
 
-    // ---- copy -------------------------------------------------------------------------------
+    // ---- copy: the stream (Volumes), then the domain's verdict (Copies) ------------------------
+
+    /** A copy as the admin tools make it: streamed by the volumes, judged and finished by the domain. */
+    private Transfer copied(Replica from, Replica to, Sidecar sidecar, String requestId) {
+        return Copies.copy(volumes(), volumes(), from, to, sidecar, requestId);
+    }
+
+    @Test
+    void a_copy_streams_the_blob_to_the_target_and_reports_what_arrived_without_writing_a_sidecar() {
+        for (int size : new int[] {SMALL, LARGE}) {
+            Key key = freshKey("stream-" + size);
+            byte[] bytes = bytes(size, 18);
+            Replica from = new Replica(up(0), 5), to = new Replica(up(1), 5);
+            Sidecar sidecar = stored(key, from, bytes);
+
+            assertThat(volumes().copy(from, to, key, 0, "req-stream")).isEqualTo(new BlobCopy.Arrived(to, size, md5(bytes)));
+
+            assertThat(volumes().checksum(to, key, 0)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
+            assertThat(volumes().readSidecar(to.volume(), BlobPath.of(key, to))).isEqualTo(new SidecarRead.Missing());
+            assertThat(volumes().readSidecar(from.volume(), BlobPath.of(key, from))).isEqualTo(new SidecarRead.Found(sidecar));
+        }
+    }
 
     @Test
     void a_copy_puts_the_blob_and_its_sidecar_on_the_target_and_keeps_the_source() {
@@ -408,7 +432,7 @@ public abstract class VolumesContract {
             Replica from = new Replica(up(0), 3), to = new Replica(up(1), 4);
             Sidecar sidecar = stored(key, from, bytes);
 
-            assertThat(volumes().copy(from, to, sidecar, "req-copy")).isEqualTo(new Transfer.Done(to));
+            assertThat(copied(from, to, sidecar, "req-copy")).isEqualTo(new Transfer.Done(to));
 
             for (Replica r : List.of(from, to)) {
                 assertThat(volumes().checksum(r, key, 0)).isEqualTo(new Checksum.Computed(size, md5(bytes)));
@@ -422,7 +446,8 @@ public abstract class VolumesContract {
         Key key = freshKey("copy-missing");
         Replica from = new Replica(up(0), 1), to = new Replica(up(1), 1);
 
-        Transfer copy = volumes().copy(from, to, sidecar(key, bytes(SMALL, 13)), "req-copy");
+        assertThat(volumes().copy(from, to, key, 0, "req-copy")).isEqualTo(new BlobCopy.Failed(from, new VolumeFailure.Refused(404)));
+        Transfer copy = copied(from, to, sidecar(key, bytes(SMALL, 13)), "req-copy");
 
         assertThat(copy).isEqualTo(new Transfer.Failed(from, new VolumeFailure.Refused(404)));
         holdsNothing(to, key);
@@ -436,7 +461,7 @@ public abstract class VolumesContract {
         stored(key, from, bytes);
         Sidecar claims = new Sidecar(key, SMALL + 1, md5(bytes), EntryState.LIVE, CREATED, Sidecar.FORMAT);
 
-        failedWith(volumes().copy(from, to, claims, "req-copy"), from, VolumeFailure.Mismatch.class);
+        failedWith(copied(from, to, claims, "req-copy"), from, VolumeFailure.Mismatch.class);
 
         holdsNothing(to, key);
     }
@@ -450,7 +475,7 @@ public abstract class VolumesContract {
             stored(key, from, bytes);
             Sidecar claims = new Sidecar(key, size, md5(bytes(size, 16)), EntryState.LIVE, CREATED, Sidecar.FORMAT);
 
-            Transfer copy = volumes().copy(from, to, claims, "req-copy");
+            Transfer copy = copied(from, to, claims, "req-copy");
 
             assertThat(copy).isInstanceOfSatisfying(Transfer.Failed.class,
                     f -> assertThat(f.failure()).isInstanceOf(VolumeFailure.Mismatch.class));
@@ -509,8 +534,12 @@ public abstract class VolumesContract {
         unreachable(volumes().delete(gone, key, 0, "req-down"), gone);
         unreachable(volumes().deleteFiles(down(), path, "req-down"), gone);
         unreachable(volumes().ping(down()), new Replica(down(), 0));
-        unreachable(volumes().copy(source, gone, sidecar, "req-down"), gone);
-        unreachable(volumes().copy(gone, new Replica(up(1), 4), sidecar, "req-down"), gone);
+        assertThat(volumes().copy(source, gone, key, 0, "req-down")).isInstanceOfSatisfying(BlobCopy.Failed.class, f -> {
+            assertThat(f.replica()).isEqualTo(gone);
+            assertThat(f.failure()).isInstanceOf(VolumeFailure.Unreachable.class);
+        });
+        unreachable(copied(source, gone, sidecar, "req-down"), gone);
+        unreachable(copied(gone, new Replica(up(1), 4), sidecar, "req-down"), gone);
         holdsNothing(new Replica(up(1), 4), key);
         assertThat(volumes().stat(gone, key, 0)).isInstanceOfSatisfying(Stat.Unknown.class,
                 u -> assertThat(u.failure()).isInstanceOf(VolumeFailure.Unreachable.class));

@@ -14,7 +14,7 @@ import mkv.domain.port.Health;
 import mkv.domain.HealthSnapshot;
 import mkv.domain.Transfer;
 import mkv.domain.VolumeFailure;
-import mkv.domain.port.Volumes;
+import mkv.domain.port.Probe;
 
 /**
  * Probes every volume in the background and publishes an immutable snapshot, so the
@@ -39,7 +39,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
         }
     }
 
-    private final Volumes volumes;
+    private final Probe probe;
     private final Supplier<? extends Iterable<Volume>> watched;
     private final Options options;
     private final Map<Volume, VolumeHealth> states = new HashMap<>(); // only the checker thread touches it
@@ -48,8 +48,8 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<Volume, Failure> lastFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.Set<Volume> misconfigured = java.util.Set.of();
 
-    public VolumeHealthChecker(Volumes volumes, Supplier<? extends Iterable<Volume>> watched, Options options) {
-        this.volumes = volumes;
+    public VolumeHealthChecker(Probe probe, Supplier<? extends Iterable<Volume>> watched, Options options) {
+        this.probe = probe;
         this.watched = watched;
         this.options = options;
     }
@@ -89,7 +89,7 @@ public final class VolumeHealthChecker implements Health, AutoCloseable {
         java.util.Set<Volume> refusing = new java.util.HashSet<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<Volume, Future<Transfer>> pending = new HashMap<>();
-            for (Volume v : watched.get()) pending.put(v, pool.submit(() -> volumes.ping(v)));
+            for (Volume v : watched.get()) pending.put(v, pool.submit(() -> probe.ping(v)));
             for (var p : pending.entrySet()) {
                 boolean ok;
                 try {

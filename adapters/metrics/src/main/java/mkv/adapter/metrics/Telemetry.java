@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import mkv.domain.Volume;
+import mkv.domain.VolumeFailure;
 import mkv.domain.HealthSnapshot;
 
 /**
@@ -101,10 +102,25 @@ public final class Telemetry {
         return counts;
     }
 
-    /** One volume call: {@code mkv_volume_request_duration_seconds{volume,operation,outcome}}. */
-    public void volumeCall(Volume volume, String operation, String outcome, long nanos) {
+    /**
+     * One volume call: {@code mkv_volume_request_duration_seconds{volume,operation,outcome}}, the
+     * outcome {@code ok} or named after its failure ({@code unreachable}, {@code refused_507}, ...).
+     */
+    public void volumeCall(Volume volume, String operation, io.vavr.control.Option<VolumeFailure> failure, long nanos) {
+        String outcome = failure.map(Telemetry::outcome).getOrElse("ok");
         volumeSeries.computeIfAbsent(List.of(volume.toString(), operation, outcome), k -> volumeCalls.labelValues(k.get(0), k.get(1), k.get(2)))
                 .observe(nanos / 1e9);
+    }
+
+    private static String outcome(VolumeFailure f) {
+        return switch (f) {
+            case VolumeFailure.Unreachable u -> "unreachable";
+            case VolumeFailure.Lost l -> "lost";
+            case VolumeFailure.TimedOut t -> "timed_out";
+            case VolumeFailure.Refused r -> "refused_" + r.status();
+            case VolumeFailure.ShortWrite s -> "short_write";
+            case VolumeFailure.Mismatch m -> "mismatch";
+        };
     }
 
     /** Bytes of PUT bodies taken in: {@code mkv_put_body_bytes_total}. */

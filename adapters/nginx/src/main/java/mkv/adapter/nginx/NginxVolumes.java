@@ -23,7 +23,9 @@ import mkv.domain.Replica;
 import mkv.domain.Sidecar;
 import mkv.domain.TempFile;
 import mkv.domain.Volume;
+import mkv.domain.port.Blobs;
 import mkv.domain.port.Body;
+import mkv.domain.BlobCopy;
 import mkv.domain.BlobWrite;
 import mkv.domain.Checksum;
 import mkv.domain.port.Listing;
@@ -32,14 +34,18 @@ import mkv.domain.Stat;
 import mkv.domain.Transfer;
 import mkv.domain.VolumeFailure;
 import mkv.domain.VolumeMark;
+import mkv.domain.port.Probe;
 import mkv.domain.port.Volumes;
 
 /**
- * The volumes as stock nginx servers speaking WebDAV: PUT and DELETE to write, HEAD to look.
- * Every volume failure comes back as a value; nothing here throws for a volume's sake. A volume
- * listed as {@code https://} is spoken to over TLS, its certificate checked against the trusted CA.
+ * The volumes as stock nginx servers speaking WebDAV: PUT and DELETE to write, HEAD to look, in
+ * all three roles (data path, admin tools, probe). Every volume failure comes back as a value;
+ * nothing here throws for a volume's sake. A volume listed as {@code https://} is spoken to over
+ * TLS, its certificate checked against the trusted CA. Every call is reported to the
+ * {@link VolumeMetrics} set with {@link #observe}, and {@link #reload} swaps the clients, timeouts
+ * and signing keys in place.
  */
-public final class NginxVolumes implements Volumes, AutoCloseable {
+public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable {
 
     /**
      * How to talk to volumes. Every wait on a volume is bounded by {@code readTimeout}, and a
@@ -93,12 +99,14 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
-    private final Options options;
-    private final VolumeList addresses;
-    private final Signing signing;
-    private final long urlTtlSeconds;
-    private final WebClient client;
-    private final WebClient probes;
+    // Replaced together by a reload, under its lock; a call reads them as it goes (see reload).
+    private volatile Options options;
+    private volatile VolumeList addresses;
+    private volatile Signing signing;
+    private volatile long urlTtlSeconds;
+    private volatile WebClient client;
+    private volatile WebClient probes;
+    private volatile VolumeMetrics metrics = VolumeMetrics.NONE;
 
     /** Every volume spoken to over plain http, unsigned: for volumes run with {@code --insecure}. */
     public NginxVolumes(Options options) {
@@ -121,13 +129,40 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      * {@code signing} says.
      */
     public NginxVolumes(Options options, VolumeList addresses, Option<Tls> trust, Signing signing) {
+        configure(options, addresses, trust, signing);
+    }
+
+    /** From now on, reports every call to {@code observer}. */
+    public void observe(VolumeMetrics observer) {
+        this.metrics = observer;
+    }
+
+    /**
+     * Speaks to the volumes as the arguments say from now on (new timeouts, volumes, CA, keys),
+     * on new clients; refused, with nothing changed, as the constructor refuses. A call in flight
+     * finishes on the client it started with: the old clients are closed only after twice their
+     * read timeout and a second, when no call begun before can still be waiting on them. A call
+     * that straddles the swap may send its next request on the new clients, which serve it as well.
+     */
+    public synchronized void reload(Options options, VolumeList addresses, Option<Tls> trust, Signing signing) {
+        Duration drain = this.options.readTimeout().multipliedBy(2).plusSeconds(1);
+        WebClient oldClient = client, oldProbes = probes;
+        configure(options, addresses, trust, signing);
+        Thread.ofVirtual().name("mkv-retire-volume-client").start(() -> {
+            try {
+                Thread.sleep(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            oldClient.closeResource();
+            oldProbes.closeResource();
+        });
+    }
+
+    private void configure(Options options, VolumeList addresses, Option<Tls> trust, Signing signing) {
         if (!addresses.https().isEmpty() && trust.isEmpty()) {
             throw new IllegalArgumentException("https volumes (" + addresses.https().mkString(",") + ") need a CA to verify them");
         }
-        this.options = options;
-        this.addresses = addresses;
-        this.signing = signing;
-        this.urlTtlSeconds = Math.max(1, signing.urlTtl().toSeconds());
         // One client for every volume: HEAD, DELETE and sidecar PUTs reuse its keep-alive pool.
         // No 100-continue: nginx takes every body we send, and the wait would cost a round trip.
         // Each client keeps a pool of its own, not Helidon's JVM-wide one: closing a client retired
@@ -138,7 +173,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
             data.tls(tls);
             probe.tls(tls);
         });
-        this.client = data
+        WebClient client = data
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .keepAlive(true)
@@ -149,7 +184,7 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 .build();
         // Probes have a client of their own: their short timeouts, and no wait behind data traffic.
         Duration probeConnect = options.pingTimeout().compareTo(options.connectTimeout()) < 0 ? options.pingTimeout() : options.connectTimeout();
-        this.probes = probe
+        WebClient probes = probe
                 .connectTimeout(probeConnect)
                 .readTimeout(options.pingTimeout())
                 .keepAlive(true)
@@ -157,6 +192,30 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
                 .connectionCacheSize(2)
                 .shareConnectionCache(false)
                 .build();
+        this.options = options;
+        this.addresses = addresses;
+        this.signing = signing;
+        this.urlTtlSeconds = Math.max(1, signing.urlTtl().toSeconds());
+        this.client = client;
+        this.probes = probes;
+    }
+
+    /** Reports one call to the observer, and hands its outcome back. */
+    private <T> T reported(Volume volume, String operation, long start, T outcome) {
+        metrics.call(volume, operation, failure(outcome), System.nanoTime() - start);
+        return outcome;
+    }
+
+    private static Option<VolumeFailure> failure(Object outcome) {
+        return switch (outcome) {
+            case Transfer.Failed f -> Option.some(f.failure());
+            case Stat.Unknown u -> Option.some(u.failure());
+            case Checksum.Unknown u -> Option.some(u.failure());
+            case Listing.Failed f -> Option.some(f.failure());
+            case SidecarRead.Failed f -> Option.some(f.failure());
+            case BlobCopy.Failed f -> Option.some(f.failure());
+            default -> Option.none();
+        };
     }
 
     /**
@@ -169,6 +228,15 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      */
     @Override
     public BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
+        long start = System.nanoTime();
+        BlobWrite write = upload(key, generation, targets, body, requestId);
+        long took = System.nanoTime() - start;
+        metrics.bytesIn(write.size());
+        write.transfers().forEach(t -> metrics.call(t.replica().volume(), "write", failure(t), took));
+        return write;
+    }
+
+    private BlobWrite upload(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
         // 0. A body that fits in one chunk is read whole first, so it can go out on pooled
         //    keep-alive connections: nothing can be abandoned mid-body, and no connect per PUT.
         if (body.length() > 0 && body.length() <= options.chunkBytes()) return writeSmall(key, generation, targets, body, requestId);
@@ -277,8 +345,9 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
+        long start = System.nanoTime();
         URI url = signed("PUT", replica.volume(), sidecar.path(replica).sidecarPath());
-        return put(replica, url, SidecarJson.encode(sidecar), requestId, MediaTypes.APPLICATION_JSON);
+        return reported(replica.volume(), "write_sidecar", start, put(replica, url, SidecarJson.encode(sidecar), requestId, MediaTypes.APPLICATION_JSON));
     }
 
     private Transfer put(Replica replica, URI url, byte[] bytes, String requestId, io.helidon.common.media.type.MediaType type) {
@@ -296,7 +365,8 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     /** Blob first, sidecar last: a blob without a sidecar is found by verify; the reverse could be rebuilt as live. */
     @Override
     public Transfer remove(Replica replica, Key key, long generation, BlobPath.Part part, String requestId) {
-        return deleteFile(replica, signed("DELETE", replica.volume(), BlobPath.of(key, generation, replica).path(part)), requestId);
+        long start = System.nanoTime();
+        return reported(replica.volume(), "delete", start, deleteFile(replica, signed("DELETE", replica.volume(), BlobPath.of(key, generation, replica).path(part)), requestId));
     }
 
     private Transfer deleteFile(Replica replica, URI url, String requestId) {
@@ -313,6 +383,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Stat stat(Replica replica, Key key, long generation) {
+        long start = System.nanoTime();
+        return reported(replica.volume(), "stat", start, head(replica, key, generation));
+    }
+
+    private Stat head(Replica replica, Key key, long generation) {
         try (HttpClientResponse response = client.head().uri(signed("HEAD", replica.volume(), path(replica, key, generation))).request()) {
             int status = response.status().code();
             if (status == 404) return new Stat.Missing();
@@ -334,6 +409,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
      */
     @Override
     public Transfer ping(Volume volume) {
+        long start = System.nanoTime();
+        return reported(volume, "ping", start, probe(volume));
+    }
+
+    private Transfer probe(Volume volume) {
         Replica replica = new Replica(volume, 0);
         try (HttpClientResponse response = probes.head().uri(signed("HEAD", volume, "/")).readTimeout(options.pingTimeout()).request()) {
             int status = response.status().code();
@@ -346,6 +426,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
     /** GET of the folder: nginx's JSON autoindex (see {@link ListingJson}); 404 is an empty folder. */
     @Override
     public Listing list(Volume volume, String folder) {
+        long start = System.nanoTime();
+        return reported(volume, "list", start, listing(volume, folder));
+    }
+
+    private Listing listing(Volume volume, String folder) {
         try (HttpClientResponse response = client.get().uri(signed("GET", volume, folder)).request()) {
             int status = response.status().code();
             if (status == 404) return new Listing.Found(Vector.empty());
@@ -359,6 +444,11 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public SidecarRead readSidecar(Volume volume, BlobPath path) {
+        long start = System.nanoTime();
+        return reported(volume, "read_sidecar", start, getSidecar(volume, path));
+    }
+
+    private SidecarRead getSidecar(Volume volume, BlobPath path) {
         try (HttpClientResponse response = client.get().uri(signed("GET", volume, path.sidecarPath())).request()) {
             int status = response.status().code();
             if (status == 404) return new SidecarRead.Missing();
@@ -372,40 +462,35 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     /**
      * GET from the source streamed into the write path's PUT (bounded queue, md5 on the way), so
-     * memory does not grow with the blob; then the md5 and size that arrived are compared with the
-     * sidecar's, the stored size is read back with a HEAD, and only then is the sidecar written.
+     * memory does not grow with the blob; what arrived is reported, and judged by the caller.
      */
     @Override
-    public Transfer copy(Replica from, Replica to, Sidecar sidecar, String requestId) {
-        Key key = sidecar.key();
-        long generation = sidecar.generation();
+    public BlobCopy copy(Replica from, Replica to, Key key, long generation, String requestId) {
+        long start = System.nanoTime();
+        return reported(to.volume(), "copy", start, stream(from, to, key, generation, requestId));
+    }
+
+    private BlobCopy stream(Replica from, Replica to, Key key, long generation, String requestId) {
         try (HttpClientResponse source = client.get().uri(signed("GET", from.volume(), path(from, key, generation))).header(REQUEST_ID, requestId).request()) {
             int status = source.status().code();
-            if (status != 200) return new Transfer.Failed(from, new VolumeFailure.Refused(status));
+            if (status != 200) return new BlobCopy.Failed(from, new VolumeFailure.Refused(status));
             long length = source.headers().contentLength().orElse(-1);
-            if (length != sidecar.size()) {
-                return new Transfer.Failed(from, new VolumeFailure.Mismatch("source holds " + length + " bytes, the index says " + sidecar.size()));
-            }
-            BlobWrite copied = write(key, generation, Vector.of(to), new Body(source.entity().inputStream(), length), requestId);
-            if (copied.bodyError().isDefined()) return new Transfer.Failed(from, new VolumeFailure.Lost(copied.bodyError().get()));
-            Transfer put = copied.transfers().head();
-            if (!put.ok()) return put;
-            if (copied.size() != sidecar.size() || !copied.md5().equals(sidecar.md5())) {
-                deleteFile(to, signed("DELETE", to.volume(), path(to, key, generation)), requestId);
-                return new Transfer.Failed(to, new VolumeFailure.Mismatch("copied bytes have md5 " + copied.md5()
-                        + ", the index says " + sidecar.md5()));
-            }
-            if (!(stat(to, key, generation) instanceof Stat.Present p && p.size() == sidecar.size())) {
-                return new Transfer.Failed(to, new VolumeFailure.Mismatch("the copy does not read back with " + sidecar.size() + " bytes"));
-            }
-            return writeSidecar(to, sidecar, requestId);
+            BlobWrite copied = upload(key, generation, Vector.of(to), new Body(source.entity().inputStream(), length), requestId);
+            if (copied.bodyError().isDefined()) return new BlobCopy.Failed(from, new VolumeFailure.Lost(copied.bodyError().get()));
+            if (copied.transfers().head() instanceof Transfer.Failed put) return new BlobCopy.Failed(put.replica(), put.failure());
+            return new BlobCopy.Arrived(to, copied.size(), copied.md5());
         } catch (RuntimeException e) {
-            return new Transfer.Failed(from, VolumeFailures.of(e));
+            return new BlobCopy.Failed(from, VolumeFailures.of(e));
         }
     }
 
     @Override
     public Checksum checksum(Replica replica, Key key, long generation) {
+        long start = System.nanoTime();
+        return reported(replica.volume(), "checksum", start, digest(replica, key, generation));
+    }
+
+    private Checksum digest(Replica replica, Key key, long generation) {
         try (HttpClientResponse response = client.get().uri(signed("GET", replica.volume(), path(replica, key, generation))).request()) {
             int status = response.status().code();
             if (status == 404) return new Checksum.Missing();
@@ -440,43 +525,33 @@ public final class NginxVolumes implements Volumes, AutoCloseable {
 
     @Override
     public Transfer deleteFiles(Volume volume, BlobPath path, String requestId) {
+        long start = System.nanoTime();
         Replica replica = new Replica(volume, path.subvolume());
         Transfer sidecar = deleteFile(replica, signed("DELETE", volume, path.sidecarPath()), requestId);
-        if (!sidecar.ok()) return sidecar;
-        return deleteFile(replica, signed("DELETE", volume, path.path()), requestId);
+        return reported(volume, "delete", start, sidecar.ok() ? deleteFile(replica, signed("DELETE", volume, path.path()), requestId) : sidecar);
     }
 
     @Override
     public Transfer deleteTemp(Volume volume, TempFile file, String requestId) {
-        return deleteFile(new Replica(volume, file.subvolume()), signed("DELETE", volume, file.path()), requestId);
+        long start = System.nanoTime();
+        return reported(volume, "delete", start, deleteFile(new Replica(volume, file.subvolume()), signed("DELETE", volume, file.path()), requestId));
     }
 
     /**
      * The redirect a GET is answered with: the blob's URL, signed for GET (and so HEAD) until
-     * {@code url-ttl} from now. String building and one MD5, on the GET hot path: the path is the
-     * same text as {@link BlobPath#path()} (a test pins that) without its {@code String.format}.
+     * {@code url-ttl} from now. On the GET hot path: one path, one MD5 and a few appends.
      */
     @Override
     public String url(Replica replica, Key key, long generation) {
-        var url = new StringBuilder(24 + replica.volume().host().length() + 96 + 72);
-        url.append(addresses.scheme(replica.volume())).append(replica.volume().host()).append(':').append(replica.volume().port());
-        int start = url.length();
-        appendPath(url, replica, key, generation);
-        return signing.signer().append(url, "GET", url.substring(start), signing.clock().millis() / 1000 + urlTtlSeconds).toString();
+        String path = path(replica, key, generation);
+        String base = base(replica.volume());
+        var url = new StringBuilder(base.length() + path.length() + 72).append(base).append(path);
+        return signing.signer().append(url, "GET", path, signing.clock().millis() / 1000 + urlTtlSeconds).toString();
     }
 
-    /** The blob's path on the replica's volume: {@code /svNN/aa/bb/<digest>[.<generation>]}. */
+    /** The blob's path on the replica's volume, as {@link BlobPath} lays it out. */
     private static String path(Replica replica, Key key, long generation) {
-        return appendPath(new StringBuilder(96), replica, key, generation).toString();
-    }
-
-    private static StringBuilder appendPath(StringBuilder url, Replica replica, Key key, long generation) {
-        String digest = key.digest();
-        int sv = replica.subvolume();
-        url.append("/sv").append((char) ('0' + sv / 10)).append((char) ('0' + sv % 10))
-                .append('/').append(digest, 0, 2).append('/').append(digest, 2, 4).append('/').append(digest);
-        if (generation != 0) url.append('.').append(generation);
-        return url;
+        return BlobPath.of(key, generation, replica).path();
     }
 
     /** A URL of mkv's own call to a volume, signed for {@code method} for {@link #CALL_TTL}. */

@@ -30,7 +30,6 @@ import mkv.domain.port.Body;
 import mkv.domain.Stat;
 import mkv.domain.Transfer;
 import mkv.domain.VolumeFailure;
-import mkv.domain.port.Volumes;
 import mkv.domain.port.VolumesContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * folder: the {@link VolumesContract} the fake also holds to, and what only files on disk show.
  * The volumes accept only signed requests, so every call of the contract is signed as nginx checks.
  */
-class NginxVolumesTest extends VolumesContract {
+class NginxVolumesTest extends VolumesContract<NginxVolumes> {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     static final SigningKeys KEYS = SigningKeys.parse("test 0123456789abcdef0123456789abcdef").get();
@@ -93,7 +92,7 @@ class NginxVolumesTest extends VolumesContract {
     }
 
     @Override
-    protected Volumes volumes() {
+    protected NginxVolumes volumes() {
         return volumes;
     }
 
@@ -299,7 +298,7 @@ class NginxVolumesTest extends VolumesContract {
         Sidecar sidecar = new Sidecar(key, length, write.md5(), EntryState.UNLINKED, Instant.ofEpochMilli(1_700_000_000_123L), Sidecar.FORMAT);
         assertThat(volumes.writeSidecar(new Replica(volume(0), 3), sidecar, "req-copy").ok()).isTrue();
 
-        Transfer copy = volumes.copy(new Replica(volume(0), 3), new Replica(volume(1), 4), sidecar, "req-copy");
+        Transfer copy = mkv.domain.flow.Copies.copy(volumes, volumes, new Replica(volume(0), 3), new Replica(volume(1), 4), sidecar, "req-copy");
 
         assertThat(copy.ok()).isTrue();
         assertThat(TestBodies.sha256(blobFile(1, key, 4))).isEqualTo(TestBodies.sha256(blobFile(0, key, 3)));
@@ -313,7 +312,7 @@ class NginxVolumesTest extends VolumesContract {
         BlobWrite write = volumes.write(key, 0, List.of(new Replica(volume(0), 6)), new Body(TestBodies.pattern(1000, 2), 1000), "req");
         Sidecar wrong = new Sidecar(key, 1000, new Md5("0".repeat(32)), EntryState.LIVE, Instant.ofEpochMilli(5), Sidecar.FORMAT);
 
-        Transfer copy = volumes.copy(new Replica(volume(0), 6), new Replica(volume(2), 6), wrong, "req");
+        Transfer copy = mkv.domain.flow.Copies.copy(volumes, volumes, new Replica(volume(0), 6), new Replica(volume(2), 6), wrong, "req");
 
         assertThat(copy.ok()).isFalse();
         assertThat(((Transfer.Failed) copy).failure()).isInstanceOf(VolumeFailure.Mismatch.class);

@@ -20,7 +20,6 @@ import mkv.domain.Volume;
 import mkv.domain.port.Body;
 import mkv.domain.Transfer;
 import mkv.domain.VolumeFailure;
-import mkv.domain.port.Volumes;
 import mkv.domain.port.VolumesContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only TLS, verified against a CA of the test's own; and a volume whose certificate that CA did not
  * sign, or that speaks the other protocol than it is listed with, is never written to.
  */
-class NginxVolumesTlsTest extends VolumesContract {
+class NginxVolumesTlsTest extends VolumesContract<NginxVolumes> {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
@@ -83,7 +82,7 @@ class NginxVolumesTlsTest extends VolumesContract {
     }
 
     @Override
-    protected Volumes volumes() {
+    protected NginxVolumes volumes() {
         return volumes;
     }
 
