@@ -116,10 +116,13 @@ final class VolumeWalk {
         try (Workers<Folder, Piece<R>, Walking<S>> workers = new Workers<>("mkv-walk", concurrency,
                 f -> walkFolder(f, group, leftover), new Walking<>(summary, 0, HashMap.empty()), (w, p) -> ended(w, p, fold))) {
             for (var aa : byPrefix) {
+                // Every replica's listing at once: one round trip while the workers wait for more groups, not one per replica.
+                Seq<Option<Seq<Listing.Item>>> listed = Parallel.each(aa._2, r -> list(r.volume(), folder(r, aa._1, "")));
+                failures[0] += listed.count(Option::isEmpty);
                 Map<String, Seq<Replica>> byBb = TreeMap.empty();
-                for (Replica r : aa._2) {
-                    for (Listing.Item bb : list(r.volume(), folder(r, aa._1, ""), failures).getOrElse(List.empty())) {
-                        if (bb.folder() && !ignored(bb.name()) && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r), Seq::appendAll);
+                for (var r : aa._2.zip(listed)) {
+                    for (Listing.Item bb : r._2.getOrElse(List.empty())) {
+                        if (bb.folder() && !ignored(bb.name()) && HEX2.matcher(bb.name()).matches()) byBb = byBb.put(bb.name(), List.of(r._1), Seq::appendAll);
                     }
                 }
                 if (byBb.isEmpty()) progress.add(Progress.Counter.PREFIXES_WALKED, 1);
@@ -198,11 +201,17 @@ final class VolumeWalk {
     }
 
     private Option<Seq<Listing.Item>> list(Volume v, String folder, long[] failures) {
+        Option<Seq<Listing.Item>> items = list(v, folder);
+        if (items.isEmpty()) failures[0]++;
+        return items;
+    }
+
+    /** The folder's items; none, noted, when it could not be listed. */
+    private Option<Seq<Listing.Item>> list(Volume v, String folder) {
         progress.add(Progress.Counter.FOLDERS_LISTED, 1);
         return switch (volumes.list(v, folder)) {
             case Listing.Found f -> Option.some(f.items());
             case Listing.Failed f -> {
-                failures[0]++;
                 progress.add(Progress.Counter.ERRORS, 1);
                 progress.note("cannot list " + v + folder + ": " + f.failure().describe());
                 yield Option.none();
