@@ -41,17 +41,22 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 "$mkv" --version >/dev/null # builds once, before anything is timed
+# Volumes trust only signed requests: a secret of this run's own, shared by every process.
+(umask 077; echo "k1 $(openssl rand -base64 32)" >"$tmp/secret")
+# As root, nginx's workers need a user of their own (docs/SECURITY.md); the folders must be theirs to write.
+as_user=()
+if [ "$(id -u)" = 0 ]; then as_user=(--user nobody); chmod 755 "$tmp"; fi
 wait_port() { for _ in $(seq 1 300); do port_free "$1" || return 0; sleep 0.1; done; echo "soak: port $1 never opened" >&2; exit 1; }
 start_volume() {
   local i=$1
-  "$mkv" volume --dir "$tmp/vol$i" --port $((base + i)) --host 127.0.0.1 >>"$tmp/vol$i.log" 2>&1 &
+  "$mkv" volume --dir "$tmp/vol$i" --port $((base + i)) --host 127.0.0.1 --secret-file "$tmp/secret" "${as_user[@]}" >>"$tmp/vol$i.log" 2>&1 &
   volpid[$i]=$!
   echo "$!" >"$tmp/vol$i.pid" # a restart runs in a subshell: cleanup reads the pid from here
   wait_port $((base + i))
 }
 for i in 1 2 3; do start_volume "$i"; done
 "$mkv" server --volumes "127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2)),127.0.0.1:$((base + 3))" \
-  --db "$tmp/index.db" --port "$base" --host 127.0.0.1 --access-log false >"$tmp/coordinator.log" 2>&1 &
+  --db "$tmp/index.db" --port "$base" --host 127.0.0.1 --access-log false --secret-file "$tmp/secret" >"$tmp/coordinator.log" 2>&1 &
 coordinator=$!
 pids+=("$coordinator")
 wait_port "$base"
