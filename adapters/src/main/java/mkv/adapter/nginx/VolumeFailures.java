@@ -9,9 +9,10 @@ import java.util.concurrent.TimeoutException;
 import mkv.domain.VolumeFailure;
 
 /**
- * Pure. Turns what Helidon's client threw into a failure value. Helidon wraps socket errors in
+ * Pure. Turns what a volume client threw into a failure value. Helidon wraps socket errors in
  * {@link java.io.UncheckedIOException} (and unknown hosts in its own runtime exception), so the
- * whole cause chain is searched, not just the outer type.
+ * whole cause chain is searched, not just the outer type; Apache HttpClient throws them as they
+ * are, but for its connect timeout, which is its own kind of {@link java.io.InterruptedIOException}.
  */
 final class VolumeFailures {
     private VolumeFailures() {}
@@ -36,6 +37,8 @@ final class VolumeFailures {
     }
 
     private static VolumeFailure classify(Throwable thrown) {
+        // Whatever the second sending met, the first may have landed: lost, so it is rolled back.
+        if (thrown instanceof VolumeHttp.RetryFailed) return null;
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                     || t.getClass().getSimpleName().equals("RuntimeUnknownHostException")) {
@@ -48,7 +51,8 @@ final class VolumeFailures {
                 Throwable why = t.getCause() != null && t.getCause() != t ? t.getCause() : t;
                 return new VolumeFailure.Unreachable("TLS handshake failed: " + describe(why));
             }
-            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
                 return new VolumeFailure.TimedOut(describe(t));
             }
             if (t.getCause() == t) break;
