@@ -344,9 +344,12 @@ public final class Coordinator {
         }
     }
 
-    /** Under the key's lock: removes a deleted key's sidecars (its blobs are gone), then its row, if the row is still the one the delete left. */
+    /**
+     * Under the key's lock: removes a deleted key's sidecars (its blobs are gone), then its row if
+     * it is still the one the delete left. Nothing else can have named those files meanwhile
+     * (generations are never reused), so the row is not read first: the removal is conditional.
+     */
     private void removeSidecars(Entry marker, String requestId) {
-        if (!index.get(marker.key()).contains(marker)) return;
         if (StaleWrites.deleteSidecars(volumes, marker.key(), filesOf(marker), requestId).forAll(Transfer::ok)) index.remove(marker);
     }
 
