@@ -37,8 +37,6 @@ final class VolumeFailures {
     }
 
     private static VolumeFailure classify(Throwable thrown) {
-        // Whatever the second sending met, the first may have landed: lost, so it is rolled back.
-        if (thrown instanceof VolumeHttp.RetryFailed) return null;
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
                     || t.getClass().getSimpleName().equals("RuntimeUnknownHostException")) {

@@ -17,7 +17,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.HttpRequest;
@@ -55,23 +54,21 @@ final class VolumeHttp implements AutoCloseable {
     }
 
     private static final String REQUEST_ID = "X-Request-Id";
-    private static final String RETRIED = "mkv.retried";
 
     /**
      * A request that met a connection closed without an answer ({@link NoHttpResponseException}:
      * nginx closed a pooled keep-alive connection, as it does at a reload or a stop) is sent once
      * more, on a new connection. Every request mkv makes is idempotent (a PUT of the same bytes to
      * the same path, a DELETE, a HEAD or a GET), so a second sending changes nothing if the first
-     * one did reach nginx. The context records it, so that a PUT or DELETE whose second sending
-     * fails is reported as lost (and rolled back), never as unreachable: the first one may have
-     * landed.
+     * one did reach nginx. The second sending's failure is the one reported: on a volume that was
+     * stopped or killed, the connection refused, so its PUTs answer as for any volume that cannot
+     * be reached (then 503 once the health checker sees it), not 409 until it returns. See
+     * PHILOSOPHY.md ("Measured choices") for the one case this reports less than it could.
      */
     private static final HttpRequestRetryStrategy RETRY_ON_A_CLOSED_CONNECTION = new HttpRequestRetryStrategy() {
         @Override
         public boolean retryRequest(HttpRequest request, IOException failure, int execCount, HttpContext context) {
-            boolean again = execCount == 1 && failure instanceof NoHttpResponseException;
-            if (again) context.setAttribute(RETRIED, Boolean.TRUE);
-            return again;
+            return execCount == 1 && failure instanceof NoHttpResponseException;
         }
 
         @Override
@@ -90,12 +87,6 @@ final class VolumeHttp implements AutoCloseable {
         }
     };
 
-    /** A PUT or DELETE sent twice ({@link #RETRY_ON_A_CLOSED_CONNECTION}) whose second sending failed too. */
-    static final class RetryFailed extends IOException {
-        RetryFailed(IOException second) {
-            super("the connection closed without an answer, and sending again failed: " + VolumeFailures.describe(second), second);
-        }
-    }
 
     private final CloseableHttpClient client;
 
@@ -180,16 +171,10 @@ final class VolumeHttp implements AutoCloseable {
     }
 
     private int status(HttpUriRequestBase request) throws IOException {
-        HttpClientContext context = HttpClientContext.create();
-        try {
-            return client.execute(request, context, response -> {
-                EntityUtils.consume(response.getEntity());
-                return response.getCode();
-            });
-        } catch (IOException e) {
-            if (context.getAttribute(RETRIED) != null) throw new RetryFailed(e);
-            throw e;
-        }
+        return client.execute(request, response -> {
+            EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
     }
 
     /**

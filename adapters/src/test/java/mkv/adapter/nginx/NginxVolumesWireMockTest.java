@@ -182,13 +182,13 @@ class NginxVolumesWireMockTest {
     }
 
     @Test
-    void a_connection_closed_without_an_answer_is_sent_again_once_and_a_put_or_delete_failing_twice_is_lost_not_unreachable() {
+    void a_connection_closed_without_an_answer_is_sent_again_once_and_failing_twice_is_lost() {
         wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE)));
         Replica replica = new Replica(new Volume("127.0.0.1", wiremock.port()), 0);
         Key key = new Key("/closed/twice");
         Sidecar sidecar = new Sidecar(key, 5, Md5.of(new byte[16]), EntryState.LIVE, Instant.EPOCH, 0, Sidecar.FORMAT);
 
-        // The first sending may have landed before the connection closed: lost, so it is rolled back.
+        // Both sendings may have landed before their connection closed: lost, so it is rolled back.
         assertThat(failure(volumes.writeSidecar(replica, sidecar, "r"))).isInstanceOf(VolumeFailure.Lost.class);
         assertThat(failure(volumes.delete(replica, key, 0, "r"))).isInstanceOf(VolumeFailure.Lost.class);
         BlobWrite small = volumes.write(key, 0, List.of(replica), new Body(new ByteArrayInputStream(new byte[100]), 100), "r");
