@@ -8,6 +8,8 @@
 #   scripts/bench.sh                 # the full set (~1 min, needs ~3.5 GiB of free disk for the big PUT)
 #   BENCH_DURATION=5s BENCH_BIG_MIB=64 scripts/bench.sh      # a quicker, smaller run (0: no big PUT)
 #   BENCH_JMH=1 scripts/bench.sh     # also the index figures from JMH (adds ~1 min)
+#   BENCH_INDEX_KEYS=0 scripts/bench.sh   # without the key-count measure below (it adds ~3-5 min
+#                                    # and ~1.3 GB of disk for 10M keys; default 10000000)
 #   MKV=/path/to/other/mkv scripts/bench.sh                  # measure another build's launcher
 #   PEER_URL=http://127.0.0.1:PORT [PEER_PID=..] [PEER_VOLUME_PIDS="p1 p2 p3"] scripts/bench.sh
 #                                    # the same measures against a second server on its own volumes,
@@ -17,7 +19,10 @@
 # Measures: wrk -t2 -c100 GET of existing keys (302) and of missing keys (404), spread over
 # the seeded keys by a Lua script; `mkv bench --phase cycle -c 16` with 1 KiB values; a PUT of
 # BENCH_BIG_MIB MiB through the coordinator against `curl -T` of the same file straight to
-# one nginx volume, with the coordinator's peak RSS (VmHWM) during that PUT. CPU per operation is
+# one nginx volume, with the coordinator's peak RSS (VmHWM) during that PUT; and GETs of random
+# keys of an index filled with BENCH_INDEX_KEYS entries (mkv.bench.IndexFill) against one of 1,000,
+# each served by its own `mkv dev`: rate, p99 and the big one's RSS (anonymous vs file pages),
+# alternating, BENCH_INDEX_ROUNDS rounds (default 2). CPU per operation is
 # read from /proc/PID/stat (utime + stime) before and after each run: the coordinator's JVM for
 # the server, its nginx children (masters and workers) for the volumes.
 set -euo pipefail
@@ -52,27 +57,38 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mkv-bench.XXXXXX")
 pid=""
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+extra_pids=()
+stop_pid() {
+  local p=$1
+  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+    kill -TERM "$p" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
   fi
+}
+cleanup() {
+  stop_pid "$pid"
+  for p in "${extra_pids[@]}"; do stop_pid "$p"; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Waits until the `mkv dev` of pid $1 answers on URL $2 (a start on a large index checks it first).
+await_ready() {
+  for _ in $(seq 1 1200); do
+    curl -s -o /dev/null "$2/ready-check" && return 0
+    kill -0 "$1" 2>/dev/null || { echo "bench: the cluster did not start:" >&2; tail -20 "$3" >&2; exit 1; }
+    sleep 0.25
+  done
+  echo "bench: the coordinator did not answer within 5 min" >&2; exit 1
+}
+
 url="http://127.0.0.1:$base"
 echo "bench: starting a cluster on ports $base-$((base + 3)) in $tmp ..." >&2
 "$mkv" dev --data "$tmp/data" --port "$base" --volumes 3 ${BENCH_SERVER_FLAGS:-} >"$tmp/dev.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 240); do
-  curl -s -o /dev/null "$url/ready-check" && break
-  kill -0 "$pid" 2>/dev/null || { echo "bench: the cluster did not start:" >&2; tail -20 "$tmp/dev.log" >&2; exit 1; }
-  sleep 0.25
-done
-curl -s -o /dev/null "$url/ready-check" || { echo "bench: the coordinator did not answer within 60 s" >&2; exit 1; }
+await_ready "$pid" "$url" "$tmp/dev.log"
 # bin/mkv execs java, so $pid is the coordinator's JVM (the nginx volumes are its children).
 
 json_field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" | head -1; }
@@ -86,7 +102,7 @@ cpu_ticks() {
   [ $# -gt 0 ] || { echo 0; return; }
   local f line
   for f in /proc/[0-9]*/stat; do
-    read -r line <"$f" 2>/dev/null || continue
+    read -r line 2>/dev/null <"$f" || continue
     f=${f#/proc/}; echo "${f%/stat} ${line##*) }"
   done | awk -v roots="$*" -v mode="$mode" '
     { parent[$1] = $3; ticks[$1] = $13 + $14 }
@@ -247,6 +263,69 @@ for m in "${measures[@]}"; do
     done
   done
 done
+
+# ---- GETs as the index grows: BENCH_INDEX_KEYS entries against 1,000, each index served by its own mkv dev ----
+index_keys=${BENCH_INDEX_KEYS:-10000000}
+if [ "$index_keys" -gt 0 ]; then
+  stop_pid "$pid"  # the measures above are done: their cluster leaves the cores to this one
+  free_base() {
+    for _ in $(seq 1 50); do
+      local p=$(( (RANDOM % 3000) * 10 + 20000 ))
+      if port_free "$p" && port_free $((p + 1)) && port_free $((p + 2)) && port_free $((p + 3)); then echo "$p"; return; fi
+    done
+    echo "bench: found no 4 free ports in a row" >&2; exit 1
+  }
+  echo "bench: building mkv.bench.IndexFill..." >&2
+  (cd "$root" && mvn -B -q -o -DskipTests -pl bench -am package dependency:build-classpath \
+      -Dmdep.outputFile="$tmp/bench.cp" -Dmdep.includeScope=runtime >"$tmp/bench-build.log" 2>&1 \
+    || mvn -B -q -DskipTests -pl bench -am package dependency:build-classpath \
+      -Dmdep.outputFile="$tmp/bench.cp" -Dmdep.includeScope=runtime >"$tmp/bench-build.log" 2>&1) \
+    || { echo "bench: building the bench module failed:" >&2; tail -20 "$tmp/bench-build.log" >&2; exit 1; }
+  declare -A K_URL K_PID K_N
+  for size in small big; do
+    n=$([ "$size" = small ] && echo 1000 || echo "$index_keys")
+    p=$(free_base)
+    mkdir -p "$tmp/k-$size"
+    echo "bench: filling an index with $n entries (ports $p-$((p + 3)))..." >&2
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.sqlite.tmpdir="$tmp" \
+        -cp "$root/bench/target/classes:$(cat "$tmp/bench.cp")" mkv.bench.IndexFill \
+        "$tmp/k-$size/index.db" "$n" "127.0.0.1:$((p + 1)),127.0.0.1:$((p + 2)),127.0.0.1:$((p + 3))" /fill/ >"$tmp/fill-$size.txt" 2>/dev/null
+    "$mkv" dev --data "$tmp/k-$size" --port "$p" --volumes 3 ${BENCH_SERVER_FLAGS:-} >"$tmp/dev-$size.log" 2>&1 &
+    K_PID[$size]=$!; K_URL[$size]="http://127.0.0.1:$p"; K_N[$size]=$n
+    extra_pids+=("${K_PID[$size]}")
+    await_ready "${K_PID[$size]}" "${K_URL[$size]}" "$tmp/dev-$size.log"
+  done
+  cat >"$tmp/random.lua" <<'LUA'
+-- wrk -s random.lua URL -- PREFIX N : GET PREFIX<k> for k uniformly random in [0, N)
+local prefix, n = "/fill/", 1
+function init(args) prefix = args[1]; n = tonumber(args[2]); math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1e6)) end
+function request() return wrk.format("GET", prefix .. math.random(0, n - 1)) end
+LUA
+  for size in small big; do wrk -t2 -c100 -d3s -s "$tmp/random.lua" "${K_URL[$size]}" -- /fill/ "${K_N[$size]}" >/dev/null; done
+  index_runs=("small 100" "big 100" "big 16")
+  for round in $(seq 1 "${BENCH_INDEX_ROUNDS:-2}"); do
+    for run in "${index_runs[@]}"; do
+      read -r size conns <<<"$run"
+      echo "bench: round $round: GET of random keys, ${K_N[$size]} keys, $conns connections..." >&2
+      wrk -t2 -c"$conns" -d"$duration" --latency -s "$tmp/random.lua" "${K_URL[$size]}" -- /fill/ "${K_N[$size]}" >"$tmp/k-$round-$size-$conns.txt"
+    done
+  done
+  rss=$(awk '/^RssAnon/ {a = $2} /^RssFile/ {f = $2} END {printf "%d MiB anon + %d MiB file", a / 1024, f / 1024}' "/proc/${K_PID[big]}/status")
+  printf '\nGET 302 of uniformly random existing keys, wrk -t2 -d%s; load average %s\n' "$duration" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '| %-10s | %-5s | %-11s | %-10s | %-10s | %s\n' "keys" "round" "connections" "req/s" "p99" "vs 1k, 100 conn"
+  printf '|%s|%s|%s|%s|%s|%s\n' "------------" "-------" "-------------" "------------" "------------" "------------------"
+  for round in $(seq 1 "${BENCH_INDEX_ROUNDS:-2}"); do
+    small_rate=$(wrk_rate "$tmp/k-$round-small-100.txt")
+    for run in "${index_runs[@]}"; do
+      read -r size conns <<<"$run"
+      f="$tmp/k-$round-$size-$conns.txt"
+      r=$(wrk_rate "$f"); p99=$(awk '/^ +99%/ {print $2}' "$f")
+      printf '| %-10s | %-5s | %-11s | %-10s | %-10s | %s\n' "${K_N[$size]}" "$round" "$conns" "$r" "$p99" \
+          "$(awk -v a="$r" -v b="$small_rate" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')"
+    done
+  done
+  printf 'coordinator with %s keys: %s (index file %s MiB)\n' "${K_N[big]}" "$rss" "$(( $(stat -c %s "$tmp/k-big/index.db") / 1048576 ))"
+fi
 
 if [ "${BENCH_JMH:-0}" = 1 ]; then
   echo "bench: JMH index writer (scripts/jmh.sh IndexWriterBenchmark)..." >&2

@@ -349,7 +349,9 @@ final class Wiring {
         // Every WRITING row older than this instant is an earlier process's: this one's writes
         // come later, and their keys are locked while they run (see Coordinator.recover).
         java.time.Instant started = clock.instant();
-        Coordinator coordinator = new Coordinator(index, nginx, health, clock, new Random(), policy::get, started);
+        // A DELETE's sidecar removals run after its answer, off the request path (PHILOSOPHY.md, "Deletes").
+        Coordinator coordinator = new Coordinator(index, nginx, health, clock, new Random(), policy::get, started,
+                task -> Thread.ofVirtual().name("mkv-delete-sidecars").start(task));
         ListRateLimit listLimit = new ListRateLimit(Clock.systemUTC(), new ListRateLimit.Limits(s.listBurst(), s.listRate()));
         AtomicBoolean accessLog = new AtomicBoolean(s.accessLog());
 

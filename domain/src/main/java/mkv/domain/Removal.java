@@ -99,7 +99,7 @@ public final class Removal {
 
     /** What a delete's volume calls leave behind. */
     public sealed interface Deleted {
-        /** Every blob and sidecar is gone: drop the row. */
+        /** Every blob is gone: the delete can answer, and its sidecars go next, then the row. */
         record Gone() implements Deleted {}
 
         /**

@@ -170,8 +170,13 @@ class FaultMatrixIT {
             Path kept = dir.resolve("kept-" + c.kind + "-" + c.step);
             if (Files.exists(file)) Files.move(file, kept);
             Files.createDirectories(file.resolve("obstacle"));
+            double failedDeletes = failedDeletes(1);
             try {
                 c.status = send(c);
+                // A DELETE removes its sidecars after its answer: let that removal meet the obstacle too.
+                if (c.kind == Kind.DELETE && c.step.equals("sidecar")) {
+                    Ports.await("the sidecar removal after the answer to meet the obstacle", DEADLINE, () -> failedDeletes(1) > failedDeletes);
+                }
             } finally {
                 Files.delete(file.resolve("obstacle"));
                 Files.delete(file);
@@ -229,9 +234,30 @@ class FaultMatrixIT {
      */
     private static void expectStatuses(List<Cell> cells) {
         for (Cell c : cells) {
-            int expected = c.kind == Kind.PUT_NEW || c.kind == Kind.PUT_OVER_UNLINKED ? 502 : 202;
+            // A DELETE answers once every blob is gone (204); its sidecars, failing or not, come after the answer.
+            int expected = c.kind == Kind.PUT_NEW || c.kind == Kind.PUT_OVER_UNLINKED ? 502
+                    : c.kind == Kind.DELETE && c.step.equals("sidecar") ? 204 : 202;
             assertThat(c.status).as(c.toString()).isEqualTo(expected);
         }
+    }
+
+    /** How many deletes the coordinator sent to volume {@code i} that did not succeed, from its metrics. */
+    private double failedDeletes(int i) {
+        return failedDeletes(cluster, i);
+    }
+
+    /** How many deletes the cluster's coordinator sent to volume {@code i} that did not succeed, from its metrics. */
+    static double failedDeletes(Cluster cluster, int i) {
+        String text = Http.text(new Http(cluster.adminBase()).get("/metrics"));
+        String volume = ":" + cluster.volume(i).port() + "\"";
+        double total = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("mkv_volume_request_duration_seconds_count{") && line.contains("operation=\"delete\"")
+                    && line.contains(volume) && !line.contains("outcome=\"ok\"")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     /** The state the answer promised. */

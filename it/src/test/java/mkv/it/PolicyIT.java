@@ -20,7 +20,8 @@ class PolicyIT {
             assertThat(Http.text(http.read("/p/k"))).isEqualTo("precious");
             assertThat(http.unlink("/p/k").statusCode()).isEqualTo(204);
             assertThat(http.delete("/p/k").statusCode()).isEqualTo(204);
-            assertThat(cluster.filesOnVolumes()).isEmpty();
+            // The sidecars go right after the answer (GUARANTEES.md, "What 204 promises").
+            Ports.await("the sidecars to go after the answer", java.time.Duration.ofSeconds(10), () -> cluster.filesOnVolumes().isEmpty());
         }
     }
 

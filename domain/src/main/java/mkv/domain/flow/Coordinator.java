@@ -40,6 +40,13 @@ public final class Coordinator {
     private final Generations generations;
     private final KeyLocks locks = new KeyLocks();
     private final java.time.Instant since;
+    /** Runs a DELETE's sidecar removals once it has answered; see {@link #delete}. */
+    private final java.util.concurrent.Executor afterAnswer;
+    /** Deletes answered whose blobs are gone and whose sidecars are not yet: the row each left, by key. */
+    private final java.util.concurrent.ConcurrentHashMap<Key, Entry> owedSidecars = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Keys whose owed sidecars are being removed right now, so that a request for one waits for that instead of answering 409. */
+    private final java.util.concurrent.ConcurrentHashMap<Key, java.util.concurrent.CountDownLatch> draining =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Generation numbers are reserved from the index this many at a time. */
     static final int GENERATION_BLOCK = 1000;
@@ -54,6 +61,17 @@ public final class Coordinator {
      */
     public Coordinator(Index index, Blobs volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
                        java.time.Instant since) {
+        this(index, volumes, health, clock, random, policy, since, Runnable::run);
+    }
+
+    /**
+     * {@code afterAnswer}: where a DELETE's sidecar removals run once the delete has answered. A
+     * server passes one that starts a thread, so they leave the request path; the other
+     * constructors run them on the caller's thread before the call returns.
+     */
+    public Coordinator(Index index, Blobs volumes, Health health, Clock clock, RandomGenerator random, Supplier<Policy> policy,
+                       java.time.Instant since, java.util.concurrent.Executor afterAnswer) {
+        this.afterAnswer = afterAnswer;
         this.generations = new Generations(index, GENERATION_BLOCK, since.equals(java.time.Instant.MIN) ? 0 : Generations.floorAt(since));
         this.index = index;
         this.volumes = volumes;
@@ -70,6 +88,8 @@ public final class Coordinator {
      * restart gets an answer instead of 409 until start-up recovery reaches it.
      */
     private Option<Entry> current(Key key, String requestId) {
+        Entry owed = owedSidecars.remove(key);
+        if (owed != null) removeSidecars(owed, requestId);
         Option<Entry> row = index.get(key);
         if (row.isEmpty()) return row;
         if (row.get().is(EntryState.WRITING)) {
@@ -106,7 +126,7 @@ public final class Coordinator {
     /** {@link #put(Key, Body, String)} under a condition on the value it may replace. */
     public PutResult put(Key key, PutCondition condition, Body body, String requestId) {
         if (body.length() == 0) return new PutResult.EmptyBody();
-        if (!locks.tryLock(key)) return new PutResult.Busy();
+        if (!lock(key)) return new PutResult.Busy();
         try {
             // 1. Read and decide: nothing is written for a live, busy or unplaceable key.
             Policy p = policy.get();
@@ -254,39 +274,104 @@ public final class Coordinator {
 
     /**
      * Deletes a key: commits the row as WRITING first (from then on the delete stands: the key
-     * reads as absent, and recovery finishes whatever a failure or a crash leaves), deletes each
-     * replica's blob and then its sidecar, then the row. If a volume fails midway the row stays
-     * WRITING, naming every file, and recovery deletes the rest once the volume answers.
+     * reads as absent, and recovery finishes whatever a failure or a crash leaves), deletes every
+     * replica's blob, and answers. The sidecars go after the answer ({@code afterAnswer}), only
+     * once every blob is gone, and then the row: until then the row stays WRITING, naming them,
+     * so a crash or a failing volume leaves them to recovery, and the next request for the key
+     * removes them first. If a blob delete fails the row stays WRITING, naming every file, and
+     * recovery deletes the rest once the volume answers.
      */
     public DeleteResult delete(Key key, String requestId) {
-        if (!locks.tryLock(key)) return new DeleteResult.Busy();
+        if (!lock(key)) return new DeleteResult.Busy();
+        DeleteResult result;
         try {
-            Option<Entry> existing = current(key, requestId);
-            switch (Removal.decideDelete(existing, policy.get().protect(), health.snapshot())) {
-                case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
-                case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
-                case Removal.Decision.Lost l -> { return new DeleteResult.Lost(); }
-                case Removal.Decision.Protected p -> { return new DeleteResult.Protected(); }
-                case Removal.Decision.AlreadyLive l -> { return new DeleteResult.Busy(); }
-                case Removal.Decision.Unavailable u -> { return new DeleteResult.Unavailable(u.down()); }
-                case Removal.Decision.Proceed go -> {
-                    Entry marker = Removal.deleting(go.entry(), clock.instant());
-                    if (!index.replace(go.entry(), marker)) return new DeleteResult.Busy();
-                    // The current value's files and any retired generation's: the row names them all until they are gone.
-                    Seq<Transfer> deletes = StaleWrites.deleteEach(volumes, key,
-                            marker.retired().prepend(marker.current(marker.updated())), requestId);
-                    return switch (Removal.afterDelete(deletes)) {
-                        case Removal.Deleted.Gone g -> {
-                            index.remove(marker);
-                            yield new DeleteResult.Deleted();
-                        }
-                        case Removal.Deleted.Partly(Seq<Transfer.Failed> failures) -> new DeleteResult.Incomplete(failures);
-                    };
-                }
-            }
+            result = deleteBlobs(key, requestId);
         } finally {
             locks.unlock(key);
         }
+        if (result instanceof DeleteResult.Deleted) afterAnswer.execute(() -> finishDelete(key, requestId));
+        return result;
+    }
+
+    private DeleteResult deleteBlobs(Key key, String requestId) {
+        Option<Entry> existing = current(key, requestId);
+        switch (Removal.decideDelete(existing, policy.get().protect(), health.snapshot())) {
+            case Removal.Decision.Absent a -> { return new DeleteResult.Absent(); }
+            case Removal.Decision.Busy b -> { return new DeleteResult.Busy(); }
+            case Removal.Decision.Lost l -> { return new DeleteResult.Lost(); }
+            case Removal.Decision.Protected p -> { return new DeleteResult.Protected(); }
+            case Removal.Decision.AlreadyLive l -> { return new DeleteResult.Busy(); }
+            case Removal.Decision.Unavailable u -> { return new DeleteResult.Unavailable(u.down()); }
+            case Removal.Decision.Proceed go -> {
+                Entry marker = Removal.deleting(go.entry(), clock.instant());
+                if (!index.replace(go.entry(), marker)) return new DeleteResult.Busy();
+                Seq<Transfer> blobs = StaleWrites.deleteBlobs(volumes, key, filesOf(marker), requestId);
+                return switch (Removal.afterDelete(blobs)) {
+                    case Removal.Deleted.Gone g -> {
+                        owedSidecars.put(key, marker);
+                        yield new DeleteResult.Deleted();
+                    }
+                    case Removal.Deleted.Partly(Seq<Transfer.Failed> failures) -> new DeleteResult.Incomplete(failures);
+                };
+            }
+        }
+    }
+
+    /** The current value's files and any retired generation's: a deleting row names them all until they are gone. */
+    private static Seq<HeldGeneration> filesOf(Entry marker) {
+        return marker.retired().prepend(marker.current(marker.updated()));
+    }
+
+    /**
+     * A DELETE's second half, after its answer: removes the sidecars it owes, then the row. If
+     * the key is held, its holder does it first thing ({@link #current}); anything this leaves
+     * (a failing volume, a stop) is a WRITING row that recovery finishes.
+     */
+    private void finishDelete(Key key, String requestId) {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        draining.put(key, done);
+        try {
+            if (!locks.tryLock(key)) return;
+            try {
+                Entry owed = owedSidecars.remove(key);
+                if (owed != null) removeSidecars(owed, requestId);
+            } finally {
+                locks.unlock(key);
+            }
+        } catch (RuntimeException e) {
+            // Nobody is waiting for this answer, and the row still names every sidecar: recovery removes them.
+        } finally {
+            draining.remove(key, done);
+            done.countDown();
+        }
+    }
+
+    /**
+     * Under the key's lock: removes a deleted key's sidecars (its blobs are gone), then its row if
+     * it is still the one the delete left. Nothing else can have named those files meanwhile
+     * (generations are never reused), so the row is not read first: the removal is conditional.
+     */
+    private void removeSidecars(Entry marker, String requestId) {
+        if (StaleWrites.deleteSidecars(volumes, marker.key(), filesOf(marker), requestId).forAll(Transfer::ok)) index.remove(marker);
+    }
+
+    /**
+     * Takes the key's lock; never waits for another request (409 instead), but does wait for
+     * the sidecar removals of a delete that has already answered, so that a client's DELETE
+     * followed by a PUT of the same key is not refused for work it cannot see.
+     */
+    private boolean lock(Key key) {
+        if (locks.tryLock(key)) return true;
+        java.util.concurrent.CountDownLatch finishing = draining.get(key);
+        if (finishing != null) {
+            try {
+                finishing.await(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return locks.tryLock(key);
     }
 
     /**
@@ -309,7 +394,7 @@ public final class Coordinator {
     /** The common path of UNLINK and RELINK: under the key's lock, {@code decide} says whether the row may become {@code next}. */
     private DeleteResult restate(Key key, java.util.function.BiFunction<Option<Entry>, HealthSnapshot, Removal.Decision> decide,
                                  EntryState next, String requestId) {
-        if (!locks.tryLock(key)) return new DeleteResult.Busy();
+        if (!lock(key)) return new DeleteResult.Busy();
         try {
             return restate(decide.apply(current(key, requestId), health.snapshot()), next, requestId);
         } finally {

@@ -66,7 +66,7 @@ public final class StaleWrites {
     static Seq<Transfer> deleteEach(Blobs volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
         Seq<Transfer> blobs = deleteBlobs(volumes, key, held, requestId);
         if (!blobs.forAll(Transfer::ok)) return blobs;
-        return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.SIDECAR, requestId));
+        return deleteSidecars(volumes, key, held, requestId);
     }
 
     /**
@@ -75,6 +75,11 @@ public final class StaleWrites {
      */
     static Seq<Transfer> deleteBlobs(Blobs volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
         return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.BLOB, requestId));
+    }
+
+    /** The second half of {@link #deleteEach}, for a caller that has seen every blob go: the sidecars. */
+    static Seq<Transfer> deleteSidecars(Blobs volumes, mkv.domain.Key key, Seq<HeldGeneration> held, String requestId) {
+        return Parallel.each(pairs(held), t -> volumes.remove(t._2, key, t._1, BlobPath.Part.SIDECAR, requestId));
     }
 
     private static Seq<io.vavr.Tuple2<Long, mkv.domain.Replica>> pairs(Seq<HeldGeneration> held) {

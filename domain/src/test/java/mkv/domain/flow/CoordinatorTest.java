@@ -690,6 +690,95 @@ class CoordinatorTest {
         assertThat(volumes.files()).isZero();
     }
 
+    /** A coordinator whose DELETEs leave their sidecar removals in {@code later}, as a server's run them after the answer. */
+    private Coordinator deferring(java.util.ArrayDeque<Runnable> later, java.time.Instant since) {
+        return new Coordinator(index, volumes, health, clock, new Random(7),
+                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), since, later::add);
+    }
+
+    @Test
+    void delete_answers_once_every_blob_is_gone_and_removes_the_sidecars_and_then_the_row_after_the_answer() {
+        Entry live = storedLive();
+        java.util.ArrayDeque<Runnable> later = new java.util.ArrayDeque<>();
+        Coordinator c = deferring(later, T0.minusSeconds(1));
+
+        assertThat(c.delete(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+
+        // Answered: the blobs are gone, the sidecars and the WRITING row that names them are not yet.
+        assertThat(volumes.ops()).containsExactly(DELETE, DELETE);
+        for (Replica r : TARGETS) {
+            assertThat(volumes.holdsBlob(r, KEY)).as("%s", r).isFalse();
+            assertThat(volumes.sidecar(r, KEY).isDefined()).as("%s", r).isTrue();
+        }
+        assertThat(index.get(KEY).map(e -> e.is(EntryState.WRITING))).contains(true);
+        assertThat(c.locate(KEY)).isEqualTo(new ReadResult.Absent());
+        assertThat(later).hasSize(1);
+
+        later.poll().run();
+
+        assertThat(volumes.ops()).containsExactly(DELETE, DELETE, DELETE, DELETE);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+        assertThat(live.replicas()).isEqualTo(TARGETS);
+    }
+
+    @Test
+    void a_request_for_a_deleted_key_whose_sidecars_are_still_owed_removes_them_first_and_is_not_refused() {
+        storedLive();
+        java.util.ArrayDeque<Runnable> later = new java.util.ArrayDeque<>();
+        Coordinator c = deferring(later, T0.minusSeconds(1));
+        assertThat(c.delete(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+
+        // A second DELETE: the key is absent (404), not busy, and its files are all gone by then.
+        assertThat(c.delete(KEY, "r2")).isEqualTo(new DeleteResult.Absent());
+        assertThat(volumes.files()).isZero();
+        assertThat(index.get(KEY)).isEmpty();
+        // A PUT right after is a new key.
+        assertThat(c.put(KEY, body("again"), "r3")).isInstanceOf(PutResult.Created.class);
+        Entry again = index.get(KEY).get();
+
+        // The removal left for after the answer finds its work done and touches nothing.
+        int calls = volumes.calls().size();
+        later.forEach(Runnable::run);
+        assertThat(volumes.calls()).hasSize(calls);
+        assertThat(index.get(KEY)).contains(again);
+        holdsWhole(volumes, again);
+    }
+
+    @Test
+    void a_delete_whose_process_stops_before_its_sidecars_went_is_finished_by_recovery() {
+        storedLive();
+        java.util.ArrayDeque<Runnable> later = new java.util.ArrayDeque<>();
+        assertThat(deferring(later, T0.minusSeconds(1)).delete(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+        later.clear(); // the process stops before it removes the sidecars
+
+        clock.advance(Duration.ofMinutes(10));
+        Coordinator restarted = deferring(later, clock.instant());
+        assertThat(restarted.recover(clock.instant(), 10, "recovery")).isEqualTo(1);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
+    @Test
+    void a_sidecar_removal_that_fails_after_the_answer_leaves_the_row_naming_the_sidecars_for_recovery() {
+        Entry live = storedLive();
+        java.util.ArrayDeque<Runnable> later = new java.util.ArrayDeque<>();
+        Coordinator c = deferring(later, T0.minusSeconds(1));
+        assertThat(c.delete(KEY, "r1")).isEqualTo(new DeleteResult.Deleted());
+        volumes.failOn(DELETE, SECOND);
+        later.poll().run();
+
+        assertThat(index.get(KEY)).contains(Removal.deleting(live, T0));
+        assertThat(volumes.sidecar(SECOND, KEY).isDefined()).isTrue();
+        assertThat(c.locate(KEY)).isEqualTo(new ReadResult.Absent());
+
+        volumes.heal();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(c.recover(clock.instant().minusSeconds(60), 10, "recovery")).isEqualTo(1);
+        assertThat(index.get(KEY)).isEmpty();
+        assertThat(volumes.files()).isZero();
+    }
+
     @Test
     void a_partly_failed_delete_stands_keeps_the_row_writing_naming_every_file_and_recovery_finishes_it() {
         Entry live = storedLive();

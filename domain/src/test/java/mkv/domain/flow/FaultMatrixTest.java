@@ -78,8 +78,12 @@ class FaultMatrixTest {
         FakeVolumes volumes = new FakeVolumes();
         FakeHealth health = new FakeHealth();
         SettableClock clock = new SettableClock(T0);
-        Coordinator first = coordinator(index, volumes, health, clock, T0.minusSeconds(1));
+        // The work a DELETE leaves for after its answer waits here, so the fault can strike it after the answer.
+        java.util.ArrayDeque<Runnable> afterAnswer = new java.util.ArrayDeque<>();
+        Coordinator first = new Coordinator(index, volumes, health, clock, new Random(7), FaultMatrixTest::policy, T0.minusSeconds(1),
+                afterAnswer::add);
         State before = prepare(kind, first);
+        runAll(afterAnswer);
         int callsBefore = volumes.calls().size();
 
         if (fault == Fault.PROCESS_DIES) {
@@ -95,6 +99,12 @@ class FaultMatrixTest {
             answer = Option.some(run(kind, first));
         } catch (IllegalStateException killed) {
             answer = Option.none(); // as after kill -9: the row and the files stay as they were at that moment
+            afterAnswer.clear();
+        }
+        try {
+            runAll(afterAnswer); // a DELETE's sidecars, after its answer
+        } catch (IllegalStateException killed) {
+            afterAnswer.clear(); // the process died after answering
         }
         volumes.beforeEach(c -> {});
         volumes.heal();
@@ -201,8 +211,15 @@ class FaultMatrixTest {
 
     private static Coordinator coordinator(InMemoryIndex index, FakeVolumes volumes, FakeHealth health, SettableClock clock,
                                            java.time.Instant since) {
-        return new Coordinator(index, volumes, health, clock, new Random(7),
-                () -> new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none()), since);
+        return new Coordinator(index, volumes, health, clock, new Random(7), FaultMatrixTest::policy, since);
+    }
+
+    private static Policy policy() {
+        return new Policy(RING, 2, false, Key.DEFAULT_MAX_BYTES, 1000, Option.none());
+    }
+
+    private static void runAll(java.util.ArrayDeque<Runnable> tasks) {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) task.run();
     }
 
     private static Body body(String s) {

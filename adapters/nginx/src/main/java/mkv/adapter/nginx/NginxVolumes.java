@@ -1,10 +1,8 @@
 package mkv.adapter.nginx;
 
-import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.vavr.collection.Seq;
 import io.vavr.collection.Vector;
@@ -36,6 +34,7 @@ import mkv.domain.VolumeFailure;
 import mkv.domain.VolumeMark;
 import mkv.domain.port.Probe;
 import mkv.domain.port.Volumes;
+import org.apache.hc.core5.http.ContentType;
 
 /**
  * The volumes as stock nginx servers speaking WebDAV: PUT and DELETE to write, HEAD to look, in
@@ -43,7 +42,9 @@ import mkv.domain.port.Volumes;
  * nothing here throws for a volume's sake. A volume listed as {@code https://} is spoken to over
  * TLS, its certificate checked against the trusted CA. Every call is reported to the
  * {@link VolumeMetrics} set with {@link #observe}, and {@link #reload} swaps the clients, timeouts
- * and signing keys in place.
+ * and signing keys in place. Exchanges go over {@link VolumeHttp}'s keep-alive pool (Apache
+ * HttpClient 5); a streamed blob upload over a connection of its own ({@link BlobUpload}, Helidon
+ * WebClient).
  */
 public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable {
 
@@ -104,8 +105,10 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     private volatile VolumeList addresses;
     private volatile Signing signing;
     private volatile long urlTtlSeconds;
-    private volatile WebClient client;
-    private volatile WebClient probes;
+    /** Only for streamed uploads ({@link BlobUpload}): each opens a connection of its own. */
+    private volatile WebClient uploads;
+    private volatile VolumeHttp http;
+    private volatile VolumeHttp probes;
     private volatile VolumeMetrics metrics = VolumeMetrics.NONE;
 
     /** Every volume spoken to over plain http, unsigned: for volumes run with {@code --insecure}. */
@@ -146,7 +149,8 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
      */
     public synchronized void reload(Options options, VolumeList addresses, Option<Tls> trust, Signing signing) {
         Duration drain = this.options.readTimeout().multipliedBy(2).plusSeconds(1);
-        WebClient oldClient = client, oldProbes = probes;
+        WebClient oldUploads = uploads;
+        VolumeHttp oldHttp = http, oldProbes = probes;
         configure(options, addresses, trust, signing);
         Thread.ofVirtual().name("mkv-retire-volume-client").start(() -> {
             try {
@@ -154,8 +158,9 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            oldClient.closeResource();
-            oldProbes.closeResource();
+            oldUploads.closeResource();
+            oldHttp.close();
+            oldProbes.close();
         });
     }
 
@@ -163,40 +168,31 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
         if (!addresses.https().isEmpty() && trust.isEmpty()) {
             throw new IllegalArgumentException("https volumes (" + addresses.https().mkString(",") + ") need a CA to verify them");
         }
-        // One client for every volume: HEAD, DELETE and sidecar PUTs reuse its keep-alive pool.
+        // One pool for every volume: HEAD, DELETE, GET and small PUTs reuse its keep-alive connections.
+        // Each NginxVolumes has clients of its own: closing one retired by a reload (new timeouts,
+        // a new CA) then really closes its connections.
+        Option<javax.net.ssl.SSLContext> context = trust.map(Tls::sslContext);
+        VolumeHttp http = new VolumeHttp(context, options.connectTimeout(), options.readTimeout(), options.connectionsPerVolume());
+        // Probes have a pool of their own: their short timeouts, and no wait behind data traffic.
+        Duration probeConnect = options.pingTimeout().compareTo(options.connectTimeout()) < 0 ? options.pingTimeout() : options.connectTimeout();
+        VolumeHttp probes = new VolumeHttp(context, probeConnect, options.pingTimeout(), 2);
         // No 100-continue: nginx takes every body we send, and the wait would cost a round trip.
-        // Each client keeps a pool of its own, not Helidon's JVM-wide one: closing a client retired
-        // by a reload (new timeouts, a new CA) then really closes its connections.
-        var data = WebClient.builder();
-        var probe = WebClient.builder();
-        trust.forEach(tls -> {
-            data.tls(tls);
-            probe.tls(tls);
-        });
-        WebClient client = data
+        var upload = WebClient.builder();
+        trust.forEach(upload::tls);
+        WebClient uploads = upload
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
                 .keepAlive(true)
                 .followRedirects(false)
                 .sendExpectContinue(false)
-                .connectionCacheSize(options.connectionsPerVolume())
-                .shareConnectionCache(false)
-                .build();
-        // Probes have a client of their own: their short timeouts, and no wait behind data traffic.
-        Duration probeConnect = options.pingTimeout().compareTo(options.connectTimeout()) < 0 ? options.pingTimeout() : options.connectTimeout();
-        WebClient probes = probe
-                .connectTimeout(probeConnect)
-                .readTimeout(options.pingTimeout())
-                .keepAlive(true)
-                .followRedirects(false)
-                .connectionCacheSize(2)
                 .shareConnectionCache(false)
                 .build();
         this.options = options;
         this.addresses = addresses;
         this.signing = signing;
         this.urlTtlSeconds = Math.max(1, signing.urlTtl().toSeconds());
-        this.client = client;
+        this.uploads = uploads;
+        this.http = http;
         this.probes = probes;
     }
 
@@ -223,8 +219,8 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
      * updates the md5 and hands each chunk to every target's bounded queue; one virtual thread per
      * target drains its queue into a PUT. A failed or stalled target is dropped, never waited on
      * past the read timeout; a body that breaks off abandons every upload. Each blob PUT runs on a
-     * connection of its own, closed afterwards (see {@link BlobUpload} for why); the other calls
-     * share the client's keep-alive pool.
+     * connection of its own, closed afterwards (see {@link BlobUpload} for why); a body of one
+     * chunk or less goes on the keep-alive pool instead.
      */
     @Override
     public BlobWrite write(Key key, long generation, Seq<Replica> targets, Body body, String requestId) {
@@ -241,7 +237,7 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
         //    keep-alive connections: nothing can be abandoned mid-body, and no connect per PUT.
         if (body.length() > 0 && body.length() <= options.chunkBytes()) return writeSmall(key, generation, targets, body, requestId);
         // 1. Start one upload per target; each connects while the first chunk is read.
-        Vector<BlobUpload> uploads = Vector.ofAll(targets).map(replica -> BlobUpload.start(client, replica,
+        Vector<BlobUpload> uploads = Vector.ofAll(targets).map(replica -> BlobUpload.start(this.uploads, replica,
                 signed("PUT", replica.volume(), path(replica, key, generation)).toString(), body.length(), REQUEST_ID, requestId, options.readTimeout(), options.queueChunks()));
         Hasher md5 = Hasher.start(options.queueChunks());
         long size = 0;
@@ -321,7 +317,7 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
         }
         Vector<java.util.concurrent.Future<Transfer>> futures;
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, signed("PUT", r.volume(), path(r, key, generation)), bytes, requestId, MediaTypes.APPLICATION_OCTET_STREAM)));
+            futures = Vector.ofAll(targets).map(r -> threads.submit(() -> put(r, signed("PUT", r.volume(), path(r, key, generation)), bytes, requestId, ContentType.APPLICATION_OCTET_STREAM)));
         }
         return new BlobWrite(futures.map(java.util.concurrent.Future::resultNow), n, digest, Option.none());
     }
@@ -347,17 +343,16 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     public Transfer writeSidecar(Replica replica, Sidecar sidecar, String requestId) {
         long start = System.nanoTime();
         URI url = signed("PUT", replica.volume(), sidecar.path(replica).sidecarPath());
-        return reported(replica.volume(), "write_sidecar", start, put(replica, url, SidecarJson.encode(sidecar), requestId, MediaTypes.APPLICATION_JSON));
+        return reported(replica.volume(), "write_sidecar", start, put(replica, url, SidecarJson.encode(sidecar), requestId, ContentType.APPLICATION_JSON));
     }
 
-    private Transfer put(Replica replica, URI url, byte[] bytes, String requestId, io.helidon.common.media.type.MediaType type) {
-        try (HttpClientResponse response = client.put().uri(url).header(REQUEST_ID, requestId)
-                .contentType(type).submit(bytes)) {
-            int status = response.status().code();
+    private Transfer put(Replica replica, URI url, byte[] bytes, String requestId, ContentType type) {
+        try {
+            int status = http.put(url, bytes, type, requestId);
             return status == 201 || status == 204
                     ? new Transfer.Done(replica)
                     : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return new Transfer.Failed(replica, VolumeFailures.of(e));
         }
     }
@@ -370,13 +365,13 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     }
 
     private Transfer deleteFile(Replica replica, URI url, String requestId) {
-        try (HttpClientResponse response = client.delete().uri(url).header(REQUEST_ID, requestId).request()) {
-            int status = response.status().code();
+        try {
+            int status = http.delete(url, requestId);
             // 404: already gone, which is what a delete wants.
             return status == 204 || status == 200 || status == 404
                     ? new Transfer.Done(replica)
                     : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return new Transfer.Failed(replica, VolumeFailures.of(e));
         }
     }
@@ -388,15 +383,14 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     }
 
     private Stat head(Replica replica, Key key, long generation) {
-        try (HttpClientResponse response = client.head().uri(signed("HEAD", replica.volume(), path(replica, key, generation))).request()) {
-            int status = response.status().code();
-            if (status == 404) return new Stat.Missing();
-            if (status != 200) return new Stat.Unknown(new VolumeFailure.Refused(status));
-            var length = response.headers().contentLength();
-            return length.isPresent()
-                    ? new Stat.Present(length.getAsLong())
+        try {
+            VolumeHttp.Head head = http.head(signed("HEAD", replica.volume(), path(replica, key, generation)));
+            if (head.status() == 404) return new Stat.Missing();
+            if (head.status() != 200) return new Stat.Unknown(new VolumeFailure.Refused(head.status()));
+            return head.length() >= 0
+                    ? new Stat.Present(head.length())
                     : new Stat.Unknown(new VolumeFailure.Mismatch("no Content-Length in the answer to HEAD"));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return new Stat.Unknown(VolumeFailures.of(e));
         }
     }
@@ -415,10 +409,10 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
 
     private Transfer probe(Volume volume) {
         Replica replica = new Replica(volume, 0);
-        try (HttpClientResponse response = probes.head().uri(signed("HEAD", volume, "/")).readTimeout(options.pingTimeout()).request()) {
-            int status = response.status().code();
+        try {
+            int status = probes.head(signed("HEAD", volume, "/")).status();
             return status < 500 && status != 400 && status != 403 ? new Transfer.Done(replica) : new Transfer.Failed(replica, new VolumeFailure.Refused(status));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return new Transfer.Failed(replica, VolumeFailures.of(e));
         }
     }
@@ -431,13 +425,13 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     }
 
     private Listing listing(Volume volume, String folder) {
-        try (HttpClientResponse response = client.get().uri(signed("GET", volume, folder)).request()) {
-            int status = response.status().code();
-            if (status == 404) return new Listing.Found(Vector.empty());
-            if (status != 200) return new Listing.Failed(new VolumeFailure.Refused(status));
-            return ListingJson.decode(response.entity().inputStream())
-                    .fold(why -> new Listing.Failed(new VolumeFailure.Mismatch(why)), Listing.Found::new);
-        } catch (RuntimeException e) {
+        try {
+            return http.get(signed("GET", volume, folder), null, (status, length, body) -> {
+                if (status == 404) return new Listing.Found(Vector.empty());
+                if (status != 200) return new Listing.Failed(new VolumeFailure.Refused(status));
+                return ListingJson.decode(body).fold(why -> new Listing.Failed(new VolumeFailure.Mismatch(why)), Listing.Found::new);
+            });
+        } catch (IOException | RuntimeException e) {
             return new Listing.Failed(VolumeFailures.of(e));
         }
     }
@@ -449,13 +443,13 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     }
 
     private SidecarRead getSidecar(Volume volume, BlobPath path) {
-        try (HttpClientResponse response = client.get().uri(signed("GET", volume, path.sidecarPath())).request()) {
-            int status = response.status().code();
-            if (status == 404) return new SidecarRead.Missing();
-            if (status != 200) return new SidecarRead.Failed(new VolumeFailure.Refused(status));
-            byte[] bytes = response.entity().as(byte[].class);
-            return SidecarJson.decode(bytes).fold(SidecarRead.Unreadable::new, SidecarRead.Found::new);
-        } catch (RuntimeException e) {
+        try {
+            int[] status = new int[1];
+            Option<byte[]> bytes = http.getBytes(signed("GET", volume, path.sidecarPath()), status);
+            if (status[0] == 404) return new SidecarRead.Missing();
+            if (bytes.isEmpty()) return new SidecarRead.Failed(new VolumeFailure.Refused(status[0]));
+            return SidecarJson.decode(bytes.get()).fold(SidecarRead.Unreadable::new, SidecarRead.Found::new);
+        } catch (IOException | RuntimeException e) {
             return new SidecarRead.Failed(VolumeFailures.of(e));
         }
     }
@@ -471,15 +465,15 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     }
 
     private BlobCopy stream(Replica from, Replica to, Key key, long generation, String requestId) {
-        try (HttpClientResponse source = client.get().uri(signed("GET", from.volume(), path(from, key, generation))).header(REQUEST_ID, requestId).request()) {
-            int status = source.status().code();
-            if (status != 200) return new BlobCopy.Failed(from, new VolumeFailure.Refused(status));
-            long length = source.headers().contentLength().orElse(-1);
-            BlobWrite copied = upload(key, generation, Vector.of(to), new Body(source.entity().inputStream(), length), requestId);
-            if (copied.bodyError().isDefined()) return new BlobCopy.Failed(from, new VolumeFailure.Lost(copied.bodyError().get()));
-            if (copied.transfers().head() instanceof Transfer.Failed put) return new BlobCopy.Failed(put.replica(), put.failure());
-            return new BlobCopy.Arrived(to, copied.size(), copied.md5());
-        } catch (RuntimeException e) {
+        try {
+            return http.get(signed("GET", from.volume(), path(from, key, generation)), requestId, (status, length, body) -> {
+                if (status != 200) return new BlobCopy.Failed(from, new VolumeFailure.Refused(status));
+                BlobWrite copied = upload(key, generation, Vector.of(to), new Body(body, length), requestId);
+                if (copied.bodyError().isDefined()) return new BlobCopy.Failed(from, new VolumeFailure.Lost(copied.bodyError().get()));
+                if (copied.transfers().head() instanceof Transfer.Failed put) return new BlobCopy.Failed(put.replica(), put.failure());
+                return new BlobCopy.Arrived(to, copied.size(), copied.md5());
+            });
+        } catch (IOException | RuntimeException e) {
             return new BlobCopy.Failed(from, VolumeFailures.of(e));
         }
     }
@@ -491,16 +485,16 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     }
 
     private Checksum digest(Replica replica, Key key, long generation) {
-        try (HttpClientResponse response = client.get().uri(signed("GET", replica.volume(), path(replica, key, generation))).request()) {
-            int status = response.status().code();
-            if (status == 404) return new Checksum.Missing();
-            if (status != 200) return new Checksum.Unknown(new VolumeFailure.Refused(status));
-            MessageDigest md5 = md5();
-            long size = 0;
-            InputStream in = response.entity().inputStream();
-            byte[] buffer = new byte[options.chunkBytes()];
-            for (int n; (n = in.read(buffer)) > 0; size += n) md5.update(buffer, 0, n);
-            return new Checksum.Computed(size, Md5.of(md5.digest()));
+        try {
+            return http.get(signed("GET", replica.volume(), path(replica, key, generation)), null, (status, length, in) -> {
+                if (status == 404) return new Checksum.Missing();
+                if (status != 200) return new Checksum.Unknown(new VolumeFailure.Refused(status));
+                MessageDigest md5 = md5();
+                long size = 0;
+                byte[] buffer = new byte[options.chunkBytes()];
+                for (int n; (n = in.read(buffer)) > 0; size += n) md5.update(buffer, 0, n);
+                return new Checksum.Computed(size, Md5.of(md5.digest()));
+            });
         } catch (IOException | RuntimeException e) {
             return new Checksum.Unknown(VolumeFailures.of(e));
         }
@@ -508,19 +502,20 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
 
     @Override
     public VolumeMark readMark(Volume volume) {
-        try (HttpClientResponse response = client.get().uri(signed("GET", volume, MarkJson.PATH)).request()) {
-            int status = response.status().code();
-            if (status == 404) return new VolumeMark.Blank();
-            if (status != 200) return new VolumeMark.Failed(new VolumeFailure.Refused(status));
-            return MarkJson.decode(response.entity().as(byte[].class)).fold(VolumeMark.Garbled::new, VolumeMark.Stamped::new);
-        } catch (RuntimeException e) {
+        try {
+            int[] status = new int[1];
+            Option<byte[]> bytes = http.getBytes(signed("GET", volume, MarkJson.PATH), status);
+            if (status[0] == 404) return new VolumeMark.Blank();
+            if (bytes.isEmpty()) return new VolumeMark.Failed(new VolumeFailure.Refused(status[0]));
+            return MarkJson.decode(bytes.get()).fold(VolumeMark.Garbled::new, VolumeMark.Stamped::new);
+        } catch (IOException | RuntimeException e) {
             return new VolumeMark.Failed(VolumeFailures.of(e));
         }
     }
 
     @Override
     public Transfer writeMark(Volume volume, ClusterId cluster, String requestId) {
-        return put(new Replica(volume, 0), signed("PUT", volume, MarkJson.PATH), MarkJson.encode(cluster), requestId, MediaTypes.APPLICATION_JSON);
+        return put(new Replica(volume, 0), signed("PUT", volume, MarkJson.PATH), MarkJson.encode(cluster), requestId, ContentType.APPLICATION_JSON);
     }
 
     @Override
@@ -556,7 +551,6 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
 
     /** A URL of mkv's own call to a volume, signed for {@code method} for {@link #CALL_TTL}. */
     private URI signed(String method, Volume volume, String path) {
-        // A URI, not text: Helidon's uri(String) would take the query for part of the path.
         return URI.create(signing.signer().sign(method, base(volume), path, signing.clock().millis() / 1000 + CALL_TTL.toSeconds()));
     }
 
@@ -575,7 +569,8 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     /** Closes pooled connections. */
     @Override
     public void close() {
-        client.closeResource();
-        probes.closeResource();
+        http.close();
+        probes.close();
+        uploads.closeResource();
     }
 }

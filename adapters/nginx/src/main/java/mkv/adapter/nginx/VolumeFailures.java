@@ -9,9 +9,10 @@ import java.util.concurrent.TimeoutException;
 import mkv.domain.VolumeFailure;
 
 /**
- * Pure. Turns what Helidon's client threw into a failure value. Helidon wraps socket errors in
+ * Pure. Turns what a volume client threw into a failure value. Helidon wraps socket errors in
  * {@link java.io.UncheckedIOException} (and unknown hosts in its own runtime exception), so the
- * whole cause chain is searched, not just the outer type.
+ * whole cause chain is searched, not just the outer type; Apache HttpClient throws them as they
+ * are, but for its connect timeout, which is its own kind of {@link java.io.InterruptedIOException}.
  */
 final class VolumeFailures {
     private VolumeFailures() {}
@@ -48,7 +49,8 @@ final class VolumeFailures {
                 Throwable why = t.getCause() != null && t.getCause() != t ? t.getCause() : t;
                 return new VolumeFailure.Unreachable("TLS handshake failed: " + describe(why));
             }
-            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
                 return new VolumeFailure.TimedOut(describe(t));
             }
             if (t.getCause() == t) break;

@@ -182,6 +182,34 @@ class NginxVolumesWireMockTest {
     }
 
     @Test
+    void a_connection_closed_without_an_answer_is_sent_again_once_and_failing_twice_is_lost() {
+        wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE)));
+        Replica replica = new Replica(new Volume("127.0.0.1", wiremock.port()), 0);
+        Key key = new Key("/closed/twice");
+        Sidecar sidecar = new Sidecar(key, 5, Md5.of(new byte[16]), EntryState.LIVE, Instant.EPOCH, 0, Sidecar.FORMAT);
+
+        // Both sendings may have landed before their connection closed: lost, so it is rolled back.
+        assertThat(failure(volumes.writeSidecar(replica, sidecar, "r"))).isInstanceOf(VolumeFailure.Lost.class);
+        assertThat(failure(volumes.delete(replica, key, 0, "r"))).isInstanceOf(VolumeFailure.Lost.class);
+        BlobWrite small = volumes.write(key, 0, List.of(replica), new Body(new ByteArrayInputStream(new byte[100]), 100), "r");
+        assertThat(failure(small.transfers().get(0))).isInstanceOf(VolumeFailure.Lost.class);
+        // Each was sent exactly twice.
+        assertThat(wiremock.findAll(putRequestedFor(anyUrl()))).hasSize(4);
+        assertThat(wiremock.findAll(deleteRequestedFor(anyUrl()))).hasSize(2);
+    }
+
+    @Test
+    void a_connection_closed_without_an_answer_once_is_sent_again_and_succeeds() {
+        wiremock.stubFor(any(anyUrl()).inScenario("closed once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE)).willSetStateTo("open"));
+        wiremock.stubFor(any(anyUrl()).inScenario("closed once").whenScenarioStateIs("open").willReturn(aResponse().withStatus(204)));
+        Replica replica = new Replica(new Volume("127.0.0.1", wiremock.port()), 0);
+
+        assertThat(volumes.remove(replica, new Key("/closed/once"), 0, BlobPath.Part.BLOB, "r").ok()).isTrue();
+        assertThat(wiremock.findAll(deleteRequestedFor(anyUrl()))).hasSize(2);
+    }
+
+    @Test
     void a_volume_slower_than_the_read_timeout_times_out_for_every_call() {
         wiremock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withFixedDelay(15_000)));
         Replica replica = new Replica(mock(), 0);
