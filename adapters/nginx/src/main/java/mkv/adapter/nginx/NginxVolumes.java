@@ -444,11 +444,10 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
 
     private SidecarRead getSidecar(Volume volume, BlobPath path) {
         try {
-            int[] status = new int[1];
-            Option<byte[]> bytes = http.getBytes(signed("GET", volume, path.sidecarPath()), status);
-            if (status[0] == 404) return new SidecarRead.Missing();
-            if (bytes.isEmpty()) return new SidecarRead.Failed(new VolumeFailure.Refused(status[0]));
-            return SidecarJson.decode(bytes.get()).fold(SidecarRead.Unreadable::new, SidecarRead.Found::new);
+            VolumeHttp.Got got = http.getBytes(signed("GET", volume, path.sidecarPath()));
+            if (got.status() == 404) return new SidecarRead.Missing();
+            if (got.body().isEmpty()) return new SidecarRead.Failed(new VolumeFailure.Refused(got.status()));
+            return SidecarJson.decode(got.body().get()).fold(SidecarRead.Unreadable::new, SidecarRead.Found::new);
         } catch (IOException | RuntimeException e) {
             return new SidecarRead.Failed(VolumeFailures.of(e));
         }
@@ -503,11 +502,10 @@ public final class NginxVolumes implements Blobs, Volumes, Probe, AutoCloseable 
     @Override
     public VolumeMark readMark(Volume volume) {
         try {
-            int[] status = new int[1];
-            Option<byte[]> bytes = http.getBytes(signed("GET", volume, MarkJson.PATH), status);
-            if (status[0] == 404) return new VolumeMark.Blank();
-            if (bytes.isEmpty()) return new VolumeMark.Failed(new VolumeFailure.Refused(status[0]));
-            return MarkJson.decode(bytes.get()).fold(VolumeMark.Garbled::new, VolumeMark.Stamped::new);
+            VolumeHttp.Got got = http.getBytes(signed("GET", volume, MarkJson.PATH));
+            if (got.status() == 404) return new VolumeMark.Blank();
+            if (got.body().isEmpty()) return new VolumeMark.Failed(new VolumeFailure.Refused(got.status()));
+            return MarkJson.decode(got.body().get()).fold(VolumeMark.Garbled::new, VolumeMark.Stamped::new);
         } catch (IOException | RuntimeException e) {
             return new VolumeMark.Failed(VolumeFailures.of(e));
         }

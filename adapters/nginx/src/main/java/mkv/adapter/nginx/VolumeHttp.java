@@ -146,12 +146,16 @@ final class VolumeHttp implements AutoCloseable {
         return client.execute(new HttpHead(url), response -> new Head(response.getCode(), length(response)));
     }
 
-    /** GET whose body is read whole, as bytes, only when the status is 200 (else null). */
-    Option<byte[]> getBytes(URI url, int[] status) throws IOException {
+    /** What a GET of a small file gave: the status, and the body when the status is 200. */
+    record Got(int status, Option<byte[]> body) {}
+
+    /** GET whose body is read whole, as bytes, only when the status is 200; any other body is consumed, keeping the connection. */
+    Got getBytes(URI url) throws IOException {
         return client.execute(new HttpGet(url), response -> {
-            status[0] = response.getCode();
             HttpEntity entity = response.getEntity();
-            return response.getCode() == 200 && entity != null ? Option.some(EntityUtils.toByteArray(entity)) : Option.none();
+            return response.getCode() == 200 && entity != null
+                    ? new Got(200, Option.some(EntityUtils.toByteArray(entity)))
+                    : new Got(response.getCode(), Option.none());
         });
     }
 
