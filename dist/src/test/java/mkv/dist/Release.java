@@ -203,7 +203,7 @@ final class Release implements AutoCloseable {
     static boolean open(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
+            return s.getLocalPort() != port; // a connect to itself (simultaneous open) is no listener
         } catch (IOException e) {
             return false;
         }

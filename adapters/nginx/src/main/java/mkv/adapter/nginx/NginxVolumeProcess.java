@@ -224,16 +224,25 @@ public final class NginxVolumeProcess implements AutoCloseable {
                 throw new IOException("nginx exited with " + process.exitValue() + " before answering on port "
                         + config.port() + ": " + log());
             }
-            try (var socket = new Socket()) {
-                socket.connect(new InetSocketAddress(config.bindHost(), config.port()), 200);
-                return;
-            } catch (IOException notYet) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IOException("nginx did not answer on " + config.bindHost() + ":" + config.port()
-                            + " in time: " + log());
-                }
+            if (listening()) return;
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException("nginx did not answer on " + config.bindHost() + ":" + config.port() + " in time: " + log());
             }
             waitForExit(Duration.ofMillis(50)); // paces the retries; returns early if nginx dies
+        }
+    }
+
+    /**
+     * Whether something accepts connections on the port. On loopback, a connect to a port of the
+     * ephemeral range that nothing listens on can be given that very port as its own source and
+     * connect to itself (TCP simultaneous open): that is not nginx.
+     */
+    private boolean listening() {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(config.bindHost(), config.port()), 200);
+            return socket.getLocalPort() != config.port();
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
